@@ -1,0 +1,280 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BlurlineError, isCancelled, type ErrorCode } from '../core/errors';
+import { DEFAULT_DETECTOR_OPTIONS, type FaceModel } from '../core/faceApiDetector';
+import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, type Project } from '../core/project';
+import { formatDuration, type JobProgress } from '../electron/main/media/progress';
+import { checkOutputPath } from '../electron/main/media/render';
+import { readProjectFile, writeProjectFile } from '../electron/main/project/projectFile';
+import { detectToProject, renderProject, type JobStage } from '../electron/main/pipeline';
+
+const HELP = `blurline — anonymise faces in video
+
+Usage:
+  blurline detect <video> -o <project.json>   find faces and write a project of blur tracks
+  blurline render <project.json> -o <out.mp4> render the blurred master from a project
+  blurline auto <video> -o <out.mp4>          detect + render; writes <out>.blurline.json beside it
+
+Options:
+  -o, --output <path>        output file (required)
+  -f, --force                replace an existing output file
+      --json                 print a machine-readable result on stdout (no progress bar)
+  -q, --quiet                no progress output
+  detect/auto:
+      --model <name>         ssd (default, thorough) or tiny (fast)
+      --min-confidence <n>   detection threshold 0..1 (default ${DEFAULT_DETECTOR_OPTIONS.minConfidence})
+      --analysis-width <px>  frame width the detector sees (default 960)
+  render/auto:
+      --crf <n>              x264 quality, 0–51, lower is better (default ${DEFAULT_EXPORT_SETTINGS.crf})
+      --x264-preset <name>   ultrafast … veryslow (default ${DEFAULT_EXPORT_SETTINGS.preset})
+      --keep-metadata        keep container tags (GPS, device, dates); stripped by default
+  -h, --help                 this help
+  -v, --version              version
+
+The source video is never modified. Masters are written to a temporary file and renamed
+into place only when complete.
+
+Exit codes:
+  0 done   2 usage error   3 bad input (missing, corrupt, no video, invalid project, source changed)
+  4 output problem (exists, same as source, folder missing, disk full, permission)
+  5 ffmpeg or face model failed   130 cancelled   1 unexpected error
+`;
+
+export const EXIT = { ok: 0, unexpected: 1, usage: 2, input: 3, output: 4, tool: 5, cancelled: 130 } as const;
+
+const EXIT_BY_CODE: Record<ErrorCode, number> = {
+  SOURCE_NOT_FOUND: EXIT.input,
+  SOURCE_UNREADABLE: EXIT.input,
+  NO_VIDEO_STREAM: EXIT.input,
+  SOURCE_TRUNCATED: EXIT.input,
+  SOURCE_CHANGED: EXIT.input,
+  PROJECT_INVALID: EXIT.input,
+  OUTPUT_IS_SOURCE: EXIT.output,
+  OUTPUT_EXISTS: EXIT.output,
+  OUTPUT_DIR_MISSING: EXIT.output,
+  OUTPUT_UNSUPPORTED: EXIT.output,
+  DISK_FULL: EXIT.output,
+  PERMISSION_DENIED: EXIT.output,
+  FFMPEG_NOT_FOUND: EXIT.tool,
+  FFMPEG_FAILED: EXIT.tool,
+  DETECTOR_FAILED: EXIT.tool,
+  CANCELLED: EXIT.cancelled,
+};
+
+class UsageError extends Error {}
+
+interface Output {
+  json: boolean;
+  quiet: boolean;
+}
+
+/** Draws a progress bar on a terminal, or a line every 10 % when stderr is a file or pipe. */
+function progressReporter(out: Output) {
+  const tty = process.stderr.isTTY;
+  let lastDecile = -1;
+  let drawn = false;
+  return {
+    update(stage: JobStage, p: JobProgress) {
+      if (out.json || out.quiet) return;
+      const pct = Math.floor(p.ratio * 100);
+      const eta = p.etaSeconds === null ? '--:--' : formatDuration(p.etaSeconds);
+      const text = `${stage.padEnd(7)} ${String(pct).padStart(3)}%  frame ${p.frame}  ${p.fps.toFixed(1)} fps  ETA ${eta}`;
+      if (tty) {
+        const width = 24;
+        const filled = Math.round(p.ratio * width);
+        process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K`);
+        drawn = true;
+      } else if (Math.floor(pct / 10) !== lastDecile) {
+        lastDecile = Math.floor(pct / 10);
+        process.stderr.write(`${text}\n`);
+      }
+    },
+    stage(stage: JobStage) {
+      lastDecile = -1;
+      this.end();
+      if (!out.json && !out.quiet && (stage === 'probe' || stage === 'verify')) {
+        process.stderr.write(stage === 'probe' ? 'reading source…\n' : 'checking the source is unchanged…\n');
+      }
+    },
+    end() {
+      if (drawn) process.stderr.write('\n');
+      drawn = false;
+    },
+  };
+}
+
+function numberOption(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name} must be a number from ${min} to ${max}`);
+  return n;
+}
+
+/** `<out>.blurline.json` beside a master, so the editor can reopen the pass later. */
+export function projectPathFor(masterPath: string): string {
+  const parsed = path.parse(path.resolve(masterPath));
+  return path.join(parsed.dir, `${parsed.name}.blurline.json`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let out: Output = { json: argv.includes('--json'), quiet: false };
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (!out.json) process.stderr.write('\ncancelling…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        output: { type: 'string', short: 'o' },
+        force: { type: 'boolean', short: 'f' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        model: { type: 'string' },
+        'min-confidence': { type: 'string' },
+        'analysis-width': { type: 'string' },
+        crf: { type: 'string' },
+        'x264-preset': { type: 'string' },
+        'keep-metadata': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+    out = { json: values.json ?? false, quiet: values.quiet ?? false };
+    if (values.help) {
+      process.stdout.write(HELP);
+      return EXIT.ok;
+    }
+    if (values.version) {
+      process.stdout.write('blurline 0.1.0\n');
+      return EXIT.ok;
+    }
+    const [command, input, ...extra] = positionals;
+    if (!command) throw new UsageError('no command given');
+    if (!['detect', 'render', 'auto'].includes(command)) throw new UsageError(`unknown command "${command}"`);
+    if (!input) throw new UsageError(`${command} needs an input file`);
+    if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    if (!values.output) throw new UsageError(`${command} needs -o <output>`);
+
+    const modelName = values.model ?? 'ssd';
+    if (modelName !== 'ssd' && modelName !== 'tiny') throw new UsageError('--model must be ssd or tiny');
+    const model: FaceModel = modelName === 'ssd' ? 'ssd-mobilenet-v1' : 'tiny-face-detector';
+    const minConfidence = numberOption(values['min-confidence'], 'min-confidence', 0.05, 0.99) ?? DEFAULT_DETECTOR_OPTIONS.minConfidence;
+    const analysisWidth = numberOption(values['analysis-width'], 'analysis-width', 128, 7680) ?? 960;
+    const crf = numberOption(values.crf, 'crf', 0, 51);
+    const x264Preset = values['x264-preset'];
+    if (x264Preset !== undefined && !exportSettingsSchema.shape.preset.safeParse(x264Preset).success) {
+      throw new UsageError(`--x264-preset must be one of ${exportSettingsSchema.shape.preset.options.join(', ')}`);
+    }
+    const overwrite = values.force ?? false;
+    const progress = progressReporter(out);
+    const callbacks = {
+      signal: controller.signal,
+      onStage: (s: JobStage) => progress.stage(s),
+      onProgress: (s: JobStage, p: JobProgress) => progress.update(s, p),
+    };
+    const started = performance.now();
+    const result: Record<string, unknown> = { ok: true, command };
+
+    let project: Project;
+    let projectPath: string | null = null;
+    if (command === 'render') {
+      project = await readProjectFile(input);
+    } else {
+      projectPath = command === 'detect' ? path.resolve(values.output) : projectPathFor(values.output);
+      if (existsSync(projectPath) && !overwrite) {
+        throw new BlurlineError('OUTPUT_EXISTS', `project already exists: ${projectPath} (use --force to replace it)`);
+      }
+      const detected = await detectToProject(input, {
+        ...callbacks,
+        detector: { model, minConfidence },
+        analysisWidth,
+      });
+      progress.end();
+      project = detected.project;
+      Object.assign(result, {
+        framesAnalysed: detected.framesAnalysed,
+        faces: detected.faces,
+        analyseSeconds: round(detected.analyseSeconds),
+        analysisFps: round(detected.framesAnalysed / detected.analyseSeconds),
+      });
+      if (command === 'auto') {
+        // Fail on a bad output path before writing anything.
+        checkOutputPath(project.source.path, values.output, overwrite);
+      }
+    }
+    if (crf !== undefined) project.exportSettings.crf = Math.round(crf);
+    if (x264Preset) project.exportSettings.preset = x264Preset as Project['exportSettings']['preset'];
+    if (values['keep-metadata']) project.exportSettings.stripMetadata = false;
+    if (projectPath) {
+      project.updatedAt = new Date().toISOString();
+      await writeProjectFile(projectPath, project);
+      result.project = projectPath;
+    }
+    Object.assign(result, {
+      source: project.source.path,
+      frames: project.source.frameCount,
+      width: project.source.width,
+      height: project.source.height,
+      tracks: project.tracks.length,
+    });
+    if (command !== 'detect') {
+      const rendered = await renderProject(project, values.output, { ...callbacks, overwrite });
+      progress.end();
+      Object.assign(result, {
+        output: rendered.outputPath,
+        regions: rendered.plannedRegions,
+        renderSeconds: round(rendered.elapsedSeconds),
+        renderFps: round(rendered.frames / rendered.elapsedSeconds),
+      });
+    }
+    result.totalSeconds = round((performance.now() - started) / 1000);
+    if (out.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else process.stdout.write(summary(result));
+    return EXIT.ok;
+  } catch (err) {
+    return reportError(err, out);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+function summary(r: Record<string, unknown>): string {
+  const lines: string[] = [];
+  if (r.framesAnalysed !== undefined) {
+    lines.push(`analysed ${r.framesAnalysed} frames at ${r.analysisFps} fps: ${r.faces} face detections → ${r.tracks} tracks`);
+  }
+  if (r.project) lines.push(`project: ${r.project}`);
+  if (r.output) lines.push(`master:  ${r.output} (${r.regions} blurred regions, ${r.renderFps} fps)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function reportError(err: unknown, out: Output): number {
+  if (err instanceof UsageError || (err as NodeJS.ErrnoException)?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+    const message = (err as Error).message;
+    if (out.json) process.stdout.write(`${JSON.stringify({ ok: false, code: 'USAGE', message })}\n`);
+    else process.stderr.write(`blurline: ${message}\nRun blurline --help for usage.\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof BlurlineError) {
+    const cancelled = isCancelled(err);
+    if (out.json) process.stdout.write(`${JSON.stringify({ ok: false, code: err.code, message: err.message })}\n`);
+    else process.stderr.write(cancelled ? 'blurline: cancelled; nothing was written\n' : `blurline: ${err.message}\n`);
+    if (err.detail && !out.json && process.env.BLURLINE_DEBUG) process.stderr.write(`${err.detail}\n`);
+    return EXIT_BY_CODE[err.code];
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  if (out.json) process.stdout.write(`${JSON.stringify({ ok: false, code: 'UNEXPECTED', message })}\n`);
+  else process.stderr.write(`blurline: unexpected error: ${message}\n`);
+  return EXIT.unexpected;
+}

@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { BlurlineError } from './errors';
+
+/**
+ * The project file: everything needed to reproduce a blur pass on one source.
+ * Boxes are in source pixels in display orientation (after rotation metadata is applied),
+ * frames are 0-based indices in decode order.
+ */
+export const PROJECT_FORMAT = 'blurline-project';
+export const PROJECT_VERSION = 1;
+
+const finite = z.number().finite();
+const nonNegInt = z.number().int().nonnegative();
+
+export const rationalSchema = z.object({
+  num: z.number().int().positive(),
+  den: z.number().int().positive(),
+});
+export type Rational = z.infer<typeof rationalSchema>;
+
+export const boxSchema = z.object({
+  x: finite,
+  y: finite,
+  width: finite.positive(),
+  height: finite.positive(),
+});
+
+export const audioStreamSchema = z.object({
+  /** Position among the source's audio streams (a:0, a:1, …), not the container index. */
+  audioIndex: nonNegInt,
+  codec: z.string(),
+  channels: nonNegInt,
+  sampleRate: nonNegInt,
+  durationSeconds: finite.nonnegative().nullable(),
+  language: z.string().nullable(),
+});
+export type AudioStreamInfo = z.infer<typeof audioStreamSchema>;
+
+export const sourceSchema = z.object({
+  path: z.string().min(1),
+  sizeBytes: nonNegInt,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lowercase hex SHA-256'),
+  container: z.string(),
+  videoCodec: z.string(),
+  pixelFormat: z.string(),
+  /** Display size: coded size with rotation applied. */
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  frameRate: rationalSchema,
+  frameCount: z.number().int().positive(),
+  durationSeconds: finite.positive(),
+  /** Rotation from the source's display matrix, degrees clockwise (0, 90, 180, 270). */
+  rotation: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]),
+  /** Start time of the video stream; the render keeps the same offset against the audio. */
+  videoStartSeconds: finite,
+  audioStreams: z.array(audioStreamSchema),
+});
+export type SourceInfo = z.infer<typeof sourceSchema>;
+
+export const blurStyleSchema = z.object({
+  type: z.enum(['gaussian', 'pixelate', 'solid']),
+  shape: z.enum(['ellipse', 'rect']),
+  /** 0.1–3; 1 hides a face beyond recognition. The pixel radius scales with the box size. */
+  strength: finite.min(0.1).max(3),
+  /** Soft edge outside the padded box, as a fraction of the box's smaller side. */
+  feather: finite.min(0).max(1),
+  /** Extra margin around the face on each side, as a fraction of the box size. */
+  padding: finite.min(0).max(2),
+});
+export type BlurStyle = z.infer<typeof blurStyleSchema>;
+
+export const DEFAULT_BLUR_STYLE: BlurStyle = {
+  type: 'gaussian',
+  shape: 'ellipse',
+  strength: 1,
+  feather: 0.15,
+  padding: 0.2,
+};
+
+export const trackKeyframeSchema = z.object({
+  frame: nonNegInt,
+  box: boxSchema,
+  /** Detector confidence for detected keyframes; null for manual ones. */
+  confidence: z.number().min(0).max(1).nullable(),
+});
+export type TrackKeyframe = z.infer<typeof trackKeyframeSchema>;
+
+export const trackSchema = z
+  .object({
+    id: z.string().min(1),
+    origin: z.enum(['auto', 'manual']),
+    status: z.enum(['pending', 'confirmed', 'rejected']),
+    style: blurStyleSchema,
+    keyframes: z.array(trackKeyframeSchema).min(1),
+  })
+  .superRefine((track, ctx) => {
+    for (let i = 1; i < track.keyframes.length; i++) {
+      if (track.keyframes[i].frame <= track.keyframes[i - 1].frame) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['keyframes', i, 'frame'],
+          message: 'keyframes must be in strictly increasing frame order',
+        });
+      }
+    }
+  });
+export type Track = z.infer<typeof trackSchema>;
+export type TrackStatus = Track['status'];
+
+export const exportSettingsSchema = z.object({
+  videoCodec: z.enum(['h264']),
+  /** x264 constant rate factor: lower is better quality. */
+  crf: z.number().int().min(0).max(51),
+  preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow']),
+  /** Drop container/stream tags (GPS, device, creation time) and data streams. */
+  stripMetadata: z.boolean(),
+});
+export type ExportSettings = z.infer<typeof exportSettingsSchema>;
+
+export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
+  videoCodec: 'h264',
+  crf: 18,
+  preset: 'medium',
+  stripMetadata: true,
+};
+
+export const analysisInfoSchema = z.object({
+  detector: z.string(),
+  minConfidence: z.number().min(0).max(1),
+  analysisWidth: z.number().int().positive(),
+  framesAnalysed: nonNegInt,
+});
+export type AnalysisInfo = z.infer<typeof analysisInfoSchema>;
+
+export const projectSchema = z.object({
+  format: z.literal(PROJECT_FORMAT),
+  version: z.literal(PROJECT_VERSION),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  source: sourceSchema,
+  analysis: analysisInfoSchema.nullable(),
+  tracks: z.array(trackSchema),
+  exportSettings: exportSettingsSchema,
+});
+export type Project = z.infer<typeof projectSchema>;
+
+export class ProjectFormatError extends BlurlineError {
+  constructor(
+    message: string,
+    /** Dotted path of the first bad field, e.g. `tracks.0.keyframes.3.box.width`. */
+    readonly field: string | null,
+  ) {
+    super('PROJECT_INVALID', message);
+    this.name = 'ProjectFormatError';
+  }
+}
+
+export function createProject(source: SourceInfo, now: Date = new Date()): Project {
+  const stamp = now.toISOString();
+  return {
+    format: PROJECT_FORMAT,
+    version: PROJECT_VERSION,
+    createdAt: stamp,
+    updatedAt: stamp,
+    source,
+    analysis: null,
+    tracks: [],
+    exportSettings: { ...DEFAULT_EXPORT_SETTINGS },
+  };
+}
+
+/** Validates parsed JSON as a project; throws ProjectFormatError naming the first bad field. */
+export function parseProject(data: unknown): Project {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ProjectFormatError('not a Blurline project: expected a JSON object', null);
+  }
+  const record = data as Record<string, unknown>;
+  if (record.format !== PROJECT_FORMAT) {
+    throw new ProjectFormatError(`not a Blurline project: "format" must be "${PROJECT_FORMAT}"`, 'format');
+  }
+  if (typeof record.version === 'number' && record.version > PROJECT_VERSION) {
+    throw new ProjectFormatError(
+      `project version ${record.version} is newer than this Blurline understands (${PROJECT_VERSION}); update Blurline`,
+      'version',
+    );
+  }
+  const result = projectSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue.path.map(String).join('.');
+    throw new ProjectFormatError(`invalid project: ${field || '(root)'}: ${issue.message}`, field || null);
+  }
+  return result.data;
+}
+
+/** Parses project file text; JSON syntax errors become ProjectFormatError too. */
+export function parseProjectText(text: string): Project {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new ProjectFormatError(`project file is not valid JSON: ${(err as Error).message}`, null);
+  }
+  return parseProject(data);
+}
+
+export function serializeProject(project: Project): string {
+  return `${JSON.stringify(project, null, 2)}\n`;
+}

@@ -1,0 +1,83 @@
+import { BlurlineError } from '../../../core/errors';
+import { yuv420FrameSize } from '../../../core/anonymise';
+import { spawnMedia } from './ffmpeg';
+
+export type RawPixelFormat = 'rgb24' | 'yuv420p';
+
+export interface DecodedFrame {
+  /** 0-based index in decode order; the same index the render plan uses. */
+  index: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface DecodeOptions {
+  pixelFormat: RawPixelFormat;
+  /** Source display size (after rotation), from probeVideo. */
+  sourceWidth: number;
+  sourceHeight: number;
+  /** Scale to this width (aspect kept, even sizes); omit for the source size. */
+  width?: number;
+  signal?: AbortSignal;
+}
+
+export function frameByteSize(format: RawPixelFormat, width: number, height: number): number {
+  return format === 'rgb24' ? width * height * 3 : yuv420FrameSize(width, height);
+}
+
+/** Output size for a decode: the source size, or scaled down to `width` with even dimensions. */
+export function decodeSize(options: Pick<DecodeOptions, 'sourceWidth' | 'sourceHeight' | 'width'>): { width: number; height: number } {
+  const { sourceWidth, sourceHeight, width } = options;
+  if (!width || width >= sourceWidth) return { width: sourceWidth, height: sourceHeight };
+  const w = Math.max(2, Math.round(width / 2) * 2);
+  return { width: w, height: Math.max(2, Math.round((sourceHeight * w) / sourceWidth / 2) * 2) };
+}
+
+/**
+ * Streams every frame of the first video stream as raw pixels, with its exact index.
+ * Memory stays constant for any length: ffmpeg is paused by the pipe while the consumer works.
+ * Frames are never dropped or duplicated (`-vsync passthrough`), so index N here is frame N everywhere.
+ */
+export async function* decodeFrames(file: string, options: DecodeOptions): AsyncGenerator<DecodedFrame> {
+  const { width, height } = decodeSize(options);
+  const scaled = width !== options.sourceWidth || height !== options.sourceHeight;
+  const args = [
+    '-hide_banner', '-nostdin', '-v', 'error',
+    '-i', file,
+    '-map', '0:v:0',
+    '-vsync', 'passthrough',
+    ...(scaled ? ['-vf', `scale=${width}:${height}:flags=bilinear`] : []),
+    '-f', 'rawvideo', '-pix_fmt', options.pixelFormat,
+    'pipe:1',
+  ];
+  const proc = spawnMedia(args, { task: 'decoding the source', signal: options.signal });
+  const frameSize = frameByteSize(options.pixelFormat, width, height);
+  let index = 0;
+  let frame = new Uint8Array(frameSize);
+  let filled = 0;
+  try {
+    for await (const chunk of proc.child.stdout! as AsyncIterable<Buffer>) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        const n = Math.min(frameSize - filled, chunk.length - offset);
+        frame.set(chunk.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === frameSize) {
+          yield { index, width, height, data: frame };
+          index++;
+          frame = new Uint8Array(frameSize);
+          filled = 0;
+        }
+      }
+    }
+    await proc.done;
+    if (filled !== 0) {
+      throw new BlurlineError('SOURCE_TRUNCATED', `decoding ended inside frame ${index}: the source is truncated or corrupt`);
+    }
+  } finally {
+    // The consumer stopped early (break, error or cancel): do not leave ffmpeg running.
+    proc.stop();
+  }
+}

@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { BlurlineError, CancelledError, type ErrorCode } from '../../../core/errors';
+import { findBinary, type BinaryName } from './binaries';
+import { FfmpegProgressParser, type FfmpegProgressBlock } from './progress';
+
+/**
+ * The one module that starts ffmpeg and ffprobe. Every call goes through `spawnMedia`: argument
+ * arrays only (never a shell), stderr kept for errors, cancel through an AbortSignal, and every
+ * live process tracked so the app can stop them all on quit.
+ */
+
+const STDERR_TAIL_BYTES = 64 * 1024;
+const KILL_GRACE_MS = 2000;
+
+const liveProcesses = new Set<ChildProcess>();
+
+export interface SpawnMediaOptions {
+  binary?: BinaryName;
+  signal?: AbortSignal;
+  /** Feed stdin from the caller (e.g. raw frames). Otherwise stdin is closed. */
+  stdin?: boolean;
+  /** Parse `-progress pipe:1` on stdout (added to the arguments). Stdout is then not free for data. */
+  onProgress?: (block: FfmpegProgressBlock) => void;
+  /** What the process is doing, for error messages ("reading the source", "encoding the master"). */
+  task: string;
+}
+
+export interface MediaProcess {
+  child: ChildProcess;
+  /** Resolves with stderr when the process exits 0; rejects with a BlurlineError otherwise. */
+  done: Promise<string>;
+  /** Stops the process (used when another part of a pipeline fails). */
+  stop(): void;
+}
+
+/** Quotes a command line for logs and bug reports (never executed through a shell). */
+export function formatCommandLine(bin: string, args: readonly string[]): string {
+  return [bin, ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+const FAILURE_PATTERNS: [RegExp, ErrorCode, string][] = [
+  [/No space left on device|Disk quota exceeded/i, 'DISK_FULL', 'the disk is full'],
+  [/Permission denied|Operation not permitted|Read-only file system/i, 'PERMISSION_DENIED', 'permission denied'],
+  [/No such file or directory/i, 'SOURCE_NOT_FOUND', 'file not found'],
+  [
+    /Invalid data found when processing input|moov atom not found|could not find codec parameters|Invalid NAL unit|error reading header|Truncating packet|partial file/i,
+    'SOURCE_UNREADABLE',
+    'the file is corrupt, truncated or not a video',
+  ],
+];
+
+/** The last line of stderr that says something (skipping ffmpeg's generic closing lines). */
+function lastMeaningfulLine(stderr: string): string {
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^Conversion failed!?$/.test(l) && !/^Exiting normally/.test(l));
+  return lines[lines.length - 1] ?? '';
+}
+
+/** Turns a failed ffmpeg/ffprobe run into a readable, coded error. */
+export function describeMediaFailure(task: string, stderr: string, exitCode: number | null, signal: string | null = null): BlurlineError {
+  const tail = stderr.slice(-4000);
+  for (const [pattern, code, meaning] of FAILURE_PATTERNS) {
+    const line = stderr.split(/\r?\n/).find((l) => pattern.test(l));
+    if (line) return new BlurlineError(code, `${task} failed: ${meaning} (${line.trim()})`, tail);
+  }
+  const why = signal ? `killed by ${signal}` : `exit code ${exitCode}`;
+  const line = lastMeaningfulLine(stderr);
+  return new BlurlineError('FFMPEG_FAILED', `${task} failed (${why})${line ? `: ${line}` : ''}`, tail);
+}
+
+export function spawnMedia(args: readonly string[], options: SpawnMediaOptions): MediaProcess {
+  const binary = findBinary(options.binary ?? 'ffmpeg');
+  if (options.signal?.aborted) throw new CancelledError(options.task);
+  const fullArgs = options.onProgress ? ['-progress', 'pipe:1', '-nostats', ...args] : [...args];
+  const child = spawn(binary.path, fullArgs, {
+    stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    windowsHide: true,
+  });
+  liveProcesses.add(child);
+
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+  });
+  if (options.onProgress) {
+    const parser = new FfmpegProgressParser();
+    const onProgress = options.onProgress;
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => parser.push(chunk).forEach(onProgress));
+  }
+  // A pipeline partner that died closes our pipes; the exit status tells the real story.
+  child.stdin?.on('error', () => {});
+
+  let cancelled = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    killTimer.unref();
+  };
+  const onAbort = () => {
+    cancelled = true;
+    stop();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const done = new Promise<string>((resolve, reject) => {
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      reject(new BlurlineError('FFMPEG_NOT_FOUND', `could not start ${binary.path}: ${err.message}`));
+    });
+    child.once('close', (code, sig) => {
+      liveProcesses.delete(child);
+      clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (cancelled) reject(new CancelledError(options.task));
+      else if (code === 0) resolve(stderr);
+      else reject(describeMediaFailure(options.task, stderr, code, sig));
+    });
+  });
+  // Callers may only await `done` later; avoid an unhandled rejection in between.
+  done.catch(() => {});
+  return { child, done, stop };
+}
+
+/** Runs ffmpeg to completion, reporting progress blocks. */
+export async function runFfmpeg(
+  args: readonly string[],
+  options: Omit<SpawnMediaOptions, 'binary' | 'stdin'>,
+): Promise<string> {
+  return spawnMedia(args, options).done;
+}
+
+/** Runs ffprobe with JSON output and returns the parsed result. */
+export async function runFfprobeJson(args: readonly string[], task: string, signal?: AbortSignal): Promise<unknown> {
+  const proc = spawnMedia(['-v', 'error', '-print_format', 'json', ...args], { binary: 'ffprobe', task, signal });
+  let stdout = '';
+  proc.child.stdout!.setEncoding('utf8');
+  proc.child.stdout!.on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  await proc.done;
+  try {
+    return JSON.parse(stdout);
+  } catch {
+    throw new BlurlineError('SOURCE_UNREADABLE', `${task} failed: ffprobe returned no readable result`);
+  }
+}
+
+/** Stops every running ffmpeg/ffprobe (on app quit). */
+export function stopAllMediaProcesses(): void {
+  for (const child of liveProcesses) child.kill('SIGKILL');
+  liveProcesses.clear();
+}
+
+/** The ffmpeg version line, for reports. */
+export async function ffmpegVersion(): Promise<string> {
+  const proc = spawnMedia(['-version'], { task: 'ffmpeg -version' });
+  let out = '';
+  proc.child.stdout!.setEncoding('utf8');
+  proc.child.stdout!.on('data', (c: string) => (out += c));
+  await proc.done;
+  return out.split('\n')[0].trim();
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { BlurlineError, CancelledError } from '../../../core/errors';
+import type { AudioStreamInfo, Rational, SourceInfo } from '../../../core/project';
+import { runFfprobeJson } from './ffmpeg';
+
+interface ProbeStream {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  pix_fmt?: string;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+  nb_frames?: string;
+  nb_read_packets?: string;
+  duration?: string;
+  start_time?: string;
+  channels?: number;
+  sample_rate?: string;
+  disposition?: { attached_pic?: number };
+  tags?: Record<string, string>;
+  side_data_list?: { rotation?: number | string }[];
+}
+
+interface ProbeResult {
+  streams?: ProbeStream[];
+  format?: { format_name?: string; duration?: string };
+}
+
+export function parseRational(text: string | undefined): Rational | null {
+  if (!text) return null;
+  const [n, d = '1'] = text.split('/');
+  const num = Number(n);
+  const den = Number(d);
+  if (!Number.isInteger(num) || !Number.isInteger(den) || num <= 0 || den <= 0) return null;
+  return { num, den };
+}
+
+function positiveNumber(text: string | undefined): number | null {
+  const n = Number(text);
+  return text !== undefined && Number.isFinite(n) && n > 0 ? n : null;
+}
+
+/** Clockwise display rotation from the display matrix (newer ffprobe) or the `rotate` tag (older). */
+export function rotationOf(stream: ProbeStream): SourceInfo['rotation'] {
+  const matrix = stream.side_data_list?.find((s) => s.rotation !== undefined)?.rotation;
+  // The display matrix states the counter-clockwise angle that corrects the picture.
+  const degrees = matrix !== undefined ? -Number(matrix) : Number(stream.tags?.rotate ?? 0);
+  const normalised = (((Math.round(degrees / 90) * 90) % 360) + 360) % 360;
+  return normalised as SourceInfo['rotation'];
+}
+
+/** The stream's frame rate: the average rate when it is a plausible video rate, else the base rate. */
+export function frameRateOf(stream: ProbeStream): Rational | null {
+  const avg = parseRational(stream.avg_frame_rate);
+  const base = parseRational(stream.r_frame_rate);
+  if (avg && avg.num / avg.den <= 1000) return avg;
+  return base && base.num / base.den <= 1000 ? base : null;
+}
+
+/** Streams the file through SHA-256 (constant memory). */
+export async function sha256File(file: string, signal?: AbortSignal): Promise<string> {
+  const hash = createHash('sha256');
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  for await (const chunk of stream) {
+    if (signal?.aborted) {
+      stream.destroy();
+      throw new CancelledError('hashing the source');
+    }
+    hash.update(chunk as Buffer);
+  }
+  return hash.digest('hex');
+}
+
+/** Fails with SOURCE_NOT_FOUND unless `file` is an existing regular file; returns its size. */
+export async function assertReadableFile(file: string, what = 'source'): Promise<number> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new BlurlineError('SOURCE_NOT_FOUND', `${what} is not a file: ${file}`);
+    return info.size;
+  } catch (err) {
+    if (err instanceof BlurlineError) throw err;
+    throw new BlurlineError('SOURCE_NOT_FOUND', `${what} not found: ${file}`);
+  }
+}
+
+/** Reads everything Blurline needs to know about a source video. Never writes to it. */
+export async function probeVideo(file: string, options: { signal?: AbortSignal } = {}): Promise<SourceInfo> {
+  const absolute = path.resolve(file);
+  const sizeBytes = await assertReadableFile(absolute);
+  if (sizeBytes === 0) throw new BlurlineError('SOURCE_UNREADABLE', `source is an empty file: ${absolute}`);
+  const task = `reading ${path.basename(absolute)}`;
+  const probe = (await runFfprobeJson(['-show_format', '-show_streams', absolute], task, options.signal)) as ProbeResult;
+  const streams = probe.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  if (!video) {
+    const kinds = [...new Set(streams.map((s) => s.codec_type ?? 'unknown'))];
+    throw new BlurlineError(
+      'NO_VIDEO_STREAM',
+      `${path.basename(absolute)} has no video stream${kinds.length ? ` (it has: ${kinds.join(', ')})` : ''}`,
+    );
+  }
+  if (!video.width || !video.height) {
+    throw new BlurlineError('SOURCE_UNREADABLE', `${path.basename(absolute)}: the video stream has no picture size (corrupt file?)`);
+  }
+  const frameRate = frameRateOf(video);
+  if (!frameRate) throw new BlurlineError('SOURCE_UNREADABLE', `${path.basename(absolute)}: the video stream has no frame rate`);
+  const fps = frameRate.num / frameRate.den;
+  const durationSeconds = positiveNumber(video.duration) ?? positiveNumber(probe.format?.duration);
+
+  let frameCount = positiveNumber(video.nb_frames);
+  if (frameCount === null) {
+    // Matroska/WebM headers carry no frame count: count the packets (reads the file, no decoding).
+    const counted = (await runFfprobeJson(
+      ['-count_packets', '-select_streams', String(video.index), '-show_entries', 'stream=nb_read_packets', absolute],
+      task,
+      options.signal,
+    )) as ProbeResult;
+    frameCount = positiveNumber(counted.streams?.[0]?.nb_read_packets);
+  }
+  if (frameCount === null && durationSeconds !== null) frameCount = Math.round(durationSeconds * fps);
+  if (frameCount === null || durationSeconds === null) {
+    throw new BlurlineError('SOURCE_UNREADABLE', `${path.basename(absolute)}: cannot tell the video's length (corrupt or truncated file?)`);
+  }
+
+  const rotation = rotationOf(video);
+  const swap = rotation === 90 || rotation === 270;
+  let audioIndex = 0;
+  const audioStreams: AudioStreamInfo[] = streams
+    .filter((s) => s.codec_type === 'audio')
+    .map((s) => ({
+      audioIndex: audioIndex++,
+      codec: s.codec_name ?? 'unknown',
+      channels: s.channels ?? 0,
+      sampleRate: Number(s.sample_rate ?? 0) || 0,
+      durationSeconds: positiveNumber(s.duration),
+      language: s.tags?.language && s.tags.language !== 'und' ? s.tags.language : null,
+    }));
+
+  return {
+    path: absolute,
+    sizeBytes,
+    sha256: await sha256File(absolute, options.signal),
+    container: probe.format?.format_name ?? 'unknown',
+    videoCodec: video.codec_name ?? 'unknown',
+    pixelFormat: video.pix_fmt ?? 'unknown',
+    width: swap ? video.height : video.width,
+    height: swap ? video.width : video.height,
+    frameRate,
+    frameCount: Math.round(frameCount),
+    durationSeconds,
+    rotation,
+    videoStartSeconds: Number(video.start_time ?? 0) || 0,
+    audioStreams,
+  };
+}

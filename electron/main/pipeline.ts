@@ -1,0 +1,86 @@
+import { createProject, type Project } from '../../core/project';
+import { linkDetections } from '../../core/linkDetections';
+import { buildRenderPlan, countPlannedRegions } from '../../core/renderPlan';
+import type { FaceApiDetectorOptions } from '../../core/faceApiDetector';
+import { analyseVideo } from './detect/analyse';
+import { createNodeFaceDetector } from './detect/nodeFaceDetector';
+import { probeVideo } from './media/probe';
+import type { JobProgress } from './media/progress';
+import { checkOutputPath, renderVideo, verifySourceUnchanged, type RenderResult } from './media/render';
+
+/**
+ * The jobs a user starts (detect, render), composed from the media and detection services.
+ * The CLI calls these directly; the app will call the same functions from its IPC handlers.
+ */
+
+export type JobStage = 'probe' | 'analyse' | 'verify' | 'render';
+
+export interface JobCallbacks {
+  signal?: AbortSignal;
+  onStage?: (stage: JobStage) => void;
+  onProgress?: (stage: JobStage, progress: JobProgress) => void;
+}
+
+export interface DetectOptions extends JobCallbacks {
+  detector: FaceApiDetectorOptions;
+  analysisWidth: number;
+}
+
+export interface DetectResult {
+  project: Project;
+  framesAnalysed: number;
+  faces: number;
+  analyseSeconds: number;
+}
+
+/** Probes a source, runs the detector over every frame and links the detections into tracks. */
+export async function detectToProject(sourcePath: string, options: DetectOptions): Promise<DetectResult> {
+  options.onStage?.('probe');
+  const source = await probeVideo(sourcePath, { signal: options.signal });
+  const detector = await createNodeFaceDetector(options.detector);
+  options.onStage?.('analyse');
+  const run = await analyseVideo(source, {
+    detector,
+    analysisWidth: options.analysisWidth,
+    signal: options.signal,
+    onProgress: (p) => options.onProgress?.('analyse', p),
+  });
+  detector.dispose();
+  const project = createProject(source);
+  project.tracks = linkDetections(run.frames);
+  project.analysis = {
+    detector: detector.description,
+    minConfidence: detector.minConfidence,
+    analysisWidth: run.analysisWidth,
+    framesAnalysed: run.framesAnalysed,
+  };
+  return {
+    project,
+    framesAnalysed: run.framesAnalysed,
+    faces: run.frames.reduce((n, f) => n + f.faces.length, 0),
+    analyseSeconds: run.elapsedSeconds,
+  };
+}
+
+export interface RenderProjectOptions extends JobCallbacks {
+  overwrite?: boolean;
+}
+
+export interface RenderProjectResult extends RenderResult {
+  plannedRegions: number;
+}
+
+/** Renders a project's master after checking the output path and that the source is the one analysed. */
+export async function renderProject(project: Project, outputPath: string, options: RenderProjectOptions = {}): Promise<RenderProjectResult> {
+  // Cheap checks first, so a wrong output path fails before the source is hashed.
+  checkOutputPath(project.source.path, outputPath, options.overwrite);
+  options.onStage?.('verify');
+  await verifySourceUnchanged(project.source, options.signal);
+  const plan = buildRenderPlan(project);
+  options.onStage?.('render');
+  const result = await renderVideo(
+    { source: project.source, plan, outputPath, settings: project.exportSettings, overwrite: options.overwrite },
+    { signal: options.signal, onProgress: (p) => options.onProgress?.('render', p) },
+  );
+  return { ...result, plannedRegions: countPlannedRegions(plan) };
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { BlurlineError } from '../../../core/errors';
+import { parseProjectText, serializeProject, ProjectFormatError, type Project } from '../../../core/project';
+
+/**
+ * Writes a file so that readers see either the old or the new content, never a partial one:
+ * temp file in the same folder, flushed to disk, then renamed over the target.
+ */
+export async function writeFileAtomic(file: string, content: string): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (err) {
+    await unlink(temp).catch(() => {});
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOSPC') throw new BlurlineError('DISK_FULL', `the disk is full: could not write ${file}`);
+    if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') {
+      throw new BlurlineError('PERMISSION_DENIED', `permission denied writing ${file}`);
+    }
+    if (e.code === 'ENOENT') throw new BlurlineError('OUTPUT_DIR_MISSING', `folder does not exist: ${path.dirname(file)}`);
+    throw err;
+  }
+}
+
+export async function writeProjectFile(file: string, project: Project): Promise<void> {
+  await writeFileAtomic(file, serializeProject(project));
+}
+
+/** Reads and validates a project file; every failure names the file and what is wrong with it. */
+export async function readProjectFile(file: string): Promise<Project> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BlurlineError('PROJECT_INVALID', `cannot read project ${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+  }
+  try {
+    return parseProjectText(text);
+  } catch (err) {
+    if (err instanceof ProjectFormatError) throw new ProjectFormatError(`${file}: ${err.message}`, err.field);
+    throw err;
+  }
+}
