@@ -19,7 +19,7 @@ export interface LinkOptions {
 
 export const DEFAULT_LINK_OPTIONS: LinkOptions = {
   minIou: 0.2,
-  maxCentreShift: 0.6,
+  maxCentreShift: 1.5,
   maxGapFrames: 12,
   style: DEFAULT_BLUR_STYLE,
   idPrefix: 'auto-',

@@ -49,6 +49,12 @@ const FAILURE_PATTERNS: [RegExp, ErrorCode, string][] = [
   ],
 ];
 
+/**
+ * Some ffmpeg builds exit 0 after failing to write the end of the file (e.g. a full disk while
+ * writing the mp4 index). These lines mean the output is broken whatever the exit code says.
+ */
+const FATAL_DESPITE_EXIT_0 = /Error writing trailer|No space left on device|Disk quota exceeded|I\/O error/i;
+
 /** The last line of stderr that says something (skipping ffmpeg's generic closing lines). */
 function lastMeaningfulLine(stderr: string): string {
   const lines = stderr
@@ -117,7 +123,7 @@ export function spawnMedia(args: readonly string[], options: SpawnMediaOptions):
       clearTimeout(killTimer);
       options.signal?.removeEventListener('abort', onAbort);
       if (cancelled) reject(new CancelledError(options.task));
-      else if (code === 0) resolve(stderr);
+      else if (code === 0 && !FATAL_DESPITE_EXIT_0.test(stderr)) resolve(stderr);
       else reject(describeMediaFailure(options.task, stderr, code, sig));
     });
   });

@@ -9,7 +9,7 @@ import type { ExportSettings, SourceInfo } from '../../../core/project';
 import type { RenderPlan } from '../../../core/renderPlan';
 import { decodeFrames } from './decode';
 import { findBinary } from './binaries';
-import { formatCommandLine, spawnMedia } from './ffmpeg';
+import { formatCommandLine, runFfprobeJson, spawnMedia } from './ffmpeg';
 import { sha256File } from './probe';
 import { progressFromFrames, type JobProgress } from './progress';
 
@@ -131,6 +131,25 @@ export function encoderArgs(request: RenderRequest, tempPath: string, muxer: str
   return args;
 }
 
+/**
+ * Reads the finished temp file back before it may become the master: every frame written and
+ * every audio stream must be there, so a silently broken file is never published.
+ */
+export async function verifyMaster(file: string, expectedFrames: number, expectedAudioStreams: number): Promise<void> {
+  const fail = (why: string) => new BlurlineError('FFMPEG_FAILED', `the written master is incomplete (${why}); it was not saved`);
+  let probe: { streams?: { codec_type?: string; nb_read_packets?: string }[] };
+  try {
+    probe = (await runFfprobeJson(['-count_packets', '-show_entries', 'stream=codec_type,nb_read_packets', file], 'checking the master')) as typeof probe;
+  } catch (err) {
+    throw fail((err as Error).message);
+  }
+  const streams = probe.streams ?? [];
+  const videoPackets = Number(streams.find((s) => s.codec_type === 'video')?.nb_read_packets ?? 0);
+  if (videoPackets !== expectedFrames) throw fail(`${videoPackets} of ${expectedFrames} frames`);
+  const audio = streams.filter((s) => s.codec_type === 'audio').length;
+  if (audio !== expectedAudioStreams) throw fail(`${audio} of ${expectedAudioStreams} audio streams`);
+}
+
 /** A source that decodes to clearly fewer frames than its header claims is truncated or damaged. */
 function missingFrameTolerance(frameCount: number): number {
   return Math.max(1, Math.ceil(frameCount * 0.01));
@@ -195,11 +214,14 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
         `the source decoded to ${frames} of its ${source.frameCount} frames: it is truncated or damaged, so no master was written`,
       );
     }
+    await verifyMaster(tempPath, frames, source.audioStreams.length);
     await rename(tempPath, absolute);
   } catch (err) {
     encoder.stop();
     await encoder.done.catch(() => {});
     await unlink(tempPath).catch(() => {});
+    // Errors name the file the user asked for, not our temp name.
+    if (err instanceof BlurlineError) err.message = err.message.split(tempPath).join(absolute);
     throw err;
   }
   options.onProgress?.(progressFromFrames(source.frameCount, source.frameCount, elapsed()));
