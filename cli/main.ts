@@ -186,6 +186,8 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'render') {
       project = await readProjectFile(input);
     } else {
+      // Fail on a bad output path before minutes of analysis.
+      if (command === 'auto') checkOutputPath(input, values.output, overwrite);
       projectPath = command === 'detect' ? path.resolve(values.output) : projectPathFor(values.output);
       if (existsSync(projectPath) && !overwrite) {
         throw new BlurlineError('OUTPUT_EXISTS', `project already exists: ${projectPath} (use --force to replace it)`);
@@ -203,10 +205,6 @@ export async function main(argv: string[]): Promise<number> {
         analyseSeconds: round(detected.analyseSeconds),
         analysisFps: round(detected.framesAnalysed / detected.analyseSeconds),
       });
-      if (command === 'auto') {
-        // Fail on a bad output path before writing anything.
-        checkOutputPath(project.source.path, values.output, overwrite);
-      }
     }
     if (crf !== undefined) project.exportSettings.crf = Math.round(crf);
     if (x264Preset) project.exportSettings.preset = x264Preset as Project['exportSettings']['preset'];

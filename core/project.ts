@@ -74,7 +74,9 @@ export const DEFAULT_BLUR_STYLE: BlurStyle = {
   shape: 'ellipse',
   strength: 1,
   feather: 0.15,
-  padding: 0.2,
+  // 0.25 per side makes the inscribed ellipse contain the whole detected box, corners included
+  // (it needs at least (√2 − 1) / 2 ≈ 0.21).
+  padding: 0.25,
 };
 
 export const trackKeyframeSchema = z.object({

@@ -12,11 +12,11 @@ describe('buildRenderPlan', () => {
     );
     expect(plan.frames.map((f) => f.frame)).toEqual([2, 3, 4, 5, 6]);
     const at4 = plan.frames[2].regions[0];
-    // x = 120 at frame 4, padded by 20 % of 50 px on each side.
-    expect(at4.box).toEqual({ x: 110, y: 88, width: 70, height: 84 });
+    // x = 120 at frame 4, padded by 25 % of the size on each side and snapped outward.
+    expect(at4.box).toEqual({ x: 107, y: 85, width: 76, height: 90 });
     expect(at4.trackId).toBe('a');
     expect(at4.type).toBe('gaussian');
-    expect(at4.feather).toBe(Math.round(0.15 * 70));
+    expect(at4.feather).toBe(Math.round(0.15 * 76));
   });
 
   it('skips rejected tracks but keeps pending and confirmed ones', () => {
@@ -51,7 +51,7 @@ describe('buildRenderPlan', () => {
 
   it('keeps a box that hangs over the frame edge unsquashed', () => {
     const plan = buildRenderPlan(projectWith([track('edge', [keyframe(0, { x: -20, y: 10, width: 50, height: 50 })])]));
-    expect(plan.frames[0].regions[0].box).toEqual({ x: -30, y: 0, width: 70, height: 70 });
+    expect(plan.frames[0].regions[0].box).toEqual({ x: -33, y: -3, width: 76, height: 76 });
   });
 
   it('scales blur strength with the face size', () => {

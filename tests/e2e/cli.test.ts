@@ -1,0 +1,199 @@
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iou } from '../../core/geometry';
+import { parseProjectText, type Project } from '../../core/project';
+import { trackBoxAt } from '../../core/tracks';
+import { REPO_ROOT } from '../../electron/main/media/binaries';
+import {
+  FACE_CLIP,
+  faceClip,
+  ffmpeg,
+  ffprobeJson,
+  generatedClip,
+  highFrequencyEnergy,
+  meanAbsDiff,
+  readGrayFrames,
+  sha256,
+} from '../helpers/media';
+
+const CLI = path.join(REPO_ROOT, 'bin/blurline.js');
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function blurline(args: string[], cwd: string): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd, maxBuffer: 1 << 24 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const { width: W, height: H, frames: FRAMES } = FACE_CLIP;
+
+describe('blurline auto: a real face in a real clip, end to end', () => {
+  let dir: string;
+  let source: string;
+  let sourceHash: string;
+  let run: CliRun;
+  let result: Record<string, any>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-cli-'));
+    source = path.join(dir, 'dashcam.mp4');
+    copyFileSync(await faceClip(), source);
+    sourceHash = sha256(source);
+    run = await blurline(['auto', 'dashcam.mp4', '-o', 'master.mp4', '--json'], dir);
+    result = JSON.parse(run.stdout);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('succeeds and reports frames, faces, tracks, output and timings as JSON', () => {
+    expect(run.code, run.stderr).toBe(0);
+    expect(result).toMatchObject({
+      ok: true,
+      command: 'auto',
+      frames: FRAMES,
+      framesAnalysed: FRAMES,
+      width: W,
+      height: H,
+      output: path.join(dir, 'master.mp4'),
+      project: path.join(dir, 'master.blurline.json'),
+    });
+    expect(result.faces).toBeGreaterThanOrEqual(FRAMES - 2);
+    expect(result.tracks).toBe(1);
+    for (const key of ['analyseSeconds', 'renderSeconds', 'totalSeconds', 'analysisFps', 'renderFps']) expect(result[key]).toBeGreaterThan(0);
+    expect(readdirSync(dir).sort()).toEqual(['dashcam.mp4', 'master.blurline.json', 'master.mp4']);
+  });
+
+  it('writes a valid project whose track follows the face', () => {
+    const project: Project = parseProjectText(readFileSync(path.join(dir, 'master.blurline.json'), 'utf8'));
+    expect(project.source).toMatchObject({ path: source, sha256: sourceHash, frameCount: FRAMES, frameRate: { num: 25, den: 1 } });
+    expect(project.analysis).toMatchObject({ detector: 'ssd-mobilenet-v1@0.5', framesAnalysed: FRAMES });
+    const [track] = project.tracks;
+    for (let n = 0; n < FRAMES; n += 5) expect(iou(trackBoxAt(track, n)!, FACE_CLIP.faceBoxAt(n)), `frame ${n}`).toBeGreaterThan(0.5);
+  });
+
+  it('blurs the face on every frame and leaves the rest as a plain re-encode would', async () => {
+    const src = await readGrayFrames(source, W, H);
+    const out = await readGrayFrames(path.join(dir, 'master.mp4'), W, H);
+    const plainPath = path.join(dir, 'plain.mp4');
+    await ffmpeg(['-i', source, '-map', '0:v', '-c:v', 'libx264', '-preset', 'medium', '-crf', '18', '-pix_fmt', 'yuv420p', plainPath]);
+    const plain = await readGrayFrames(plainPath, W, H);
+    rmSync(plainPath);
+    expect(out).toHaveLength(FRAMES);
+    let worstRatio = 0;
+    for (let n = 0; n < FRAMES; n++) {
+      const face = FACE_CLIP.faceBoxAt(n);
+      // Detail at the scale of eyes and mouth (3 px cells), over the face's ellipse.
+      const ratio = highFrequencyEnergy(out[n], W, face, 'ellipse', 3) / highFrequencyEnergy(src[n], W, face, 'ellipse', 3);
+      worstRatio = Math.max(worstRatio, ratio);
+      expect(ratio, `frame ${n}: face detail left`).toBeLessThan(0.1);
+      // Below the photo and its blur margin nothing but codec noise may change.
+      const below = { x: 0, y: 520, width: W, height: H - 520 };
+      expect(meanAbsDiff(src[n], out[n], W, below), `frame ${n}`).toBeLessThan(meanAbsDiff(src[n], plain[n], W, below) * 1.3 + 0.5);
+    }
+    console.log(`worst face detail ratio (master/source high-frequency energy): ${worstRatio.toFixed(3)}`);
+  });
+
+  it('keeps fps, resolution and the audio; drops the identifying tags; leaves the source untouched', async () => {
+    const master = await ffprobeJson(path.join(dir, 'master.mp4'));
+    const original = await ffprobeJson(source);
+    const video = master.streams.find((s: any) => s.codec_type === 'video');
+    expect(video).toMatchObject({ width: W, height: H, r_frame_rate: '25/1', nb_frames: String(FRAMES) });
+    const audio = master.streams.filter((s: any) => s.codec_type === 'audio');
+    const originalAudio = original.streams.find((s: any) => s.codec_type === 'audio');
+    expect(audio).toHaveLength(1);
+    expect(audio[0]).toMatchObject({ codec_name: 'aac', sample_rate: originalAudio.sample_rate, tags: expect.objectContaining({ language: 'eng' }) });
+    expect(Number(audio[0].duration)).toBeCloseTo(Number(originalAudio.duration), 2);
+    const text = JSON.stringify(master);
+    for (const leak of ['Ambulance cam', '+48.8584', 'device SN', '2024-01-01', 'GoPro']) expect(text).not.toContain(leak);
+    expect(sha256(source)).toBe(sourceHash);
+  });
+
+  it('renders again from the saved project, refusing to replace the master without --force', async () => {
+    const again = await blurline(['render', 'master.blurline.json', '-o', 'master.mp4'], dir);
+    expect(again.code).toBe(4);
+    expect(again.stderr).toMatch(/output already exists/);
+    const second = await blurline(['render', 'master.blurline.json', '-o', 'second.mov', '--json'], dir);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, command: 'render', regions: FRAMES, tracks: 1 });
+    expect((await ffprobeJson(path.join(dir, 'second.mov'))).streams[0].nb_frames).toBe(String(FRAMES));
+    rmSync(path.join(dir, 'second.mov'));
+  });
+});
+
+describe('blurline detect and the terminal', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-cli-detect-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('detect writes a project and prints progress and a summary', async () => {
+    const short = await generatedClip('face-short', ['-i', await faceClip(), '-frames:v', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-an']);
+    copyFileSync(short, path.join(dir, 'short.mp4'));
+    const run = await blurline(['detect', 'short.mp4', '-o', 'short.json', '--model', 'tiny'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/analyse\s+100%\s+frame 12/);
+    expect(run.stdout).toMatch(/analysed 12 frames at [\d.]+ fps: \d+ face detections → 1 tracks/);
+    const project = parseProjectText(readFileSync(path.join(dir, 'short.json'), 'utf8'));
+    expect(project.analysis?.detector).toBe('tiny-face-detector@0.5');
+    expect(project.tracks).toHaveLength(1);
+  });
+
+  it('prints help and rejects bad usage with exit code 2', async () => {
+    const help = await blurline(['--help'], dir);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/blurline auto <video> -o <out.mp4>/);
+    expect((await blurline([], dir)).code).toBe(2);
+    expect((await blurline(['auto', 'x.mp4'], dir)).stderr).toMatch(/needs -o/);
+    expect((await blurline(['auto', 'x.mp4', '-o', 'y.mp4', '--model', 'huge'], dir)).code).toBe(2);
+    expect((await blurline(['render', 'x.json', '-o', 'y.mp4', '--bogus'], dir)).code).toBe(2);
+  });
+});
+
+describe('blurline with bad input: a clear error, a meaningful exit code, nothing written', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-cli-bad-'));
+    writeFileSync(path.join(dir, 'corrupt.mp4'), Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 7919) % 253)));
+    copyFileSync(await generatedClip('audio-only', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac'], 'm4a'), path.join(dir, 'voice.m4a'));
+    copyFileSync(await faceClip(), path.join(dir, 'clip.mp4'));
+    writeFileSync(path.join(dir, 'broken.json'), '{"format":"blurline-project","version":1,"tracks":[');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: [string, string[], number, RegExp][] = [
+    ['a corrupt file', ['auto', 'corrupt.mp4', '-o', 'out.mp4'], 3, /corrupt\.mp4 failed: the file is corrupt, truncated or not a video/],
+    ['a file with no video stream', ['auto', 'voice.m4a', '-o', 'out.mp4'], 3, /voice\.m4a has no video stream \(it has: audio\)/],
+    ['a missing file', ['auto', 'missing.mp4', '-o', 'out.mp4'], 3, /source not found: .*missing\.mp4/],
+    ['output equal to the source', ['auto', 'clip.mp4', '-o', 'clip.mp4', '--force', '--model', 'tiny'], 4, /output path is the source video/],
+    ['an unreadable project', ['render', 'broken.json', '-o', 'out.mp4'], 3, /broken\.json: project file is not valid JSON/],
+  ];
+
+  for (const [what, args, code, message] of cases) {
+    it(`${what}: exit ${code}`, async () => {
+      const before = readdirSync(dir).sort();
+      const hash = sha256(path.join(dir, 'clip.mp4'));
+      const run = await blurline(args, dir);
+      expect(run.code, run.stderr).toBe(code);
+      expect(run.stderr).toMatch(message);
+      expect(existsSync(path.join(dir, 'out.mp4'))).toBe(false);
+      expect(readdirSync(dir).sort()).toEqual(before);
+      expect(sha256(path.join(dir, 'clip.mp4'))).toBe(hash);
+    });
+  }
+
+  it('reports errors as JSON with --json', async () => {
+    const run = await blurline(['auto', 'voice.m4a', '-o', 'out.mp4', '--json'], dir);
+    expect(run.code).toBe(3);
+    expect(JSON.parse(run.stdout)).toMatchObject({ ok: false, code: 'NO_VIDEO_STREAM' });
+  });
+});
