@@ -64,9 +64,9 @@ function coverageMask(region: PlaneRegion, ext: Extent): Float32Array {
       if (region.shape === 'ellipse') {
         const dx = px - cx;
         const dy = py - cy;
-        const rho = Math.sqrt((dx / a) ** 2 + (dy / b) ** 2);
+        const rho2 = (dx / a) ** 2 + (dy / b) ** 2;
         // Distance past the ellipse edge along the ray from the centre.
-        outside = rho <= 1 ? 0 : Math.sqrt(dx * dx + dy * dy) * (1 - 1 / rho);
+        outside = rho2 <= 1 ? 0 : Math.sqrt(dx * dx + dy * dy) * (1 - 1 / Math.sqrt(rho2));
       } else {
         const ox = Math.max(box.x - px, 0, px - (box.x + box.width));
         const oy = Math.max(box.y - py, 0, py - (box.y + box.height));
@@ -80,33 +80,21 @@ function coverageMask(region: PlaneRegion, ext: Extent): Float32Array {
 
 /** Running-sum box blur along one line of `n` samples with clamped edges; O(n) for any radius. */
 function boxBlurLine(src: Float32Array, dst: Float32Array, start: number, step: number, n: number, r: number): void {
-  const at = (k: number) => src[start + (k < 0 ? 0 : k >= n ? n - 1 : k) * step];
-  let sum = 0;
-  for (let k = -r; k <= r; k++) sum += at(k);
+  const first = src[start];
+  const last = src[start + (n - 1) * step];
+  let sum = (r + 1) * first;
+  for (let k = 1; k <= r; k++) sum += k < n ? src[start + k * step] : last;
   const norm = 1 / (2 * r + 1);
   for (let k = 0; k < n; k++) {
     dst[start + k * step] = sum * norm;
-    sum += at(k + r + 1) - at(k - r);
+    const add = k + r + 1 < n ? src[start + (k + r + 1) * step] : last;
+    const sub = k - r >= 0 ? src[start + (k - r) * step] : first;
+    sum += add - sub;
   }
 }
 
-/** Gaussian-like blur (three box passes each way) of the extent, sampling context around it. */
-function gaussianValues(plane: PlaneView, ext: Extent, radius: number): Float32Array {
-  const margin = radius * 3;
-  const wx0 = Math.max(0, ext.x0 - margin);
-  const wy0 = Math.max(0, ext.y0 - margin);
-  const wx1 = Math.min(plane.width, ext.x1 + margin);
-  const wy1 = Math.min(plane.height, ext.y1 + margin);
-  const w = wx1 - wx0;
-  const h = wy1 - wy0;
-  let a = new Float32Array(w * h);
-  let b = new Float32Array(w * h);
-  for (let j = 0; j < h; j++) {
-    let p = (wy0 + j) * plane.stride + wx0 * plane.pixelStep + plane.offset;
-    for (let i = 0; i < w; i++, p += plane.pixelStep) a[j * w + i] = plane.data[p];
-  }
-  // Three box passes of radius r have variance r(r+1): a Gaussian with sigma ≈ `radius`.
-  const r = Math.max(1, Math.round(radius));
+/** Three box passes each way over a w×h buffer; returns the buffer holding the result. */
+function blurBuffer(a: Float32Array, b: Float32Array, w: number, h: number, r: number): Float32Array {
   for (let pass = 0; pass < 3; pass++) {
     for (let j = 0; j < h; j++) boxBlurLine(a, b, j * w, 1, w, r);
     [a, b] = [b, a];
@@ -115,12 +103,61 @@ function gaussianValues(plane: PlaneView, ext: Extent, radius: number): Float32A
     for (let i = 0; i < w; i++) boxBlurLine(a, b, i, w, h, r);
     [a, b] = [b, a];
   }
+  return a;
+}
+
+/** Above this radius the blur runs on a copy shrunk by about radius/4, then is scaled back up. */
+const SHRINK_FROM_RADIUS = 8;
+
+/**
+ * Gaussian-like blur of the extent (three box passes of radius r have variance r(r+1): sigma ≈
+ * `radius`), sampling context around it. Large radii blur a shrunk copy of the window: the same
+ * sigma at a fraction of the cost, and a blur this strong has no detail that shrinking could lose.
+ */
+function gaussianValues(plane: PlaneView, ext: Extent, radius: number): Float32Array {
+  const r = Math.max(1, Math.round(radius));
+  const margin = 3 * r;
+  const wx0 = Math.max(0, ext.x0 - margin);
+  const wy0 = Math.max(0, ext.y0 - margin);
+  const wx1 = Math.min(plane.width, ext.x1 + margin);
+  const wy1 = Math.min(plane.height, ext.y1 + margin);
+  const k = r >= SHRINK_FROM_RADIUS ? Math.floor(r / 4) : 1;
+  // Shrunk window: each cell is the mean of up to k×k source pixels.
+  const w = Math.ceil((wx1 - wx0) / k);
+  const h = Math.ceil((wy1 - wy0) / k);
+  const sums = new Float32Array(w * h);
+  const counts = new Float32Array(w * h);
+  const cellOfColumn = new Int32Array(wx1 - wx0);
+  for (let i = 0; i < cellOfColumn.length; i++) cellOfColumn[i] = Math.floor(i / k);
+  for (let y = wy0; y < wy1; y++) {
+    const row = Math.floor((y - wy0) / k) * w;
+    let p = y * plane.stride + wx0 * plane.pixelStep + plane.offset;
+    for (let i = 0; i < cellOfColumn.length; i++, p += plane.pixelStep) {
+      const cell = row + cellOfColumn[i];
+      sums[cell] += plane.data[p];
+      counts[cell] += 1;
+    }
+  }
+  for (let i = 0; i < sums.length; i++) sums[i] /= counts[i];
+  const blurred = blurBuffer(sums, counts, w, h, Math.max(1, Math.round(r / k)));
   const ew = ext.x1 - ext.x0;
   const eh = ext.y1 - ext.y0;
   const out = new Float32Array(ew * eh);
+  // Bilinear lookup at each pixel centre (k = 1 lands exactly on cells).
   for (let j = 0; j < eh; j++) {
-    const row = (ext.y0 - wy0 + j) * w + (ext.x0 - wx0);
-    out.set(a.subarray(row, row + ew), j * ew);
+    const fy = Math.min(h - 1, Math.max(0, (ext.y0 + j - wy0 + 0.5) / k - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(h - 1, y0 + 1);
+    const ty = fy - y0;
+    for (let i = 0; i < ew; i++) {
+      const fx = Math.min(w - 1, Math.max(0, (ext.x0 + i - wx0 + 0.5) / k - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(w - 1, x0 + 1);
+      const tx = fx - x0;
+      const top = blurred[y0 * w + x0] + (blurred[y0 * w + x1] - blurred[y0 * w + x0]) * tx;
+      const bottom = blurred[y1 * w + x0] + (blurred[y1 * w + x1] - blurred[y1 * w + x0]) * tx;
+      out[j * ew + i] = top + (bottom - top) * ty;
+    }
   }
   return out;
 }

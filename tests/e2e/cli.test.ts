@@ -15,6 +15,7 @@ import {
   generatedClip,
   highFrequencyEnergy,
   meanAbsDiff,
+  meanRgb,
   readGrayFrames,
   sha256,
 } from '../helpers/media';
@@ -98,6 +99,13 @@ describe('blurline auto: a real face in a real clip, end to end', () => {
       // Below the photo and its blur margin nothing but codec noise may change.
       const below = { x: 0, y: 520, width: W, height: H - 520 };
       expect(meanAbsDiff(src[n], out[n], W, below), `frame ${n}`).toBeLessThan(meanAbsDiff(src[n], plain[n], W, below) * 1.3 + 0.5);
+    }
+    // The blur keeps the face's colours (skin stays skin): mean colour of its centre within a few levels.
+    for (const n of [0, 37, 74]) {
+      const face = FACE_CLIP.faceBoxAt(n);
+      const centre = { x: face.x + face.width / 4, y: face.y + face.height / 4, width: face.width / 2, height: face.height / 2 };
+      const [before, after] = await Promise.all([meanRgb(source, n, centre), meanRgb(path.join(dir, 'master.mp4'), n, centre)]);
+      after.forEach((v, c) => expect(Math.abs(v - before[c]), `frame ${n} channel ${c}`).toBeLessThan(20));
     }
     console.log(`worst face detail ratio (master/source high-frequency energy): ${worstRatio.toFixed(3)}`);
   });

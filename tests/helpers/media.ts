@@ -36,6 +36,19 @@ export async function readGrayFrames(file: string, width: number, height: number
   return frames;
 }
 
+/** Mean R, G, B of a rectangle of one frame. */
+export async function meanRgb(file: string, frame: number, rect: Rect): Promise<[number, number, number]> {
+  const { stdout } = await run(
+    findBinary('ffmpeg').path,
+    ['-v', 'error', '-i', file, '-vf', `select=eq(n\\,${frame}),crop=${rect.width}:${rect.height}:${rect.x}:${rect.y}`, '-vframes', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    { maxBuffer: 1 << 26, encoding: 'buffer' },
+  );
+  const sums = [0, 0, 0];
+  for (let i = 0; i < stdout.length; i++) sums[i % 3] += stdout[i];
+  const n = stdout.length / 3;
+  return [sums[0] / n, sums[1] / n, sums[2] / n];
+}
+
 /** MD5 of a stream's packets (copied, not decoded): equal hashes mean bit-identical streams. */
 export async function streamPacketsMd5(file: string, map: string): Promise<string> {
   const { stdout } = await run(findBinary('ffmpeg').path, ['-v', 'error', '-i', file, '-map', map, '-c', 'copy', '-f', 'md5', 'pipe:1']);

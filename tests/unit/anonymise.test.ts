@@ -103,6 +103,14 @@ describe('anonymiseYuv420Frame', () => {
     expect(frame[u + 5 * cw + 5]).toBe(100);
   });
 
+  it('keeps a flat picture flat for any radius, including odd ones halved for chroma', () => {
+    const frame = new Uint8Array(yuv420FrameSize(W, H)).fill(100);
+    for (const radius of [1, 5, 7.5, 37]) {
+      anonymiseYuv420Frame(frame, W, H, [region({ radius, shape: 'ellipse', feather: 5, box: { x: 33, y: 17, width: 41, height: 29 } })]);
+      expect(frame.every((b) => b === 100), `radius ${radius}`).toBe(true);
+    }
+  });
+
   it('handles odd frame sizes (chroma rounded up)', () => {
     expect(yuv420FrameSize(5, 3)).toBe(15 + 2 * 3 * 2);
     const frame = new Uint8Array(yuv420FrameSize(5, 3)).fill(100);

@@ -1,0 +1,88 @@
+/**
+ * `npm run bench`: Blurline against plain ffmpeg on the same generated 1080p clip (a real face
+ * moving over a test pattern, with audio). Prints figures and ratios measured in this one run;
+ * it asserts nothing, since wall-clock times depend on the machine.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findBinary, REPO_ROOT } from '../electron/main/media/binaries';
+import { ffmpegVersion } from '../electron/main/media/ffmpeg';
+import { detectToProject, renderProject } from '../electron/main/pipeline';
+import { ffmpeg, generatedClip, samplePath } from '../tests/helpers/media';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const FPS = 30;
+const FRAMES = SECONDS * FPS;
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const start = performance.now();
+  const value = await fn();
+  return [value, (performance.now() - start) / 1000];
+}
+
+const source = await generatedClip(`bench-1080p-${SECONDS}s`, [
+  '-f', 'lavfi', '-i', `testsrc2=s=1920x1080:r=${FPS}:d=${SECONDS}`,
+  '-loop', '1', '-framerate', String(FPS), '-i', samplePath(1),
+  '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${SECONDS}`,
+  '-filter_complex', `[1:v]crop=265:330:370:310,scale=300:374[face];[0:v][face]overlay=x='100+5*n':y=300:eval=frame:shortest=1,format=yuv420p[v]`,
+  '-map', '[v]', '-map', '2:a', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '20', '-c:a', 'aac', '-t', String(SECONDS),
+]);
+const work = mkdtempSync(path.join(os.tmpdir(), 'blurline-bench-'));
+const crf = 18;
+const preset = 'medium';
+
+const [, decodeSeconds] = await timed(() => ffmpeg(['-i', source, '-map', '0:v:0', '-f', 'null', '-']));
+const [, plainEncodeSeconds] = await timed(() =>
+  ffmpeg(['-i', source, '-map', '0:v:0', '-map', '0:a?', '-c:v', 'libx264', '-preset', preset, '-crf', String(crf), '-pix_fmt', 'yuv420p', '-c:a', 'copy', path.join(work, 'plain.mp4')]),
+);
+const [detected, detectSeconds] = await timed(() =>
+  detectToProject(source, { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.5 }, analysisWidth: 960 }),
+);
+const [tinyDetected, tinySeconds] = await timed(() =>
+  detectToProject(source, { detector: { model: 'tiny-face-detector', minConfidence: 0.5 }, analysisWidth: 960 }),
+);
+const [rendered, renderSeconds] = await timed(() => renderProject(detected.project, path.join(work, 'master.mp4')));
+rmSync(work, { recursive: true, force: true });
+
+const results = {
+  clip: { width: 1920, height: 1080, fps: FPS, frames: FRAMES, audio: 'aac' },
+  ffmpeg: { binary: findBinary('ffmpeg').path, version: await ffmpegVersion() },
+  cpus: os.cpus().length,
+  plainDecode: { seconds: decodeSeconds, fps: FRAMES / decodeSeconds },
+  plainReencode: { seconds: plainEncodeSeconds, fps: FRAMES / plainEncodeSeconds, crf, preset },
+  blurlineRender: {
+    seconds: renderSeconds,
+    fps: FRAMES / renderSeconds,
+    regions: rendered.plannedRegions,
+    ratioToPlainReencode: renderSeconds / plainEncodeSeconds,
+  },
+  analysisSsd: {
+    seconds: detectSeconds,
+    fps: detected.framesAnalysed / detected.analyseSeconds,
+    faces: detected.faces,
+    tracks: detected.project.tracks.length,
+    ratioToPlainDecode: detected.analyseSeconds / decodeSeconds,
+  },
+  analysisTiny: {
+    seconds: tinySeconds,
+    fps: tinyDetected.framesAnalysed / tinyDetected.analyseSeconds,
+    faces: tinyDetected.faces,
+    tracks: tinyDetected.project.tracks.length,
+    ratioToPlainDecode: tinyDetected.analyseSeconds / decodeSeconds,
+  },
+};
+
+const f = (n: number) => n.toFixed(2);
+console.log(`\nBlurline benchmark — ${FRAMES} frames of 1920x1080 @ ${FPS} fps with audio, ${results.cpus} CPUs`);
+console.log(`ffmpeg: ${results.ffmpeg.version}\n`);
+console.log('step                           seconds      fps   ratio');
+console.log(`plain ffmpeg decode            ${f(decodeSeconds).padStart(7)}  ${f(results.plainDecode.fps).padStart(7)}    1.00`);
+console.log(`plain ffmpeg re-encode         ${f(plainEncodeSeconds).padStart(7)}  ${f(results.plainReencode.fps).padStart(7)}    1.00`);
+console.log(`blurline render                ${f(renderSeconds).padStart(7)}  ${f(results.blurlineRender.fps).padStart(7)}  ${f(results.blurlineRender.ratioToPlainReencode).padStart(6)}  (vs re-encode; ${rendered.plannedRegions} regions blurred)`);
+console.log(`analysis, SSD @960px           ${f(detectSeconds).padStart(7)}  ${f(results.analysisSsd.fps).padStart(7)}  ${f(results.analysisSsd.ratioToPlainDecode).padStart(6)}  (vs decode; ${detected.faces} faces, ${results.analysisSsd.tracks} tracks)`);
+console.log(`analysis, Tiny @960px          ${f(tinySeconds).padStart(7)}  ${f(results.analysisTiny.fps).padStart(7)}  ${f(results.analysisTiny.ratioToPlainDecode).padStart(6)}  (vs decode; ${tinyDetected.faces} faces, ${results.analysisTiny.tracks} tracks)`);
+const out = path.join(REPO_ROOT, 'bench/results');
+mkdirSync(out, { recursive: true });
+writeFileSync(path.join(out, 'render-bench.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwritten: bench/results/render-bench.json`);
