@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findBinary, REPO_ROOT } from '../electron/main/media/binaries';
 import { ffmpegVersion } from '../electron/main/media/ffmpeg';
-import { detectToProject, renderProject } from '../electron/main/pipeline';
+import { detectToProject, renderProject, type DetectResult } from '../electron/main/pipeline';
 import { ffmpeg, generatedClip, samplePath } from '../tests/helpers/media';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -45,6 +45,16 @@ const [tinyDetected, tinySeconds] = await timed(() =>
 const [rendered, renderSeconds] = await timed(() => renderProject(detected.project, path.join(work, 'master.mp4')));
 rmSync(work, { recursive: true, force: true });
 
+function analysisFigures(run: DetectResult, seconds: number) {
+  return {
+    seconds,
+    fps: run.framesAnalysed / run.analyseSeconds,
+    faces: run.faces,
+    tracks: run.project.tracks.length,
+    ratioToPlainDecode: run.analyseSeconds / decodeSeconds,
+  };
+}
+
 const results = {
   clip: { width: 1920, height: 1080, fps: FPS, frames: FRAMES, audio: 'aac' },
   ffmpeg: { binary: findBinary('ffmpeg').path, version: await ffmpegVersion() },
@@ -57,20 +67,8 @@ const results = {
     regions: rendered.plannedRegions,
     ratioToPlainReencode: renderSeconds / plainEncodeSeconds,
   },
-  analysisSsd: {
-    seconds: detectSeconds,
-    fps: detected.framesAnalysed / detected.analyseSeconds,
-    faces: detected.faces,
-    tracks: detected.project.tracks.length,
-    ratioToPlainDecode: detected.analyseSeconds / decodeSeconds,
-  },
-  analysisTiny: {
-    seconds: tinySeconds,
-    fps: tinyDetected.framesAnalysed / tinyDetected.analyseSeconds,
-    faces: tinyDetected.faces,
-    tracks: tinyDetected.project.tracks.length,
-    ratioToPlainDecode: tinyDetected.analyseSeconds / decodeSeconds,
-  },
+  analysisSsd: analysisFigures(detected, detectSeconds),
+  analysisTiny: analysisFigures(tinyDetected, tinySeconds),
 };
 
 const f = (n: number) => n.toFixed(2);

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../../electron/main/media/decode';
 import { probeVideo } from '../../electron/main/media/probe';
 import { generatedClip, sha256 } from '../helpers/media';
+import { errorOf } from '../helpers/errors';
 
 /** Luma of frame N is N*8 (mod 256), losslessly coded: decoded pixels tell the frame's index. */
 const indexedClip = () =>
@@ -32,15 +33,6 @@ const rotatedClip = async () => {
 
 const audioOnly = () =>
   generatedClip('audio-only', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac'], 'm4a');
-
-async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code: string; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 describe('probeVideo', () => {
   let tmp: string;

@@ -10,6 +10,7 @@ import { renderVideo } from '../../electron/main/media/render';
 import { renderProject } from '../../electron/main/pipeline';
 import { ffmpeg, ffprobeJson, generatedClip, highFrequencyEnergy, meanAbsDiff, readGrayFrames, sha256, streamPacketsMd5 } from '../helpers/media';
 import { keyframe, track } from '../helpers/projects';
+import { errorOf } from '../helpers/errors';
 
 const W = 320;
 const H = 240;
@@ -43,15 +44,6 @@ function makeProject(source: Project['source']): Project {
 
 const faceBoxAt = (n: number) => ({ x: Math.round(60 + ((n - 10) * 100) / 19), y: 60, width: 80, height: 90 });
 const inner = (b: { x: number; y: number; width: number; height: number }) => ({ x: b.x + 10, y: b.y + 10, width: b.width - 20, height: b.height - 20 });
-
-async function errorOf(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as { code: string; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 function filesIn(dir: string): string[] {
   return readdirSync(dir).sort();
