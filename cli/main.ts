@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BlurlineError, isCancelled, type ErrorCode } from '../core/errors';
-import { DEFAULT_DETECTOR_OPTIONS, type FaceModel } from '../core/faceApiDetector';
+import { DETECTION_PRESETS, isPresetName } from '../core/presets';
 import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, type Project } from '../core/project';
 import { formatDuration, type JobProgress } from '../electron/main/media/progress';
 import { checkOutputPath } from '../electron/main/media/render';
@@ -22,9 +22,8 @@ Options:
       --json                 print a machine-readable result on stdout (no progress bar)
   -q, --quiet                no progress output
   detect/auto:
-      --model <name>         ssd (default, thorough) or tiny (fast)
-      --min-confidence <n>   detection threshold 0..1 (default ${DEFAULT_DETECTOR_OPTIONS.minConfidence})
-      --analysis-width <px>  frame width the detector sees (default 960)
+      --preset <name>        thorough (default: SSD, for export) or fast (Tiny Face Detector)
+      --min-confidence <n>   detection threshold 0..1 (default: the preset's)
   render/auto:
       --crf <n>              x264 quality, 0–51, lower is better (default ${DEFAULT_EXPORT_SETTINGS.crf})
       --x264-preset <name>   ultrafast … veryslow (default ${DEFAULT_EXPORT_SETTINGS.preset})
@@ -135,9 +134,8 @@ export async function main(argv: string[]): Promise<number> {
         force: { type: 'boolean', short: 'f' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
-        model: { type: 'string' },
+        preset: { type: 'string' },
         'min-confidence': { type: 'string' },
-        'analysis-width': { type: 'string' },
         crf: { type: 'string' },
         'x264-preset': { type: 'string' },
         'keep-metadata': { type: 'boolean' },
@@ -161,11 +159,11 @@ export async function main(argv: string[]): Promise<number> {
     if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
     if (!values.output) throw new UsageError(`${command} needs -o <output>`);
 
-    const modelName = values.model ?? 'ssd';
-    if (modelName !== 'ssd' && modelName !== 'tiny') throw new UsageError('--model must be ssd or tiny');
-    const model: FaceModel = modelName === 'ssd' ? 'ssd-mobilenet-v1' : 'tiny-face-detector';
-    const minConfidence = numberOption(values['min-confidence'], 'min-confidence', 0.05, 0.99) ?? DEFAULT_DETECTOR_OPTIONS.minConfidence;
-    const analysisWidth = numberOption(values['analysis-width'], 'analysis-width', 128, 7680) ?? 960;
+    const presetName = values.preset ?? 'thorough';
+    if (!isPresetName(presetName)) throw new UsageError(`--preset must be one of ${Object.keys(DETECTION_PRESETS).join(', ')}`);
+    const basePreset = DETECTION_PRESETS[presetName];
+    const minConfidence = numberOption(values['min-confidence'], 'min-confidence', 0.05, 0.99) ?? basePreset.detector.minConfidence;
+    const preset = { ...basePreset, detector: { ...basePreset.detector, minConfidence } };
     const crf = numberOption(values.crf, 'crf', 0, 51);
     const x264Preset = values['x264-preset'];
     if (x264Preset !== undefined && !exportSettingsSchema.shape.preset.safeParse(x264Preset).success) {
@@ -194,8 +192,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       const detected = await detectToProject(input, {
         ...callbacks,
-        detector: { model, minConfidence },
-        analysisWidth,
+        preset,
       });
       progress.end();
       project = detected.project;

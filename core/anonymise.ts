@@ -46,34 +46,38 @@ function maskExtent(plane: PlaneView, region: PlaneRegion): Extent | null {
   return x1 > x0 && y1 > y0 ? { x0, y0, x1, y1 } : null;
 }
 
-/** Coverage in 0..1 of every pixel in the extent: 1 inside the shape, falling to 0 across the feather. */
+/**
+ * How much of the effect a point receives (0..1): 1 inside the region's shape, falling linearly
+ * to 0 across the feather outside it. The render and the coverage metrics both use this.
+ */
+export function coverageAt(region: Pick<RenderRegion, 'shape' | 'box' | 'feather'>, px: number, py: number): number {
+  const { box, feather } = region;
+  let outside: number;
+  if (region.shape === 'ellipse') {
+    const a = box.width / 2;
+    const b = box.height / 2;
+    const dx = px - (box.x + a);
+    const dy = py - (box.y + b);
+    const rho2 = (dx / a) ** 2 + (dy / b) ** 2;
+    if (rho2 <= 1) return 1;
+    // Distance past the ellipse edge along the ray from the centre.
+    outside = Math.sqrt(dx * dx + dy * dy) * (1 - 1 / Math.sqrt(rho2));
+  } else {
+    const ox = Math.max(box.x - px, 0, px - (box.x + box.width));
+    const oy = Math.max(box.y - py, 0, py - (box.y + box.height));
+    if (ox === 0 && oy === 0) return 1;
+    outside = Math.sqrt(ox * ox + oy * oy);
+  }
+  return feather > 0 ? Math.max(0, 1 - outside / feather) : 0;
+}
+
+/** Coverage of every pixel in the extent, sampled at pixel centres. */
 function coverageMask(region: PlaneRegion, ext: Extent): Float32Array {
   const w = ext.x1 - ext.x0;
   const h = ext.y1 - ext.y0;
   const mask = new Float32Array(w * h);
-  const { box, feather } = region;
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2;
-  const a = box.width / 2;
-  const b = box.height / 2;
   for (let j = 0; j < h; j++) {
-    const py = ext.y0 + j + 0.5;
-    for (let i = 0; i < w; i++) {
-      const px = ext.x0 + i + 0.5;
-      let outside: number;
-      if (region.shape === 'ellipse') {
-        const dx = px - cx;
-        const dy = py - cy;
-        const rho2 = (dx / a) ** 2 + (dy / b) ** 2;
-        // Distance past the ellipse edge along the ray from the centre.
-        outside = rho2 <= 1 ? 0 : Math.sqrt(dx * dx + dy * dy) * (1 - 1 / Math.sqrt(rho2));
-      } else {
-        const ox = Math.max(box.x - px, 0, px - (box.x + box.width));
-        const oy = Math.max(box.y - py, 0, py - (box.y + box.height));
-        outside = Math.sqrt(ox * ox + oy * oy);
-      }
-      mask[j * w + i] = outside === 0 ? 1 : feather > 0 ? Math.max(0, 1 - outside / feather) : 0;
-    }
+    for (let i = 0; i < w; i++) mask[j * w + i] = coverageAt(region, ext.x0 + i + 0.5, ext.y0 + j + 0.5);
   }
   return mask;
 }

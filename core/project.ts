@@ -127,6 +127,7 @@ export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
 };
 
 export const analysisInfoSchema = z.object({
+  preset: z.string(),
   detector: z.string(),
   minConfidence: z.number().min(0).max(1),
   analysisWidth: z.number().int().positive(),

@@ -1,7 +1,7 @@
 import { createProject, type Project } from '../../core/project';
 import { linkDetections } from '../../core/linkDetections';
 import { buildRenderPlan, countPlannedRegions } from '../../core/renderPlan';
-import type { FaceApiDetectorOptions } from '../../core/faceApiDetector';
+import { DETECTION_PRESETS, type DetectionPreset, type PresetName } from '../../core/presets';
 import { analyseVideo } from './detect/analyse';
 import { createNodeFaceDetector } from './detect/nodeFaceDetector';
 import { probeVideo } from './media/probe';
@@ -22,8 +22,8 @@ export interface JobCallbacks {
 }
 
 export interface DetectOptions extends JobCallbacks {
-  detector: FaceApiDetectorOptions;
-  analysisWidth: number;
+  /** A named preset, or a full preset (tests and benchmarks tune single settings). */
+  preset: PresetName | DetectionPreset;
 }
 
 export interface DetectResult {
@@ -36,12 +36,13 @@ export interface DetectResult {
 /** Probes a source, runs the detector over every frame and links the detections into tracks. */
 export async function detectToProject(sourcePath: string, options: DetectOptions): Promise<DetectResult> {
   options.onStage?.('probe');
+  const preset = typeof options.preset === 'string' ? DETECTION_PRESETS[options.preset] : options.preset;
   const source = await probeVideo(sourcePath, { signal: options.signal });
-  const detector = await createNodeFaceDetector(options.detector);
+  const detector = await createNodeFaceDetector(preset.detector);
   options.onStage?.('analyse');
   const run = await analyseVideo(source, {
     detector,
-    analysisWidth: options.analysisWidth,
+    analysisWidth: preset.analysisWidth,
     signal: options.signal,
     onProgress: (p) => options.onProgress?.('analyse', p),
   });
@@ -49,6 +50,7 @@ export async function detectToProject(sourcePath: string, options: DetectOptions
   const project = createProject(source);
   project.tracks = linkDetections(run.frames);
   project.analysis = {
+    preset: preset.name,
     detector: detector.description,
     minConfidence: detector.minConfidence,
     analysisWidth: run.analysisWidth,

@@ -76,7 +76,7 @@ describe('blurline auto: a real face in a real clip, end to end', () => {
   it('writes a valid project whose track follows the face', () => {
     const project: Project = parseProjectText(readFileSync(path.join(dir, 'master.blurline.json'), 'utf8'));
     expect(project.source).toMatchObject({ path: source, sha256: sourceHash, frameCount: FRAMES, frameRate: { num: 25, den: 1 } });
-    expect(project.analysis).toMatchObject({ detector: 'ssd-mobilenet-v1@0.5', framesAnalysed: FRAMES });
+    expect(project.analysis).toMatchObject({ preset: 'thorough', detector: 'ssd-mobilenet-v1@0.5', framesAnalysed: FRAMES });
     const [track] = project.tracks;
     for (let n = 0; n < FRAMES; n += 5) expect(iou(trackBoxAt(track, n)!, FACE_CLIP.faceBoxAt(n)), `frame ${n}`).toBeGreaterThan(0.5);
   });
@@ -147,7 +147,7 @@ describe('blurline detect and the terminal', () => {
   it('detect writes a project and prints progress and a summary', async () => {
     const short = await generatedClip('face-short', ['-i', await faceClip(), '-frames:v', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-an']);
     copyFileSync(short, path.join(dir, 'short.mp4'));
-    const run = await blurline(['detect', 'short.mp4', '-o', 'short.json', '--model', 'tiny'], dir);
+    const run = await blurline(['detect', 'short.mp4', '-o', 'short.json', '--preset', 'fast'], dir);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/analyse\s+100%\s+frame 12/);
     expect(run.stdout).toMatch(/analysed 12 frames at [\d.]+ fps: \d+ face detections → 1 tracks/);
@@ -162,7 +162,7 @@ describe('blurline detect and the terminal', () => {
     expect(help.stdout).toMatch(/blurline auto <video> -o <out.mp4>/);
     expect((await blurline([], dir)).code).toBe(2);
     expect((await blurline(['auto', 'x.mp4'], dir)).stderr).toMatch(/needs -o/);
-    expect((await blurline(['auto', 'x.mp4', '-o', 'y.mp4', '--model', 'huge'], dir)).code).toBe(2);
+    expect((await blurline(['auto', 'x.mp4', '-o', 'y.mp4', '--preset', 'huge'], dir)).code).toBe(2);
     expect((await blurline(['render', 'x.json', '-o', 'y.mp4', '--bogus'], dir)).code).toBe(2);
   });
 });
@@ -182,7 +182,7 @@ describe('blurline with bad input: a clear error, a meaningful exit code, nothin
     ['a corrupt file', ['auto', 'corrupt.mp4', '-o', 'out.mp4'], 3, /corrupt\.mp4 failed: the file is corrupt, truncated or not a video/],
     ['a file with no video stream', ['auto', 'voice.m4a', '-o', 'out.mp4'], 3, /voice\.m4a has no video stream \(it has: audio\)/],
     ['a missing file', ['auto', 'missing.mp4', '-o', 'out.mp4'], 3, /source not found: .*missing\.mp4/],
-    ['output equal to the source', ['auto', 'clip.mp4', '-o', 'clip.mp4', '--force', '--model', 'tiny'], 4, /output path is the source video/],
+    ['output equal to the source', ['auto', 'clip.mp4', '-o', 'clip.mp4', '--force', '--preset', 'fast'], 4, /output path is the source video/],
     ['an unreadable project', ['render', 'broken.json', '-o', 'out.mp4'], 3, /broken\.json: project file is not valid JSON/],
   ];
 
