@@ -162,8 +162,8 @@ export async function main(argv: string[]): Promise<number> {
     const presetName = values.preset ?? 'thorough';
     if (!isPresetName(presetName)) throw new UsageError(`--preset must be one of ${Object.keys(DETECTION_PRESETS).join(', ')}`);
     const basePreset = DETECTION_PRESETS[presetName];
-    const minConfidence = numberOption(values['min-confidence'], 'min-confidence', 0.05, 0.99) ?? basePreset.detector.minConfidence;
-    const preset = { ...basePreset, detector: { ...basePreset.detector, minConfidence } };
+    const minConfidence = numberOption(values['min-confidence'], 'min-confidence', 0.05, 0.99) ?? basePreset.discovery.minConfidence;
+    const preset = { ...basePreset, discovery: { ...basePreset.discovery, minConfidence } };
     const crf = numberOption(values.crf, 'crf', 0, 51);
     const x264Preset = values['x264-preset'];
     if (x264Preset !== undefined && !exportSettingsSchema.shape.preset.safeParse(x264Preset).success) {

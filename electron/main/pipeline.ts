@@ -1,9 +1,7 @@
 import { createProject, type Project } from '../../core/project';
-import { linkDetections } from '../../core/linkDetections';
 import { buildRenderPlan, countPlannedRegions } from '../../core/renderPlan';
 import { DETECTION_PRESETS, type DetectionPreset, type PresetName } from '../../core/presets';
 import { analyseVideo } from './detect/analyse';
-import { createNodeFaceDetector } from './detect/nodeFaceDetector';
 import { probeVideo } from './media/probe';
 import type { JobProgress } from './media/progress';
 import { checkOutputPath, renderVideo, verifySourceUnchanged, type RenderResult } from './media/render';
@@ -38,28 +36,25 @@ export async function detectToProject(sourcePath: string, options: DetectOptions
   options.onStage?.('probe');
   const preset = typeof options.preset === 'string' ? DETECTION_PRESETS[options.preset] : options.preset;
   const source = await probeVideo(sourcePath, { signal: options.signal });
-  const detector = await createNodeFaceDetector(preset.detector);
   options.onStage?.('analyse');
   const run = await analyseVideo(source, {
-    detector,
-    analysisWidth: preset.analysisWidth,
+    preset,
     signal: options.signal,
     onProgress: (p) => options.onProgress?.('analyse', p),
   });
-  detector.dispose();
   const project = createProject(source);
-  project.tracks = linkDetections(run.frames);
+  project.tracks = run.tracks;
   project.analysis = {
     preset: preset.name,
-    detector: detector.description,
-    minConfidence: detector.minConfidence,
+    detector: run.detectorDescription,
+    minConfidence: preset.discovery.minConfidence,
     analysisWidth: run.analysisWidth,
-    framesAnalysed: run.framesAnalysed,
+    framesAnalysed: run.stats.framesAnalysed,
   };
   return {
     project,
-    framesAnalysed: run.framesAnalysed,
-    faces: run.frames.reduce((n, f) => n + f.faces.length, 0),
+    framesAnalysed: run.stats.framesAnalysed,
+    faces: run.stats.detections,
     analyseSeconds: run.elapsedSeconds,
   };
 }

@@ -4,44 +4,10 @@ import { iou, scaleBox, type Box } from '../../core/geometry';
 import { decodeFrames } from '../../electron/main/media/decode';
 import { createNodeFaceDetector } from '../../electron/main/detect/nodeFaceDetector';
 import { ffprobeJson, samplePath } from '../helpers/media';
+import sampleFaces from '../fixtures/sample-faces.json';
 
 /** Faces in the face-api demo photos, checked by eye on the photos (x, y, width, height at full size). */
-const EXPECTED: Record<number, Box[]> = {
-  1: [
-    { x: 414, y: 355, width: 177, height: 239 },
-    { x: 838, y: 421, width: 187, height: 227 },
-    { x: 1476, y: 200, width: 203, height: 241 },
-  ],
-  2: [
-    { x: 1447, y: 154, width: 193, height: 242 },
-    { x: 902, y: 220, width: 150, height: 234 },
-    { x: 361, y: 126, width: 152, height: 260 },
-  ],
-  3: [
-    { x: 585, y: 329, width: 199, height: 271 },
-    { x: 1514, y: 292, width: 170, height: 280 },
-    { x: 1075, y: 215, width: 221, height: 299 },
-  ],
-  4: [
-    { x: 664, y: 52, width: 187, height: 258 },
-    { x: 257, y: 185, width: 162, height: 246 },
-    { x: 988, y: 180, width: 169, height: 228 },
-    { x: 1277, y: 144, width: 145, height: 242 },
-  ],
-  5: [
-    { x: 787, y: 108, width: 156, height: 212 },
-    { x: 1112, y: 198, width: 159, height: 237 },
-    { x: 1406, y: 390, width: 166, height: 271 },
-    { x: 597, y: 415, width: 167, height: 248 },
-    { x: 377, y: 859, width: 172, height: 301 },
-  ],
-  6: [
-    { x: 681, y: 320, width: 160, height: 308 },
-    { x: 1181, y: 305, width: 188, height: 279 },
-    { x: 1487, y: 262, width: 212, height: 297 },
-    { x: 249, y: 468, width: 211, height: 291 },
-  ],
-};
+const EXPECTED: Record<number, Box[]> = sampleFaces;
 
 async function loadPhoto(n: number, width?: number): Promise<RgbFrame> {
   const stream = (await ffprobeJson(samplePath(n))).streams[0];

@@ -76,7 +76,7 @@ describe('blurline auto: a real face in a real clip, end to end', () => {
   it('writes a valid project whose track follows the face', () => {
     const project: Project = parseProjectText(readFileSync(path.join(dir, 'master.blurline.json'), 'utf8'));
     expect(project.source).toMatchObject({ path: source, sha256: sourceHash, frameCount: FRAMES, frameRate: { num: 25, den: 1 } });
-    expect(project.analysis).toMatchObject({ preset: 'thorough', detector: 'ssd-mobilenet-v1@0.5', framesAnalysed: FRAMES });
+    expect(project.analysis).toMatchObject({ preset: 'thorough', detector: expect.stringMatching(/^ssd-mobilenet-v1@0.5/), framesAnalysed: FRAMES });
     const [track] = project.tracks;
     for (let n = 0; n < FRAMES; n += 5) expect(iou(trackBoxAt(track, n)!, FACE_CLIP.faceBoxAt(n)), `frame ${n}`).toBeGreaterThan(0.5);
   });
@@ -152,7 +152,7 @@ describe('blurline detect and the terminal', () => {
     expect(run.stderr).toMatch(/analyse\s+100%\s+frame 12/);
     expect(run.stdout).toMatch(/analysed 12 frames at [\d.]+ fps: \d+ face detections → 1 tracks/);
     const project = parseProjectText(readFileSync(path.join(dir, 'short.json'), 'utf8'));
-    expect(project.analysis?.detector).toBe('tiny-face-detector@0.5');
+    expect(project.analysis?.detector).toMatch(/^tiny-face-detector@0.5/);
     expect(project.tracks).toHaveLength(1);
   });
 

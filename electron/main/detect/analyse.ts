@@ -1,47 +1,65 @@
+import { FaceAnalysis, type AnalysisStats } from '../../../core/faceAnalysis';
 import { scaleBox } from '../../../core/geometry';
-import type { FaceDetector, FrameDetections } from '../../../core/detection';
-import type { SourceInfo } from '../../../core/project';
+import type { DetectionPreset } from '../../../core/presets';
+import type { SourceInfo, Track } from '../../../core/project';
 import { decodeFrames, decodeSize } from '../media/decode';
 import { progressFromFrames, type JobProgress } from '../media/progress';
+import { DetectorPool } from './detectorPool';
 
 export interface AnalyseOptions {
-  detector: FaceDetector;
-  /** Frames are scaled to this width for the detector (never up). */
-  analysisWidth: number;
+  preset: DetectionPreset;
   signal?: AbortSignal;
   onProgress?: (progress: JobProgress) => void;
 }
 
 export interface AnalysisRun {
-  frames: FrameDetections[];
-  framesAnalysed: number;
+  tracks: Track[];
+  stats: AnalysisStats;
   analysisWidth: number;
   elapsedSeconds: number;
+  detectorDescription: string;
 }
 
-/** Runs the detector on every frame of the source; boxes come back in source pixels. */
+/** Runs the preset's analysis over every frame of the source; track boxes come back in source pixels. */
 export async function analyseVideo(source: SourceInfo, options: AnalyseOptions): Promise<AnalysisRun> {
+  const { preset } = options;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const size = decodeSize({ sourceWidth: source.width, sourceHeight: source.height, width: options.analysisWidth });
-  const sx = source.width / size.width;
-  const sy = source.height / size.height;
-  const frames: FrameDetections[] = [];
+  const pool = new DetectorPool();
+  const discovery = pool.detector(preset.discovery);
+  const roi = pool.detector(preset.roi);
+  const size = decodeSize({ sourceWidth: source.width, sourceHeight: source.height, width: preset.maxAnalysisWidth });
+  const analysis = new FaceAnalysis({ discovery, roi }, preset.schedule);
   let lastReport = 0;
+  try {
   for await (const frame of decodeFrames(source.path, {
     pixelFormat: 'rgb24',
     sourceWidth: source.width,
     sourceHeight: source.height,
-    width: options.analysisWidth,
+    width: preset.maxAnalysisWidth,
     signal: options.signal,
   })) {
-    const faces = await options.detector.detect(frame);
-    frames.push({ frame: frame.index, faces: faces.map((f) => ({ box: scaleBox(f.box, sx, sy), score: f.score })) });
+    await analysis.push(frame.index, frame);
     if (options.onProgress && performance.now() - lastReport > 250) {
       lastReport = performance.now();
       options.onProgress(progressFromFrames(frame.index + 1, source.frameCount, elapsed()));
     }
   }
+  } finally {
+    await pool.close();
+  }
+  const sx = source.width / size.width;
+  const sy = source.height / size.height;
+  const tracks = analysis.finish(source.frameCount - 1).map((track) => ({
+    ...track,
+    keyframes: track.keyframes.map((k) => ({ ...k, box: scaleBox(k.box, sx, sy) })),
+  }));
   options.onProgress?.(progressFromFrames(source.frameCount, source.frameCount, elapsed()));
-  return { frames, framesAnalysed: frames.length, analysisWidth: size.width, elapsedSeconds: elapsed() };
+  return {
+    tracks,
+    stats: analysis.stats,
+    analysisWidth: size.width,
+    elapsedSeconds: elapsed(),
+    detectorDescription: `${discovery.description} + roi ${roi.description}`,
+  };
 }

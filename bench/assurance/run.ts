@@ -1,0 +1,129 @@
+/**
+ * `npm run bench:assurance`: generates dashcam-like clips with exact face boxes, runs Blurline's
+ * real detection on them per preset, and scores the blur plan against the floors. Prints a table
+ * and writes bench/results/assurance.json. It asserts nothing: times depend on the machine, and
+ * the floors are asserted by tests/assurance on the small version.
+ *
+ *   npm run bench:assurance -- [--small] [--preset thorough|fast] [--scenario name]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { isPresetName, type PresetName } from '../../core/presets';
+import { REPO_ROOT } from '../../electron/main/media/binaries';
+import { ffmpegVersion } from '../../electron/main/media/ffmpeg';
+import { assessClip, timePlainDecode } from './assess';
+import { generateClip, type GeneratedClip } from './generate';
+import { analysisSpeed, ASSURANCE_FLOORS, checkFloors, pooledScore, pooledSpeed, type AnalysisSpeed, type AssuranceFloors, type BlurScore } from './metrics';
+import { buildScenario, FULL_SCALE, isScenarioName, SCENARIO_NAMES, SMALL_SCALE, type ScenarioName } from './scenarios';
+
+const USAGE = `usage: npm run bench:assurance -- [--small] [--preset thorough|fast] [--scenario ${SCENARIO_NAMES.join('|')}]`;
+
+function parseOptions(): { small: boolean; presets: PresetName[]; scenarios: ScenarioName[] | null } {
+  const { values } = parseArgs({
+    options: { small: { type: 'boolean', default: false }, preset: { type: 'string' }, scenario: { type: 'string' }, help: { type: 'boolean', default: false } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (values.preset !== undefined && !isPresetName(values.preset)) throw new Error(`unknown preset "${values.preset}"\n${USAGE}`);
+  if (values.scenario !== undefined && !isScenarioName(values.scenario)) throw new Error(`unknown scenario "${values.scenario}"\n${USAGE}`);
+  return {
+    small: values.small,
+    presets: values.preset ? [values.preset as PresetName] : ['thorough', 'fast'],
+    scenarios: values.scenario ? [values.scenario as ScenarioName] : null,
+  };
+}
+
+interface Row {
+  scenario: string;
+  preset: PresetName;
+  score: BlurScore;
+  speed: AnalysisSpeed;
+  faces: number;
+  tracks: number;
+}
+
+const pct = (v: number, digits = 1) => `${(v * 100).toFixed(digits)}%`;
+
+function formatRow(label: string, preset: string, score: BlurScore, speed: AnalysisSpeed, detail = ''): string {
+  const gap = `${score.worstGap} fr`;
+  return [
+    label.padEnd(12),
+    preset.padEnd(9),
+    pct(score.coverage).padStart(8),
+    gap.padStart(10),
+    pct(score.falseBlur, 2).padStart(10),
+    speed.fps.toFixed(1).padStart(7),
+    `${speed.ratioToDecode.toFixed(1)}×`.padStart(9),
+    detail,
+  ].join('  ');
+}
+
+function formatFloors(preset: string, floors: AssuranceFloors): string {
+  return [
+    'target'.padEnd(12),
+    preset.padEnd(9),
+    `≥ ${pct(floors.minCoverage)}`.padStart(8),
+    (floors.maxWorstGap === undefined ? '—' : `≤ ${floors.maxWorstGap} fr`).padStart(10),
+    (floors.maxFalseBlur === undefined ? '—' : `≤ ${pct(floors.maxFalseBlur, 2)}`).padStart(10),
+    (floors.minFps === undefined ? '—' : `≥ ${floors.minFps}`).padStart(7),
+  ].join('  ');
+}
+
+const options = parseOptions();
+const scale = options.small ? SMALL_SCALE : FULL_SCALE;
+const names = options.scenarios ?? scale.scenarios;
+console.log(`\nBlurline assurance benchmark (${scale.name}) — ${scale.width}x${scale.height} @ ${scale.fps} fps, ${scale.frames} frames per scenario, ${os.cpus().length} CPUs`);
+
+const clips: { clip: GeneratedClip; decodeSeconds: number }[] = [];
+for (const name of names) {
+  const started = performance.now();
+  const clip = await generateClip(buildScenario(name, scale));
+  const decodeSeconds = await timePlainDecode(clip.path);
+  console.log(`clip ${name.padEnd(12)} ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${clip.path}`);
+  clips.push({ clip, decodeSeconds });
+}
+
+const rows: Row[] = [];
+for (const preset of options.presets) {
+  for (const { clip, decodeSeconds } of clips) {
+    const result = await assessClip(clip, preset);
+    const row = { scenario: clip.scenario.name, preset, score: result.score, speed: analysisSpeed(result, decodeSeconds), faces: result.faces, tracks: result.tracks };
+    console.log(`assessed ${row.scenario} with ${preset}: ${pct(row.score.coverage)} covered, ${row.speed.fps.toFixed(1)} fps`);
+    rows.push(row);
+  }
+}
+
+console.log(`\n${'scenario'.padEnd(12)}  ${'preset'.padEnd(9)}  ${'coverage'.padStart(8)}  ${'worst gap'.padStart(10)}  ${'false blur'.padStart(10)}  ${'fps'.padStart(7)}  ${'vs decode'.padStart(9)}`);
+const overall = options.presets.map((preset) => {
+  const own = rows.filter((r) => r.preset === preset);
+  for (const r of own) {
+    const where = r.score.worstGapStart === null ? '' : `gap from frame ${r.score.worstGapStart}; `;
+    console.log(formatRow(r.scenario, preset, r.score, r.speed, `${where}${r.faces} detections, ${r.tracks} tracks`));
+  }
+  const score = pooledScore(own.map((r) => r.score));
+  const speed = pooledSpeed(own.map((r) => r.speed));
+  const checks = checkFloors(ASSURANCE_FLOORS[preset], score, speed);
+  const missed = checks.filter((c) => !c.met).map((c) => c.metric);
+  console.log(formatRow('overall', preset, score, speed, missed.length ? `below target: ${missed.join(', ')}` : 'meets every target'));
+  console.log(`${formatFloors(preset, ASSURANCE_FLOORS[preset])}\n`);
+  return { preset, score, speed, checks };
+});
+console.log('coverage: face-frames with ≥ 90% of the face box blurred; worst gap: longest run of frames leaving a face showing;');
+console.log('false blur: blurred area outside the padded face boxes, share of the frame; vs decode: analysis time over plain ffmpeg decode time.');
+
+const results = {
+  scale,
+  cpus: os.cpus().length,
+  ffmpeg: await ffmpegVersion(),
+  floors: ASSURANCE_FLOORS,
+  rows,
+  overall,
+};
+const out = path.join(REPO_ROOT, 'bench/results');
+mkdirSync(out, { recursive: true });
+writeFileSync(path.join(out, 'assurance.json'), `${JSON.stringify(results, null, 2)}\n`);
+console.log('\nwritten: bench/results/assurance.json');

@@ -1,0 +1,178 @@
+import { iou, type Box } from './geometry';
+import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
+import { cropResizeRgb, downscaleRgb } from './image';
+import type { Track } from './project';
+import { suppressDuplicates, tileLayout } from './tiling';
+import { FaceTracker, type TrackerOptions } from './tracker';
+
+/** One way of searching whole frames for new faces: tiles of the frame shrunk by an integer factor. */
+export interface DiscoveryLevel {
+  /** 1 = native pixels (finds the smallest faces), 2 = half size, … */
+  shrink: number;
+  /** Tile side in shrunk pixels; a tile as large as the frame makes it a single full-frame pass. */
+  tileSize: number;
+  /** Tile overlap in shrunk pixels: faces up to this size are never cut by every tile. */
+  overlap: number;
+  /** Every tile of this level is searched once per this many frames (tiles are spread over them). */
+  everyFrames: number;
+}
+
+export interface AnalysisSchedule {
+  discovery: DiscoveryLevel[];
+  /** Re-detect known faces in a zoomed crop around their predicted box. */
+  roi: {
+    /** Slow faces are re-detected every this many frames; fast ones every frame. */
+    everyFrames: number;
+    /** Crop side as a multiple of the predicted box's larger side. */
+    context: number;
+    /** Crop is resized to this square size for the detector. */
+    inputSize: number;
+  };
+  /** When a face is first found, search up to this many earlier frames for it (they are kept in memory). */
+  backtrackFrames: number;
+  tracker: Partial<TrackerOptions>;
+}
+
+export interface AnalysisDetectors {
+  /** Finds faces anywhere in a tile. */
+  discovery: FaceDetector;
+  /** Finds a face in a zoomed crop where one is expected (expects `roi.inputSize` square inputs). */
+  roi: FaceDetector;
+}
+
+export interface AnalysisStats {
+  framesAnalysed: number;
+  discoveryCalls: number;
+  roiCalls: number;
+  detections: number;
+}
+
+interface Crop {
+  rect: Box;
+  image: RgbFrame;
+}
+
+/** Maps a box found in a crop back to frame pixels. */
+function fromCrop(box: Box, crop: Crop): Box {
+  const sx = crop.rect.width / crop.image.width;
+  const sy = crop.rect.height / crop.image.height;
+  return { x: crop.rect.x + box.x * sx, y: crop.rect.y + box.y * sy, width: box.width * sx, height: box.height * sy };
+}
+
+/** A square crop around a box, `context` times its larger side. */
+function contextRect(box: Box, context: number): Box {
+  const side = Math.max(box.width, box.height) * context;
+  return { x: box.x + box.width / 2 - side / 2, y: box.y + box.height / 2 - side / 2, width: side, height: side };
+}
+
+/**
+ * The analysis engine shared by every host: fed decoded frames in order, it decides what to
+ * search on each frame (tiles for new faces, zoomed crops around known ones), tracks faces
+ * between searches and, when a face first appears, searches the frames before it so the blur
+ * starts when the face does. Memory is bounded by `backtrackFrames` frames.
+ */
+export class FaceAnalysis {
+  private readonly tracker: FaceTracker;
+  private readonly recent: { index: number; frame: RgbFrame }[] = [];
+  private readonly lastRoiFrame = new Map<number, number>();
+  private lastIndex = -1;
+  readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, detections: 0 };
+
+  constructor(
+    private readonly detectors: AnalysisDetectors,
+    private readonly schedule: AnalysisSchedule,
+  ) {
+    this.tracker = new FaceTracker(schedule.tracker);
+  }
+
+  /** Analyses the next frame (indices must increase). */
+  async push(index: number, frame: RgbFrame): Promise<void> {
+    this.lastIndex = index;
+    this.stats.framesAnalysed++;
+    const discovery = this.discoveryCrops(index, frame);
+    const roi = this.roiCrops(index, frame);
+    const [found, tracked] = await Promise.all([this.detectIn(this.detectors.discovery, discovery), this.detectIn(this.detectors.roi, roi)]);
+    this.stats.discoveryCalls += discovery.length;
+    this.stats.roiCalls += roi.length;
+    const faces = suppressDuplicates([...found, ...tracked]);
+    this.stats.detections += faces.length;
+    const started = this.tracker.update(index, faces);
+    for (const key of started) await this.backtrack(key);
+    this.recent.push({ index, frame });
+    if (this.recent.length > this.schedule.backtrackFrames) this.recent.shift();
+  }
+
+  /** Ends the analysis and returns the tracks. */
+  finish(lastFrame = this.lastIndex): Track[] {
+    this.recent.length = 0;
+    return this.tracker.finish(lastFrame);
+  }
+
+  private discoveryCrops(index: number, frame: RgbFrame): Crop[] {
+    const crops: Crop[] = [];
+    for (const level of this.schedule.discovery) {
+      const tilesW = Math.floor(frame.width / level.shrink);
+      const tilesH = Math.floor(frame.height / level.shrink);
+      const tiles = tileLayout(tilesW, tilesH, level.tileSize, level.overlap);
+      const due = tiles.filter((_, i) => i % level.everyFrames === index % level.everyFrames);
+      if (due.length === 0) continue;
+      const source = level.shrink > 1 ? downscaleRgb(frame, level.shrink) : frame;
+      for (const tile of due) {
+        crops.push({
+          rect: { x: tile.x * level.shrink, y: tile.y * level.shrink, width: tile.width * level.shrink, height: tile.height * level.shrink },
+          image: cropResizeRgb(source, tile, tile.width, tile.height),
+        });
+      }
+    }
+    return crops;
+  }
+
+  private roiCrops(index: number, frame: RgbFrame): Crop[] {
+    const { roi } = this.schedule;
+    const crops: Crop[] = [];
+    for (const { key, box } of this.tracker.predictions(index)) {
+      const last = this.lastRoiFrame.get(key) ?? -Infinity;
+      const speed = this.tracker.speedOf(key);
+      // A face that moves more than a tenth of its size per frame is searched on every frame.
+      const interval = speed > 0.1 ? 1 : roi.everyFrames;
+      if (index - last < interval) continue;
+      this.lastRoiFrame.set(key, index);
+      crops.push(this.zoomOn(frame, box));
+    }
+    return crops;
+  }
+
+  private zoomOn(frame: RgbFrame, box: Box): Crop {
+    const rect = contextRect(box, this.schedule.roi.context);
+    const size = this.schedule.roi.inputSize;
+    return { rect, image: cropResizeRgb(frame, rect, size, size) };
+  }
+
+  private async detectIn(detector: FaceDetector, crops: Crop[]): Promise<FaceDetection[]> {
+    const results = await Promise.all(crops.map((c) => detector.detect(c.image)));
+    return results.flatMap((faces, i) => faces.map((f) => ({ box: fromCrop(f.box, crops[i]), score: f.score })));
+  }
+
+  /** Walks back through the kept frames looking for a newly found face; stops after two misses. */
+  private async backtrack(key: number): Promise<void> {
+    let misses = 0;
+    for (let i = this.recent.length - 1; i >= 0 && misses < 2; i--) {
+      const { index, frame } = this.recent[i];
+      const expected = this.tracker.predictBefore(key, index);
+      if (!expected) return;
+      const crop = this.zoomOn(frame, expected);
+      this.stats.roiCalls++;
+      const faces = await this.detectIn(this.detectors.roi, [crop]);
+      const best = faces
+        .map((f) => ({ f, overlap: iou(f.box, expected) }))
+        .filter((c) => c.overlap > 0.15)
+        .sort((a, b) => b.overlap - a.overlap)[0];
+      if (best) {
+        this.tracker.addEarlierObservation(key, index, best.f);
+        misses = 0;
+      } else {
+        misses++;
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import type { Box } from './geometry';
+import type { RgbFrame } from './detection';
+
+/**
+ * Crops a rectangle out of an RGB frame and resizes it to `outWidth`×`outHeight` with bilinear
+ * sampling. Parts of the rectangle outside the frame repeat the edge pixels. Used to feed the
+ * detector tiles (no resize) and zoomed-in regions around tracked faces (upscaled).
+ */
+export function cropResizeRgb(frame: RgbFrame, rect: Box, outWidth: number, outHeight: number): RgbFrame {
+  const out = new Uint8Array(outWidth * outHeight * 3);
+  const { data, width, height } = frame;
+  const sx = rect.width / outWidth;
+  const sy = rect.height / outHeight;
+  if (sx === 1 && sy === 1 && Number.isInteger(rect.x) && Number.isInteger(rect.y) && rect.x >= 0 && rect.y >= 0 && rect.x + outWidth <= width && rect.y + outHeight <= height) {
+    for (let y = 0; y < outHeight; y++) {
+      const start = ((rect.y + y) * width + rect.x) * 3;
+      out.set(data.subarray(start, start + outWidth * 3), y * outWidth * 3);
+    }
+    return { data: out, width: outWidth, height: outHeight };
+  }
+  const xs0 = new Int32Array(outWidth);
+  const xs1 = new Int32Array(outWidth);
+  const xt = new Float32Array(outWidth);
+  for (let i = 0; i < outWidth; i++) {
+    const fx = Math.min(width - 1, Math.max(0, rect.x + (i + 0.5) * sx - 0.5));
+    xs0[i] = Math.floor(fx) * 3;
+    xs1[i] = Math.min(width - 1, Math.floor(fx) + 1) * 3;
+    xt[i] = fx - Math.floor(fx);
+  }
+  for (let j = 0; j < outHeight; j++) {
+    const fy = Math.min(height - 1, Math.max(0, rect.y + (j + 0.5) * sy - 0.5));
+    const row0 = Math.floor(fy) * width * 3;
+    const row1 = Math.min(height - 1, Math.floor(fy) + 1) * width * 3;
+    const ty = fy - Math.floor(fy);
+    let o = j * outWidth * 3;
+    for (let i = 0; i < outWidth; i++) {
+      const t = xt[i];
+      for (let c = 0; c < 3; c++, o++) {
+        const top = data[row0 + xs0[i] + c] + (data[row0 + xs1[i] + c] - data[row0 + xs0[i] + c]) * t;
+        const bottom = data[row1 + xs0[i] + c] + (data[row1 + xs1[i] + c] - data[row1 + xs0[i] + c]) * t;
+        out[o] = top + (bottom - top) * ty + 0.5;
+      }
+    }
+  }
+  return { data: out, width: outWidth, height: outHeight };
+}
+
+/** Shrinks a frame by an integer factor, averaging each factor×factor block (no aliasing). */
+export function downscaleRgb(frame: RgbFrame, factor: number): RgbFrame {
+  if (factor <= 1) return frame;
+  const w = Math.floor(frame.width / factor);
+  const h = Math.floor(frame.height / factor);
+  const out = new Uint8Array(w * h * 3);
+  const sums = new Uint32Array(w * 3);
+  const area = factor * factor;
+  for (let j = 0; j < h; j++) {
+    sums.fill(0);
+    for (let dy = 0; dy < factor; dy++) {
+      let p = (j * factor + dy) * frame.width * 3;
+      for (let i = 0; i < w; i++) {
+        for (let dx = 0; dx < factor; dx++, p += 3) {
+          sums[i * 3] += frame.data[p];
+          sums[i * 3 + 1] += frame.data[p + 1];
+          sums[i * 3 + 2] += frame.data[p + 2];
+        }
+      }
+    }
+    for (let k = 0; k < w * 3; k++) out[j * w * 3 + k] = (sums[k] + (area >> 1)) / area;
+  }
+  return { data: out, width: w, height: h };
+}

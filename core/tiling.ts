@@ -1,0 +1,40 @@
+import { boxArea, intersectionArea, type Box } from './geometry';
+import type { FaceDetection } from './detection';
+
+/**
+ * Overlapping square tiles covering a frame. A face smaller than `overlap` always lies whole in
+ * at least one tile, so splitting the frame never loses it.
+ */
+export function tileLayout(width: number, height: number, tileSize: number, overlap: number): Box[] {
+  const positions = (extent: number): number[] => {
+    if (extent <= tileSize) return [0];
+    const count = Math.ceil((extent - overlap) / (tileSize - overlap));
+    const step = (extent - tileSize) / (count - 1);
+    return Array.from({ length: count }, (_, i) => Math.round(i * step));
+  };
+  const xs = positions(width);
+  const ys = positions(height);
+  const w = Math.min(tileSize, width);
+  const h = Math.min(tileSize, height);
+  return ys.flatMap((y) => xs.map((x) => ({ x, y, width: w, height: h })));
+}
+
+/**
+ * Non-maximum suppression across tiles and passes: keeps the best-scoring box of each group.
+ * Overlap is measured against the smaller box as well, so a face cut by a tile edge (a partial
+ * box inside the whole one) is dropped in favour of the whole face.
+ */
+export function suppressDuplicates(detections: readonly FaceDetection[], maxOverlap = 0.45): FaceDetection[] {
+  const sorted = [...detections].sort((a, b) => b.score - a.score);
+  const kept: FaceDetection[] = [];
+  for (const candidate of sorted) {
+    const duplicate = kept.some((k) => {
+      const inter = intersectionArea(k.box, candidate.box);
+      if (inter === 0) return false;
+      const union = boxArea(k.box) + boxArea(candidate.box) - inter;
+      return inter / union > maxOverlap || inter / Math.min(boxArea(k.box), boxArea(candidate.box)) > 0.7;
+    });
+    if (!duplicate) kept.push(candidate);
+  }
+  return kept;
+}

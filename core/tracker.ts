@@ -1,0 +1,333 @@
+import { iou, type Box } from './geometry';
+import type { FaceDetection } from './detection';
+import { DEFAULT_BLUR_STYLE, type BlurStyle, type Track, type TrackKeyframe } from './project';
+
+export interface TrackerOptions {
+  /** Least IoU between a track's predicted box and a detection for them to match. */
+  matchIou: number;
+  /** A detection still matches when its centre is within this many face sizes of the prediction. */
+  maxCentreShift: number;
+  /** A track that has not been seen for this many frames ends; until then its predicted box is blurred. */
+  maxMissedFrames: number;
+  /** Safety margins: frames of blur extrapolated before the first and after the last detection. */
+  preRollFrames: number;
+  postRollFrames: number;
+  /** Boxes are averaged over observations within ± this many frames (removes jitter). */
+  smoothingFrames: number;
+  /** Extrapolated boxes grow by this fraction per frame (the further from evidence, the less sure). */
+  uncertaintyGrowth: number;
+  /** Two tracks that overlap this much on most of their shared frames are one face. */
+  mergeIou: number;
+  style: BlurStyle;
+  idPrefix: string;
+}
+
+export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
+  matchIou: 0.2,
+  maxCentreShift: 1.5,
+  maxMissedFrames: 15,
+  preRollFrames: 4,
+  postRollFrames: 4,
+  smoothingFrames: 2,
+  uncertaintyGrowth: 0.02,
+  mergeIou: 0.5,
+  style: DEFAULT_BLUR_STYLE,
+  idPrefix: 'auto-',
+};
+
+interface Observation {
+  frame: number;
+  box: Box;
+  score: number;
+}
+
+/** Centre/size state with per-frame velocity (an alpha-beta filter: a steady-state Kalman filter). */
+interface MotionState {
+  cx: number;
+  cy: number;
+  w: number;
+  h: number;
+  vx: number;
+  vy: number;
+  vw: number;
+  vh: number;
+  frame: number;
+}
+
+interface LiveTrack {
+  key: number;
+  observations: Observation[];
+  motion: MotionState;
+  lastSeen: number;
+}
+
+const ALPHA = 0.7;
+const BETA = 0.25;
+
+function toState(box: Box, frame: number): MotionState {
+  return { cx: box.x + box.width / 2, cy: box.y + box.height / 2, w: box.width, h: box.height, vx: 0, vy: 0, vw: 0, vh: 0, frame };
+}
+
+function stateBox(s: MotionState, frame: number): Box {
+  const dt = frame - s.frame;
+  const w = Math.max(4, s.w + s.vw * dt);
+  const h = Math.max(4, s.h + s.vh * dt);
+  return { x: s.cx + s.vx * dt - w / 2, y: s.cy + s.vy * dt - h / 2, width: w, height: h };
+}
+
+function centre(box: Box): [number, number] {
+  return [box.x + box.width / 2, box.y + box.height / 2];
+}
+
+function observe(s: MotionState, box: Box, frame: number): MotionState {
+  const dt = Math.max(1, frame - s.frame);
+  const predicted = stateBox(s, frame);
+  const [pcx, pcy] = centre(predicted);
+  const [mcx, mcy] = centre(box);
+  const r = [mcx - pcx, mcy - pcy, box.width - predicted.width, box.height - predicted.height];
+  return {
+    cx: pcx + ALPHA * r[0],
+    cy: pcy + ALPHA * r[1],
+    w: predicted.width + ALPHA * r[2],
+    h: predicted.height + ALPHA * r[3],
+    vx: s.vx + (BETA * r[0]) / dt,
+    vy: s.vy + (BETA * r[1]) / dt,
+    vw: s.vw + (BETA * r[2]) / dt,
+    vh: s.vh + (BETA * r[3]) / dt,
+    frame,
+  };
+}
+
+/**
+ * How well a detection continues a track: IoU with the prediction, or a small score for a near
+ * miss. The near-miss radius widens with the frames since the track was last seen, because the
+ * prediction gets less certain (a new track does not know its speed yet).
+ */
+function matchScore(predicted: Box, face: Box, framesSinceSeen: number, options: TrackerOptions): number {
+  const overlap = iou(predicted, face);
+  if (overlap >= options.matchIou) return overlap;
+  const size = Math.max(predicted.width, face.width);
+  const sizeRatio = Math.min(predicted.width, face.width) / size;
+  const [ax, ay] = centre(predicted);
+  const [bx, by] = centre(face);
+  const radius = size * (options.maxCentreShift + 0.5 * Math.max(0, framesSinceSeen - 1));
+  if (sizeRatio > 0.5 && Math.hypot(ax - bx, ay - by) <= radius) return options.matchIou / 2;
+  return 0;
+}
+
+/**
+ * Online multi-face tracker: predicts each face's box with constant velocity, matches new
+ * detections to predictions greedily, keeps a track alive through missed detections, and
+ * finally turns tracks into smoothed keyframes with safety margins.
+ */
+export class FaceTracker {
+  private readonly options: TrackerOptions;
+  private readonly live: LiveTrack[] = [];
+  private readonly ended: LiveTrack[] = [];
+  private nextKey = 1;
+
+  constructor(options: Partial<TrackerOptions> = {}) {
+    this.options = { ...DEFAULT_TRACKER_OPTIONS, ...options };
+  }
+
+  /** Predicted boxes of the live tracks at `frame` (where to look for them). */
+  predictions(frame: number): { key: number; box: Box }[] {
+    return this.live.map((t) => ({ key: t.key, box: stateBox(t.motion, frame) }));
+  }
+
+  /**
+   * Feeds the detections found on `frame` (frames must come in increasing order). Returns the
+   * keys of tracks started by this frame, so the caller can search earlier frames for them.
+   */
+  update(frame: number, faces: readonly FaceDetection[]): number[] {
+    for (let i = this.live.length - 1; i >= 0; i--) {
+      if (frame - this.live[i].lastSeen > this.options.maxMissedFrames) this.ended.push(...this.live.splice(i, 1));
+    }
+    const predicted = this.live.map((t) => stateBox(t.motion, frame));
+    const pairs: { t: number; f: number; score: number }[] = [];
+    predicted.forEach((box, t) =>
+      faces.forEach((face, f) => {
+        const score = matchScore(box, face.box, frame - this.live[t].lastSeen, this.options);
+        if (score > 0) pairs.push({ t, f, score });
+      }),
+    );
+    pairs.sort((a, b) => b.score - a.score);
+    const usedTracks = new Set<number>();
+    const usedFaces = new Set<number>();
+    for (const { t, f } of pairs) {
+      if (usedTracks.has(t) || usedFaces.has(f)) continue;
+      usedTracks.add(t);
+      usedFaces.add(f);
+      const track = this.live[t];
+      track.observations.push({ frame, box: { ...faces[f].box }, score: faces[f].score });
+      track.motion = observe(track.motion, faces[f].box, frame);
+      track.lastSeen = frame;
+    }
+    const started: number[] = [];
+    faces.forEach((face, f) => {
+      if (usedFaces.has(f)) return;
+      const key = this.nextKey++;
+      this.live.push({ key, observations: [{ frame, box: { ...face.box }, score: face.score }], motion: toState(face.box, frame), lastSeen: frame });
+      started.push(key);
+    });
+    return started;
+  }
+
+  /**
+   * How fast a live track moves, in face sizes per frame. Unknown for a track seen fewer than
+   * three times, reported as Infinity so callers treat it as fast.
+   */
+  speedOf(key: number): number {
+    const track = this.live.find((t) => t.key === key);
+    if (!track) return 0;
+    if (track.observations.length < 3) return Infinity;
+    const m = track.motion;
+    return Math.hypot(m.vx, m.vy) / Math.max(m.w, m.h) + Math.abs(m.vw) / m.w;
+  }
+
+  /** Where a track was expected on an earlier frame (from its first observations' motion, run backwards). */
+  predictBefore(key: number, frame: number): Box | null {
+    const track = this.live.find((t) => t.key === key) ?? this.ended.find((t) => t.key === key);
+    if (!track) return null;
+    const first = track.observations[0];
+    const velocity = this.earlyVelocity(track.observations);
+    const dt = frame - first.frame;
+    const [cx, cy] = centre(first.box);
+    const w = Math.max(4, first.box.width + velocity.vw * dt);
+    const h = Math.max(4, first.box.height + velocity.vh * dt);
+    return { x: cx + velocity.vx * dt - w / 2, y: cy + velocity.vy * dt - h / 2, width: w, height: h };
+  }
+
+  /** Adds a detection found on an earlier frame (backwards search) to a track. */
+  addEarlierObservation(key: number, frame: number, face: FaceDetection): void {
+    const track = this.live.find((t) => t.key === key) ?? this.ended.find((t) => t.key === key);
+    if (!track || frame >= track.observations[0].frame) return;
+    track.observations.unshift({ frame, box: { ...face.box }, score: face.score });
+  }
+
+  /** Ends every track and returns them as project tracks, frames clamped to [0, lastFrame]. */
+  finish(lastFrame: number): Track[] {
+    this.ended.push(...this.live.splice(0));
+    const merged = mergeDuplicates(
+      this.ended.map((t) => t.observations),
+      this.options.mergeIou,
+    );
+    return merged
+      .map((observations) => this.toKeyframes(observations, lastFrame))
+      .sort((a, b) => a[0].frame - b[0].frame)
+      .map((keyframes, i) => ({
+        id: `${this.options.idPrefix}${i + 1}`,
+        origin: 'auto' as const,
+        status: 'pending' as const,
+        style: { ...this.options.style },
+        keyframes,
+      }));
+  }
+
+  private earlyVelocity(observations: readonly Observation[]): { vx: number; vy: number; vw: number; vh: number } {
+    return velocityBetween(observations.slice(0, 4));
+  }
+
+  private toKeyframes(observations: Observation[], lastFrame: number): TrackKeyframe[] {
+    const smoothed = smoothObservations(observations, this.options.smoothingFrames);
+    const first = smoothed[0];
+    const last = smoothed[smoothed.length - 1];
+    const keyframes: TrackKeyframe[] = [];
+    const margin = (from: Observation, velocity: ReturnType<typeof velocityBetween>, dt: number): TrackKeyframe => {
+      const [cx, cy] = centre(from.box);
+      const grow = 1 + this.options.uncertaintyGrowth * Math.abs(dt);
+      const w = Math.max(4, (from.box.width + velocity.vw * dt) * grow);
+      const h = Math.max(4, (from.box.height + velocity.vh * dt) * grow);
+      return { frame: from.frame + dt, box: { x: cx + velocity.vx * dt - w / 2, y: cy + velocity.vy * dt - h / 2, width: w, height: h }, confidence: null };
+    };
+    const preRoll = Math.min(this.options.preRollFrames, first.frame);
+    if (preRoll > 0) keyframes.push(margin(first, velocityBetween(smoothed.slice(0, 4)), -preRoll));
+    for (const o of smoothed) keyframes.push({ frame: o.frame, box: o.box, confidence: o.score });
+    const postRoll = Math.min(this.options.postRollFrames, lastFrame - last.frame);
+    if (postRoll > 0) keyframes.push(margin(last, velocityBetween(smoothed.slice(-4)), postRoll));
+    return keyframes;
+  }
+}
+
+/** Mean per-frame change of centre and size across a few observations (zero for one). */
+function velocityBetween(observations: readonly Observation[]): { vx: number; vy: number; vw: number; vh: number } {
+  if (observations.length < 2) return { vx: 0, vy: 0, vw: 0, vh: 0 };
+  const a = observations[0];
+  const b = observations[observations.length - 1];
+  const dt = b.frame - a.frame;
+  const [ax, ay] = centre(a.box);
+  const [bx, by] = centre(b.box);
+  return { vx: (bx - ax) / dt, vy: (by - ay) / dt, vw: (b.box.width - a.box.width) / dt, vh: (b.box.height - a.box.height) / dt };
+}
+
+/** Averages each observation's centre and size with its neighbours within ± `frames` frames. */
+export function smoothObservations(observations: readonly Observation[], frames: number): Observation[] {
+  if (frames <= 0) return observations.map((o) => ({ ...o }));
+  return observations.map((o, i) => {
+    let sx = 0;
+    let sy = 0;
+    let sw = 0;
+    let sh = 0;
+    let n = 0;
+    for (let j = i; j >= 0 && o.frame - observations[j].frame <= frames; j--) {
+      const [cx, cy] = centre(observations[j].box);
+      sx += cx;
+      sy += cy;
+      sw += observations[j].box.width;
+      sh += observations[j].box.height;
+      n++;
+    }
+    for (let j = i + 1; j < observations.length && observations[j].frame - o.frame <= frames; j++) {
+      const [cx, cy] = centre(observations[j].box);
+      sx += cx;
+      sy += cy;
+      sw += observations[j].box.width;
+      sh += observations[j].box.height;
+      n++;
+    }
+    const w = sw / n;
+    const h = sh / n;
+    return { frame: o.frame, score: o.score, box: { x: sx / n - w / 2, y: sy / n - h / 2, width: w, height: h } };
+  });
+}
+
+/**
+ * Merges tracks that are the same face: on most frames both observe, their boxes overlap by at
+ * least `minIou`. The merged track keeps the better-scoring observation on shared frames.
+ */
+export function mergeDuplicates(tracks: Observation[][], minIou: number): Observation[][] {
+  const result = tracks.map((t) => [...t]);
+  let merged = true;
+  while (merged) {
+    merged = false;
+    outer: for (let i = 0; i < result.length; i++) {
+      for (let j = i + 1; j < result.length; j++) {
+        if (sameFace(result[i], result[j], minIou)) {
+          const byFrame = new Map<number, Observation>();
+          for (const o of [...result[i], ...result[j]]) {
+            const existing = byFrame.get(o.frame);
+            if (!existing || o.score > existing.score) byFrame.set(o.frame, o);
+          }
+          result[i] = [...byFrame.values()].sort((a, b) => a.frame - b.frame);
+          result.splice(j, 1);
+          merged = true;
+          break outer;
+        }
+      }
+    }
+  }
+  return result;
+}
+
+function sameFace(a: Observation[], b: Observation[], minIou: number): boolean {
+  const byFrame = new Map(a.map((o) => [o.frame, o.box]));
+  let shared = 0;
+  let overlapping = 0;
+  for (const o of b) {
+    const other = byFrame.get(o.frame);
+    if (!other) continue;
+    shared++;
+    if (iou(other, o.box) >= minIou) overlapping++;
+  }
+  return shared > 0 && overlapping / shared > 0.5;
+}

@@ -1,0 +1,40 @@
+import { parentPort } from 'node:worker_threads';
+import type { FaceDetector } from '../../../core/detection';
+import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import { createNodeFaceDetector } from './nodeFaceDetector';
+
+/** A detection worker: its own tfjs-wasm instance, one detector per distinct option set. */
+
+export interface DetectRequest {
+  id: number;
+  options: FaceApiDetectorOptions;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export type DetectReply =
+  | { id: number; ok: true; faces: { box: { x: number; y: number; width: number; height: number }; score: number }[] }
+  | { id: number; ok: false; message: string };
+
+const detectors = new Map<string, Promise<FaceDetector>>();
+
+function detectorFor(options: FaceApiDetectorOptions): Promise<FaceDetector> {
+  const key = JSON.stringify(options);
+  let detector = detectors.get(key);
+  if (!detector) {
+    detector = createNodeFaceDetector(options);
+    detectors.set(key, detector);
+  }
+  return detector;
+}
+
+parentPort!.on('message', async (request: DetectRequest) => {
+  try {
+    const detector = await detectorFor(request.options);
+    const faces = await detector.detect({ data: request.data, width: request.width, height: request.height });
+    parentPort!.postMessage({ id: request.id, ok: true, faces } satisfies DetectReply);
+  } catch (err) {
+    parentPort!.postMessage({ id: request.id, ok: false, message: (err as Error).message } satisfies DetectReply);
+  }
+});

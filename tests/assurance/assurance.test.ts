@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PresetName } from '../../core/presets';
+import type { Track } from '../../core/project';
+import { assessClip, type Assessment } from '../../bench/assurance/assess';
+import { generateClip, type GeneratedClip } from '../../bench/assurance/generate';
+import { ASSURANCE_FLOORS, scoreProject } from '../../bench/assurance/metrics';
+import { buildScenario, SMALL_SCALE, type ScenarioName } from '../../bench/assurance/scenarios';
+import type { TruthFrame } from '../../bench/assurance/scene';
+import { keyframe, projectWith, track } from '../helpers/projects';
+
+/**
+ * The small version of the assurance benchmark (`npm run bench:assurance -- --small`): generated
+ * dashcam clips with exact face boxes, Blurline's real detection, and the blur plan held to the
+ * floors of each preset. The full version, with every scenario, is the benchmark itself.
+ */
+
+const clips = new Map<ScenarioName, Promise<GeneratedClip>>();
+
+/** The scenario's clip, generated once per machine (cached in the temp folder) and once per run here. */
+function clipOf(name: ScenarioName): Promise<GeneratedClip> {
+  let clip = clips.get(name);
+  if (!clip) clips.set(name, (clip = generateClip(buildScenario(name, SMALL_SCALE))));
+  return clip;
+}
+
+/** A track per ground-truth face, keyed on every frame it must be blurred: what a perfect detector would give. */
+function tracksFollowingTruth(truth: readonly TruthFrame[]): Track[] {
+  const byFace = new Map<string, Track>();
+  truth.forEach((faces, frame) => {
+    for (const face of faces) {
+      if (!face.box) continue;
+      const existing = byFace.get(face.id);
+      if (existing) existing.keyframes.push(keyframe(frame, face.box));
+      else byFace.set(face.id, track(face.id, [keyframe(frame, face.box)]));
+    }
+  });
+  return [...byFace.values()];
+}
+
+const pct = (v: number) => `${+(v * 100).toFixed(2)}%`;
+
+describe('assurance benchmark, small version: the measuring stick', () => {
+  for (const name of SMALL_SCALE.scenarios) {
+    it(`${name}: blur that follows the ground truth exactly meets every floor of the thorough preset`, async () => {
+      const { truth, scenario } = await clipOf(name);
+      const project = projectWith(tracksFollowingTruth(truth), { width: scenario.width, height: scenario.height, frameCount: scenario.frames });
+      const score = scoreProject(project, truth);
+      expect(score.faceFrames).toBeGreaterThan(0);
+      expect(score.coverage).toBe(1);
+      expect(score.worstGap).toBe(0);
+      // Not 0: the feathered edge reaches a little past the padded box, most for large faces.
+      expect(score.falseBlur).toBeLessThanOrEqual(ASSURANCE_FLOORS.thorough.maxFalseBlur);
+    });
+  }
+});
+
+function assessedOnce(name: ScenarioName, preset: PresetName): () => Assessment {
+  let result: Assessment;
+  beforeAll(async () => {
+    result = await assessClip(await clipOf(name), preset);
+    const { score } = result;
+    console.log(
+      `${preset} ${name}: ${pct(score.coverage)} of ${score.faceFrames} face-frames blurred, worst gap ${score.worstGap} frames` +
+        `${score.worstGapStart === null ? '' : ` (from frame ${score.worstGapStart})`}, false blur ${pct(score.falseBlur)}, ` +
+        `${(result.framesAnalysed / result.analyseSeconds).toFixed(1)} fps`,
+    );
+  });
+  return () => result;
+}
+
+describe.each(SMALL_SCALE.scenarios)('thorough preset on the small %s scenario', (name) => {
+  const floors = ASSURANCE_FLOORS.thorough;
+  const result = assessedOnce(name, 'thorough');
+
+  it(`blurs at least ${pct(floors.minCoverage)} of face-frames (≥ 90% of each face box)`, () => {
+    expect(result().score.coverage).toBeGreaterThanOrEqual(floors.minCoverage);
+  });
+
+  it(`never leaves a face showing for more than ${floors.maxWorstGap} frames in a row`, () => {
+    expect(result().score.worstGap).toBeLessThanOrEqual(floors.maxWorstGap);
+  });
+
+  it(`blurs at most ${pct(floors.maxFalseBlur)} of the frame outside the padded faces, on average`, () => {
+    expect(result().score.falseBlur).toBeLessThanOrEqual(floors.maxFalseBlur);
+  });
+});
+
+describe.each(SMALL_SCALE.scenarios)('fast preset on the small %s scenario', (name) => {
+  const floors = ASSURANCE_FLOORS.fast;
+  const result = assessedOnce(name, 'fast');
+
+  it(`blurs at least ${pct(floors.minCoverage)} of face-frames (≥ 90% of each face box)`, () => {
+    expect(result().score.coverage).toBeGreaterThanOrEqual(floors.minCoverage);
+  });
+});

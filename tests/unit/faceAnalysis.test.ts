@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { FaceDetection, FaceDetector, RgbFrame } from '../../core/detection';
+import { FaceAnalysis, type AnalysisSchedule } from '../../core/faceAnalysis';
+import { iou, type Box } from '../../core/geometry';
+import { trackBoxAt } from '../../core/tracks';
+
+/**
+ * A stand-in for the face model in this unit test of the scheduling logic (the real model is
+ * tested on real photos elsewhere): it finds the bright square in its input, and like a real
+ * detector it cannot see faces smaller than `minSize` pixels in the image it is given.
+ */
+function brightSquareDetector(minSize: number, calls: { sizes: number[] }): FaceDetector {
+  return {
+    description: 'bright-square',
+    minConfidence: 0.5,
+    async detect(frame: RgbFrame): Promise<FaceDetection[]> {
+      calls.sizes.push(frame.width);
+      let x0 = Infinity;
+      let y0 = Infinity;
+      let x1 = -1;
+      let y1 = -1;
+      for (let y = 0; y < frame.height; y++) {
+        for (let x = 0; x < frame.width; x++) {
+          if (frame.data[(y * frame.width + x) * 3] > 128) {
+            x0 = Math.min(x0, x);
+            y0 = Math.min(y0, y);
+            x1 = Math.max(x1, x);
+            y1 = Math.max(y1, y);
+          }
+        }
+      }
+      if (x1 < 0 || x1 - x0 + 1 < minSize) return [];
+      return [{ box: { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 }, score: 0.9 }];
+    },
+    dispose() {},
+  };
+}
+
+function frameWith(face: Box | null, width = 320, height = 180): RgbFrame {
+  const data = new Uint8Array(width * height * 3);
+  if (face) {
+    for (let y = Math.round(face.y); y < Math.round(face.y + face.height); y++) {
+      for (let x = Math.round(face.x); x < Math.round(face.x + face.width); x++) data.fill(255, (y * width + x) * 3, (y * width + x) * 3 + 3);
+    }
+  }
+  return { data, width, height };
+}
+
+const schedule: AnalysisSchedule = {
+  // Half-size discovery only: a face is found once it is 32 px (16 px in the shrunk frame).
+  discovery: [{ shrink: 2, tileSize: 96, overlap: 32, everyFrames: 2 }],
+  roi: { everyFrames: 2, context: 2.2, inputSize: 64 },
+  backtrackFrames: 40,
+  tracker: { preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 },
+};
+
+/** A face that grows from 8 to 47 px while moving right, on frames 0..39. */
+const growingFace = (n: number): Box => ({ x: 40 + 3 * n, y: 60, width: 8 + n, height: 8 + n });
+
+describe('FaceAnalysis', () => {
+  it('finds a growing face once it is large enough, then searches back to where it was tiny', async () => {
+    const discoveryCalls = { sizes: [] as number[] };
+    const roiCalls = { sizes: [] as number[] };
+    const analysis = new FaceAnalysis(
+      { discovery: brightSquareDetector(16, discoveryCalls), roi: brightSquareDetector(16, roiCalls) },
+      schedule,
+    );
+    for (let n = 0; n < 40; n++) await analysis.push(n, frameWith(growingFace(n)));
+    const tracks = analysis.finish();
+    expect(tracks).toHaveLength(1);
+    const [track] = tracks;
+    // Discovery alone sees it from frame 24 (32 px); the zoomed backwards search finds it much earlier.
+    expect(track.keyframes[0].frame).toBeLessThanOrEqual(2);
+    for (let n = track.keyframes[0].frame; n < 40; n++) expect(iou(trackBoxAt(track, n)!, growingFace(n)), `frame ${n}`).toBeGreaterThan(0.6);
+    // Tiles are 96 px; zoomed crops are resized to the detector's 64 px input.
+    expect(new Set(discoveryCalls.sizes)).toEqual(new Set([96]));
+    expect(new Set(roiCalls.sizes)).toEqual(new Set([64]));
+    expect(analysis.stats).toMatchObject({ framesAnalysed: 40 });
+    expect(analysis.stats.roiCalls).toBeGreaterThan(20);
+  });
+
+  it('spreads tiles over frames and reports nothing for a face-free clip', async () => {
+    const calls = { sizes: [] as number[] };
+    const detector = brightSquareDetector(16, calls);
+    const analysis = new FaceAnalysis({ discovery: detector, roi: detector }, schedule);
+    for (let n = 0; n < 4; n++) await analysis.push(n, frameWith(null));
+    expect(analysis.finish()).toEqual([]);
+    // 160x90 shrunk frame in 96 px tiles with 32 px overlap: 2 × 1 tiles, spread over 2 frames.
+    expect(analysis.stats.discoveryCalls).toBe(4);
+    expect(analysis.stats.roiCalls).toBe(0);
+  });
+
+  it('keeps blurring a face through frames where the detector misses it', async () => {
+    const calls = { sizes: [] as number[] };
+    const detector = brightSquareDetector(16, calls);
+    const analysis = new FaceAnalysis({ discovery: detector, roi: detector }, { ...schedule, backtrackFrames: 0 });
+    const face = (n: number): Box => ({ x: 100 + 2 * n, y: 50, width: 40, height: 40 });
+    // The face is hidden (not drawn) on frames 10..14, like a head turned away.
+    for (let n = 0; n < 30; n++) await analysis.push(n, frameWith(n >= 10 && n < 15 ? null : face(n)));
+    const [track] = analysis.finish();
+    for (let n = 1; n < 30; n++) expect(iou(trackBoxAt(track, n)!, face(n)), `frame ${n}`).toBeGreaterThan(0.7);
+  });
+});

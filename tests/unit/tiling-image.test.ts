@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { cropResizeRgb, downscaleRgb } from '../../core/image';
+import { suppressDuplicates, tileLayout } from '../../core/tiling';
+import type { RgbFrame } from '../../core/detection';
+
+describe('tileLayout', () => {
+  it('covers the frame with tiles that overlap by at least the requested amount', () => {
+    const tiles = tileLayout(1920, 1080, 512, 128);
+    expect(tiles).toHaveLength(5 * 3);
+    for (const t of tiles) {
+      expect([t.width, t.height]).toEqual([512, 512]);
+      expect(t.x + t.width).toBeLessThanOrEqual(1920);
+      expect(t.y + t.height).toBeLessThanOrEqual(1080);
+    }
+    const xs = [...new Set(tiles.map((t) => t.x))].sort((a, b) => a - b);
+    expect(xs[0]).toBe(0);
+    expect(xs.at(-1)! + 512).toBe(1920);
+    for (let i = 1; i < xs.length; i++) expect(xs[i - 1] + 512 - xs[i]).toBeGreaterThanOrEqual(128);
+  });
+
+  it('uses one tile, clipped to the frame, when the frame is smaller than a tile', () => {
+    expect(tileLayout(480, 270, 512, 0)).toEqual([{ x: 0, y: 0, width: 480, height: 270 }]);
+  });
+});
+
+describe('suppressDuplicates', () => {
+  it('keeps the best of overlapping boxes and distinct faces', () => {
+    const kept = suppressDuplicates([
+      { box: { x: 0, y: 0, width: 100, height: 100 }, score: 0.8 },
+      { box: { x: 5, y: 5, width: 100, height: 100 }, score: 0.9 },
+      { box: { x: 300, y: 0, width: 100, height: 100 }, score: 0.6 },
+    ]);
+    expect(kept.map((k) => k.score)).toEqual([0.9, 0.6]);
+  });
+
+  it('drops a face cut by a tile edge in favour of the whole face', () => {
+    const kept = suppressDuplicates([
+      { box: { x: 0, y: 0, width: 100, height: 120 }, score: 0.7 },
+      { box: { x: 0, y: 0, width: 45, height: 120 }, score: 0.9 },
+    ]);
+    expect(kept).toHaveLength(1);
+  });
+});
+
+function gradient(width: number, height: number): RgbFrame {
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set([x * 10, y * 10, 7], (y * width + x) * 3);
+  return { data, width, height };
+}
+
+describe('cropResizeRgb / downscaleRgb', () => {
+  it('copies an in-frame crop exactly when no resize is needed', () => {
+    const frame = gradient(20, 10);
+    const crop = cropResizeRgb(frame, { x: 3, y: 2, width: 4, height: 5 }, 4, 5);
+    expect([...crop.data.subarray(0, 3)]).toEqual([30, 20, 7]);
+    expect([...crop.data.subarray((4 * 5 - 1) * 3)]).toEqual([60, 60, 7]);
+  });
+
+  it('upscales with bilinear sampling and repeats edges outside the frame', () => {
+    const frame = gradient(20, 10);
+    const zoom = cropResizeRgb(frame, { x: 2, y: 2, width: 4, height: 4 }, 8, 8);
+    // Output pixel centres map to source positions 1.75, 2.25, 2.75 (pixel-centre convention).
+    expect(zoom.data[0]).toBe(18);
+    expect(zoom.data[3]).toBe(23);
+    expect(zoom.data[6]).toBe(28);
+    const outside = cropResizeRgb(frame, { x: -10, y: -10, width: 5, height: 5 }, 5, 5);
+    expect([...outside.data.subarray(0, 3)]).toEqual([0, 0, 7]);
+  });
+
+  it('downscales by averaging blocks', () => {
+    const frame = gradient(4, 2);
+    const half = downscaleRgb(frame, 2);
+    expect([half.width, half.height]).toEqual([2, 1]);
+    expect([...half.data]).toEqual([5, 5, 7, 25, 5, 7]);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { FaceTracker, mergeDuplicates, smoothObservations } from '../../core/tracker';
+import { trackBoxAt } from '../../core/tracks';
+import type { FaceDetection } from '../../core/detection';
+
+const face = (x: number, y: number, size = 40, score = 0.9): FaceDetection => ({ box: { x, y, width: size, height: size }, score });
+
+function feed(tracker: FaceTracker, frames: Record<number, FaceDetection[]>, last: number) {
+  for (let f = 0; f <= last; f++) tracker.update(f, frames[f] ?? []);
+}
+
+describe('FaceTracker', () => {
+  it('keeps one track through missed detections and interpolates the gap', () => {
+    const tracker = new FaceTracker({ preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 });
+    const frames: Record<number, FaceDetection[]> = {};
+    for (let f = 0; f <= 20; f++) if (f < 10 || f >= 15) frames[f] = [face(10 * f, 50)];
+    feed(tracker, frames, 20);
+    const tracks = tracker.finish(100);
+    expect(tracks).toHaveLength(1);
+    expect(trackBoxAt(tracks[0], 12)!.x).toBeCloseTo(120);
+  });
+
+  it('ends a track after maxMissedFrames and starts a new one', () => {
+    const tracker = new FaceTracker({ maxMissedFrames: 3, preRollFrames: 0, postRollFrames: 0 });
+    feed(tracker, { 0: [face(0, 0)], 1: [face(0, 0)], 10: [face(0, 0)] }, 10);
+    expect(tracker.finish(10)).toHaveLength(2);
+  });
+
+  it('extrapolates safety margins along the motion, growing the box, clamped to the clip', () => {
+    const tracker = new FaceTracker({ preRollFrames: 4, postRollFrames: 4, smoothingFrames: 0, uncertaintyGrowth: 0.05 });
+    const frames: Record<number, FaceDetection[]> = {};
+    for (let f = 10; f <= 20; f++) frames[f] = [face(100 + 5 * (f - 10), 50)];
+    feed(tracker, frames, 22);
+    const [track] = tracker.finish(22);
+    expect(track.keyframes[0].frame).toBe(6);
+    expect(track.keyframes.at(-1)!.frame).toBe(22);
+    const before = track.keyframes[0].box;
+    // Centre moved back 4 frames × 5 px; size grown by 4 × 5 %.
+    expect(before.x + before.width / 2).toBeCloseTo(100 + 20 - 20);
+    expect(before.width).toBeCloseTo(40 * 1.2);
+    expect(track.keyframes[0].confidence).toBeNull();
+    const clamped = new FaceTracker({ preRollFrames: 4 });
+    clamped.update(1, [face(0, 0)]);
+    expect(clamped.finish(1)[0].keyframes[0].frame).toBe(0);
+  });
+
+  it('keeps identities when two faces cross', () => {
+    const tracker = new FaceTracker({ preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 });
+    const frames: Record<number, FaceDetection[]> = {};
+    for (let f = 0; f <= 20; f++) frames[f] = [face(20 * f, 100, 60, 0.9), face(400 - 20 * f, 110, 60, 0.8)];
+    feed(tracker, frames, 20);
+    const tracks = tracker.finish(20);
+    expect(tracks).toHaveLength(2);
+    for (const track of tracks) {
+      const xs = track.keyframes.map((k) => k.box.x);
+      const direction = Math.sign(xs[1] - xs[0]);
+      for (let i = 1; i < xs.length; i++) expect(Math.sign(xs[i] - xs[i - 1])).toBe(direction);
+    }
+  });
+
+  it('finds a face again by its predicted position when it moves fast', () => {
+    const tracker = new FaceTracker({ smoothingFrames: 0 });
+    const frames: Record<number, FaceDetection[]> = {};
+    // 30 px per frame with a 40 px face, seen every third frame: the boxes never overlap.
+    for (let f = 0; f <= 12; f++) if (f % 3 === 0) frames[f] = [face(30 * f, 0)];
+    feed(tracker, frames, 12);
+    expect(tracker.finish(12)).toHaveLength(1);
+  });
+
+  it('searches backwards from a new face and adds earlier observations', () => {
+    const tracker = new FaceTracker({ preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 });
+    const [key] = tracker.update(10, [face(100, 0)]);
+    expect(tracker.update(11, [face(105, 0), face(400, 0)])).toHaveLength(1);
+    // Moving 5 px per frame: five frames earlier it was 25 px further left.
+    expect(tracker.predictBefore(key, 5)!.x).toBeCloseTo(75);
+    tracker.addEarlierObservation(key, 9, face(95, 0));
+    const tracks = tracker.finish(20);
+    expect(tracks.find((t) => t.keyframes[0].frame === 9)).toBeDefined();
+  });
+});
+
+describe('smoothing and merging', () => {
+  it('smooths jitter without moving a straight path', () => {
+    const jittery = Array.from({ length: 11 }, (_, f) => ({ frame: f, score: 1, box: { x: 10 * f + (f % 2 ? 3 : -3), y: 0, width: 40, height: 40 } }));
+    const smooth = smoothObservations(jittery, 2);
+    const error = (obs: typeof jittery) => Math.max(...obs.slice(2, -2).map((o) => Math.abs(o.box.x - 10 * o.frame)));
+    expect(error(smooth)).toBeLessThan(error(jittery) / 2);
+  });
+
+  it('merges tracks that are the same face on shared frames', () => {
+    const a = [0, 1, 2, 3].map((f) => ({ frame: f, score: 0.9, box: { x: f, y: 0, width: 50, height: 50 } }));
+    const b = [2, 3, 4, 5].map((f) => ({ frame: f, score: 0.5, box: { x: f + 3, y: 0, width: 50, height: 50 } }));
+    const c = [2, 3].map((f) => ({ frame: f, score: 0.9, box: { x: 500, y: 0, width: 50, height: 50 } }));
+    const merged = mergeDuplicates([a, b, c], 0.5);
+    expect(merged).toHaveLength(2);
+    expect(merged[0].map((o) => o.frame)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(merged[0].find((o) => o.frame === 2)!.score).toBe(0.9);
+  });
+});
