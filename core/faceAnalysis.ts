@@ -47,6 +47,9 @@ export interface AnalysisStats {
   detections: number;
 }
 
+/** Frames whose search for new faces may run ahead of tracking (keeps every worker busy). */
+const LOOKAHEAD_FRAMES = 3;
+
 interface Crop {
   rect: Box;
   image: RgbFrame;
@@ -74,6 +77,7 @@ function contextRect(box: Box, context: number): Box {
 export class FaceAnalysis {
   private readonly tracker: FaceTracker;
   private readonly recent: { index: number; frame: RgbFrame }[] = [];
+  private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]> }[] = [];
   private readonly lastRoiFrame = new Map<number, number>();
   private lastIndex = -1;
   readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, detections: 0 };
@@ -85,27 +89,41 @@ export class FaceAnalysis {
     this.tracker = new FaceTracker(schedule.tracker);
   }
 
-  /** Analyses the next frame (indices must increase). */
+  /**
+   * Takes the next frame (indices must increase). Its search for new faces starts at once, in
+   * parallel with earlier frames; tracking then runs frame by frame in order. Resolves when the
+   * engine is ready for another frame (at most `lookahead` frames wait).
+   */
   async push(index: number, frame: RgbFrame): Promise<void> {
     this.lastIndex = index;
+    const crops = this.discoveryCrops(index, frame);
+    this.stats.discoveryCalls += crops.length;
+    const discovered = this.detectIn(this.detectors.discovery, crops);
+    // Awaited later in order; until then a failure must not count as unhandled.
+    discovered.catch(() => {});
+    this.waiting.push({ index, frame, discovered });
+    while (this.waiting.length > LOOKAHEAD_FRAMES) await this.trackNext();
+  }
+
+  /** Ends the analysis and returns the tracks, frames clamped to `lastFrame`. */
+  async finish(lastFrame = this.lastIndex): Promise<Track[]> {
+    while (this.waiting.length > 0) await this.trackNext();
+    this.recent.length = 0;
+    return this.tracker.finish(lastFrame);
+  }
+
+  private async trackNext(): Promise<void> {
+    const { index, frame, discovered } = this.waiting.shift()!;
     this.stats.framesAnalysed++;
-    const discovery = this.discoveryCrops(index, frame);
     const roi = this.roiCrops(index, frame);
-    const [found, tracked] = await Promise.all([this.detectIn(this.detectors.discovery, discovery), this.detectIn(this.detectors.roi, roi)]);
-    this.stats.discoveryCalls += discovery.length;
     this.stats.roiCalls += roi.length;
+    const [found, tracked] = await Promise.all([discovered, this.detectIn(this.detectors.roi, roi)]);
     const faces = suppressDuplicates([...found, ...tracked]);
     this.stats.detections += faces.length;
     const started = this.tracker.update(index, faces);
     for (const key of started) await this.backtrack(key);
     this.recent.push({ index, frame });
     if (this.recent.length > this.schedule.backtrackFrames) this.recent.shift();
-  }
-
-  /** Ends the analysis and returns the tracks. */
-  finish(lastFrame = this.lastIndex): Track[] {
-    this.recent.length = 0;
-    return this.tracker.finish(lastFrame);
   }
 
   private discoveryCrops(index: number, frame: RgbFrame): Crop[] {

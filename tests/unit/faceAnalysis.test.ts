@@ -66,7 +66,7 @@ describe('FaceAnalysis', () => {
       schedule,
     );
     for (let n = 0; n < 40; n++) await analysis.push(n, frameWith(growingFace(n)));
-    const tracks = analysis.finish();
+    const tracks = await analysis.finish();
     expect(tracks).toHaveLength(1);
     const [track] = tracks;
     // Discovery alone sees it from frame 24 (32 px); the zoomed backwards search finds it much earlier.
@@ -84,7 +84,7 @@ describe('FaceAnalysis', () => {
     const detector = brightSquareDetector(16, calls);
     const analysis = new FaceAnalysis({ discovery: detector, roi: detector }, schedule);
     for (let n = 0; n < 4; n++) await analysis.push(n, frameWith(null));
-    expect(analysis.finish()).toEqual([]);
+    expect(await analysis.finish()).toEqual([]);
     // 160x90 shrunk frame in 96 px tiles with 32 px overlap: 2 × 1 tiles, spread over 2 frames.
     expect(analysis.stats.discoveryCalls).toBe(4);
     expect(analysis.stats.roiCalls).toBe(0);
@@ -97,7 +97,7 @@ describe('FaceAnalysis', () => {
     const face = (n: number): Box => ({ x: 100 + 2 * n, y: 50, width: 40, height: 40 });
     // The face is hidden (not drawn) on frames 10..14, like a head turned away.
     for (let n = 0; n < 30; n++) await analysis.push(n, frameWith(n >= 10 && n < 15 ? null : face(n)));
-    const [track] = analysis.finish();
+    const [track] = await analysis.finish();
     for (let n = 1; n < 30; n++) expect(iou(trackBoxAt(track, n)!, face(n)), `frame ${n}`).toBeGreaterThan(0.7);
   });
 });

@@ -31,26 +31,28 @@ export async function analyseVideo(source: SourceInfo, options: AnalyseOptions):
   const size = decodeSize({ sourceWidth: source.width, sourceHeight: source.height, width: preset.maxAnalysisWidth });
   const analysis = new FaceAnalysis({ discovery, roi }, preset.schedule);
   let lastReport = 0;
+  let found: Track[];
   try {
-  for await (const frame of decodeFrames(source.path, {
-    pixelFormat: 'rgb24',
-    sourceWidth: source.width,
-    sourceHeight: source.height,
-    width: preset.maxAnalysisWidth,
-    signal: options.signal,
-  })) {
-    await analysis.push(frame.index, frame);
-    if (options.onProgress && performance.now() - lastReport > 250) {
-      lastReport = performance.now();
-      options.onProgress(progressFromFrames(frame.index + 1, source.frameCount, elapsed()));
+    for await (const frame of decodeFrames(source.path, {
+      pixelFormat: 'rgb24',
+      sourceWidth: source.width,
+      sourceHeight: source.height,
+      width: preset.maxAnalysisWidth,
+      signal: options.signal,
+    })) {
+      await analysis.push(frame.index, frame);
+      if (options.onProgress && performance.now() - lastReport > 250) {
+        lastReport = performance.now();
+        options.onProgress(progressFromFrames(frame.index + 1, source.frameCount, elapsed()));
+      }
     }
-  }
+    found = await analysis.finish(source.frameCount - 1);
   } finally {
     await pool.close();
   }
   const sx = source.width / size.width;
   const sy = source.height / size.height;
-  const tracks = analysis.finish(source.frameCount - 1).map((track) => ({
+  const tracks = found.map((track) => ({
     ...track,
     keyframes: track.keyframes.map((k) => ({ ...k, box: scaleBox(k.box, sx, sy) })),
   }));
