@@ -3,8 +3,9 @@ import type { RgbImage } from './faces';
 import type { FacePose } from './scene';
 
 /**
- * Pixel work of the generator, on packed RGB24 frames (clamped arrays: writes saturate at 0 and 255): a moving road scene with no faces in it,
- * faces pasted as soft-edged, scaled, squeezed and rotated sprites, motion blur, poles, and light.
+ * Pixel work of the generator on packed RGB24 frames: a moving road scene with no faces in it,
+ * faces pasted as soft-edged, scaled, squeezed and rotated sprites, motion blur, poles, light.
+ * Frames are clamped arrays, so every write saturates at 0 and 255.
  */
 
 /** Deterministic random numbers in [0, 1) (mulberry32), so a scenario always draws the same clip. */
