@@ -24,12 +24,15 @@ function parseOptions(): { small: boolean; presets: PresetName[]; scenarios: Sce
   const { values } = parseArgs({
     options: { small: { type: 'boolean', default: false }, preset: { type: 'string' }, scenario: { type: 'string' }, help: { type: 'boolean', default: false } },
   });
-  if (values.help) {
+  const problem =
+    values.preset !== undefined && !isPresetName(values.preset) ? `unknown preset "${values.preset}"`
+    : values.scenario !== undefined && !isScenarioName(values.scenario) ? `unknown scenario "${values.scenario}"`
+    : null;
+  if (values.help || problem) {
+    if (problem) console.error(problem);
     console.log(USAGE);
-    process.exit(0);
+    process.exit(problem ? 2 : 0);
   }
-  if (values.preset !== undefined && !isPresetName(values.preset)) throw new Error(`unknown preset "${values.preset}"\n${USAGE}`);
-  if (values.scenario !== undefined && !isScenarioName(values.scenario)) throw new Error(`unknown scenario "${values.scenario}"\n${USAGE}`);
   return {
     small: values.small,
     presets: values.preset ? [values.preset as PresetName] : ['thorough', 'fast'],
