@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BlurlineError, isCancelled, type ErrorCode } from '../core/errors';
-import { DETECTION_PRESETS, isPresetName } from '../core/presets';
+import { DETECTION_PRESETS, isPresetName, withMinConfidence } from '../core/presets';
 import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, type Project } from '../core/project';
 import { formatDuration, type JobProgress } from '../electron/main/media/progress';
 import { checkOutputPath } from '../electron/main/media/render';
@@ -162,8 +162,8 @@ export async function main(argv: string[]): Promise<number> {
     const presetName = values.preset ?? 'thorough';
     if (!isPresetName(presetName)) throw new UsageError(`--preset must be one of ${Object.keys(DETECTION_PRESETS).join(', ')}`);
     const basePreset = DETECTION_PRESETS[presetName];
-    const minConfidence = numberOption(values['min-confidence'], 'min-confidence', 0.05, 0.99) ?? basePreset.discovery.minConfidence;
-    const preset = { ...basePreset, discovery: { ...basePreset.discovery, minConfidence } };
+    const minConfidence = numberOption(values['min-confidence'], 'min-confidence', 0.05, 0.99);
+    const preset = minConfidence === undefined ? basePreset : withMinConfidence(basePreset, minConfidence);
     const crf = numberOption(values.crf, 'crf', 0, 51);
     const x264Preset = values['x264-preset'];
     if (x264Preset !== undefined && !exportSettingsSchema.shape.preset.safeParse(x264Preset).success) {

@@ -1,5 +1,6 @@
 import { iou, type Box } from './geometry';
 import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
+import type { FaceApiDetectorOptions } from './faceApiDetector';
 import { cropResizeRgb, downscaleRgb } from './image';
 import type { Track } from './project';
 import { suppressDuplicates, tileLayout } from './tiling';
@@ -7,6 +8,7 @@ import { FaceTracker, type TrackerOptions } from './tracker';
 
 /** One way of searching whole frames for new faces: tiles of the frame shrunk by an integer factor. */
 export interface DiscoveryLevel {
+  detector: FaceApiDetectorOptions;
   /** 1 = native pixels (finds the smallest faces), 2 = half size, … */
   shrink: number;
   /** Tile side in shrunk pixels; a tile as large as the frame makes it a single full-frame pass. */
@@ -21,6 +23,8 @@ export interface AnalysisSchedule {
   discovery: DiscoveryLevel[];
   /** Re-detect known faces in a zoomed crop around their predicted box. */
   roi: {
+    /** Expects `inputSize` square inputs. */
+    detector: FaceApiDetectorOptions;
     /** Slow faces are re-detected every this many frames; fast ones every frame. */
     everyFrames: number;
     /** Crop side as a multiple of the predicted box's larger side. */
@@ -33,11 +37,13 @@ export interface AnalysisSchedule {
   tracker: Partial<TrackerOptions>;
 }
 
-export interface AnalysisDetectors {
-  /** Finds faces anywhere in a tile. */
-  discovery: FaceDetector;
-  /** Finds a face in a zoomed crop where one is expected (expects `roi.inputSize` square inputs). */
-  roi: FaceDetector;
+/** Gives the detector for a set of options (the host decides where it runs: in process, in workers). */
+export type DetectorSource = (options: FaceApiDetectorOptions) => FaceDetector;
+
+/** What a schedule runs, e.g. for the project's record: `ssd-mobilenet-v1@0.5, tiny-face-detector@0.5; roi tiny-face-detector@0.4`. */
+export function describeSchedule(schedule: AnalysisSchedule): string {
+  const name = (o: FaceApiDetectorOptions) => `${o.model}@${o.minConfidence}`;
+  return `${[...new Set(schedule.discovery.map((l) => name(l.detector)))].join(', ')}; roi ${name(schedule.roi.detector)}`;
 }
 
 export interface AnalysisStats {
@@ -53,6 +59,7 @@ const LOOKAHEAD_FRAMES = 3;
 interface Crop {
   rect: Box;
   image: RgbFrame;
+  detector: FaceDetector;
 }
 
 /** Maps a box found in a crop back to frame pixels. */
@@ -83,7 +90,7 @@ export class FaceAnalysis {
   readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, detections: 0 };
 
   constructor(
-    private readonly detectors: AnalysisDetectors,
+    private readonly detectorFor: DetectorSource,
     private readonly schedule: AnalysisSchedule,
   ) {
     this.tracker = new FaceTracker(schedule.tracker);
@@ -98,7 +105,7 @@ export class FaceAnalysis {
     this.lastIndex = index;
     const crops = this.discoveryCrops(index, frame);
     this.stats.discoveryCalls += crops.length;
-    const discovered = this.detectIn(this.detectors.discovery, crops);
+    const discovered = this.detectIn(crops);
     // Awaited later in order; until then a failure must not count as unhandled.
     discovered.catch(() => {});
     this.waiting.push({ index, frame, discovered });
@@ -117,7 +124,7 @@ export class FaceAnalysis {
     this.stats.framesAnalysed++;
     const roi = this.roiCrops(index, frame);
     this.stats.roiCalls += roi.length;
-    const [found, tracked] = await Promise.all([discovered, this.detectIn(this.detectors.roi, roi)]);
+    const [found, tracked] = await Promise.all([discovered, this.detectIn(roi)]);
     const faces = suppressDuplicates([...found, ...tracked]);
     this.stats.detections += faces.length;
     const started = this.tracker.update(index, faces);
@@ -135,8 +142,10 @@ export class FaceAnalysis {
       const due = tiles.filter((_, i) => i % level.everyFrames === index % level.everyFrames);
       if (due.length === 0) continue;
       const source = level.shrink > 1 ? downscaleRgb(frame, level.shrink) : frame;
+      const detector = this.detectorFor(level.detector);
       for (const tile of due) {
         crops.push({
+          detector,
           rect: { x: tile.x * level.shrink, y: tile.y * level.shrink, width: tile.width * level.shrink, height: tile.height * level.shrink },
           image: cropResizeRgb(source, tile, tile.width, tile.height),
         });
@@ -163,11 +172,11 @@ export class FaceAnalysis {
   private zoomOn(frame: RgbFrame, box: Box): Crop {
     const rect = contextRect(box, this.schedule.roi.context);
     const size = this.schedule.roi.inputSize;
-    return { rect, image: cropResizeRgb(frame, rect, size, size) };
+    return { rect, image: cropResizeRgb(frame, rect, size, size), detector: this.detectorFor(this.schedule.roi.detector) };
   }
 
-  private async detectIn(detector: FaceDetector, crops: Crop[]): Promise<FaceDetection[]> {
-    const results = await Promise.all(crops.map((c) => detector.detect(c.image)));
+  private async detectIn(crops: Crop[]): Promise<FaceDetection[]> {
+    const results = await Promise.all(crops.map((c) => c.detector.detect(c.image)));
     return results.flatMap((faces, i) => faces.map((f) => ({ box: fromCrop(f.box, crops[i]), score: f.score })));
   }
 
@@ -180,7 +189,7 @@ export class FaceAnalysis {
       if (!expected) return;
       const crop = this.zoomOn(frame, expected);
       this.stats.roiCalls++;
-      const faces = await this.detectIn(this.detectors.roi, [crop]);
+      const faces = await this.detectIn([crop]);
       const best = faces
         .map((f) => ({ f, overlap: iou(f.box, expected) }))
         .filter((c) => c.overlap > 0.15)

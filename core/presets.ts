@@ -6,50 +6,47 @@ export type PresetName = 'thorough' | 'fast';
 /** Everything that decides how a source is analysed; its name is recorded in the project. */
 export interface DetectionPreset {
   name: PresetName;
-  /** Searches tiles for new faces. */
-  discovery: FaceApiDetectorOptions;
-  /** Re-finds known faces in zoomed crops (fast, and sees small faces large). */
-  roi: FaceApiDetectorOptions;
   /** Frames wider than this are scaled down first (boxes are scaled back to source pixels). */
   maxAnalysisWidth: number;
   schedule: AnalysisSchedule;
 }
 
+const SSD: FaceApiDetectorOptions = { model: 'ssd-mobilenet-v1', minConfidence: 0.5 };
+const TINY_TILE = 416;
+const TINY: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidence: 0.5, tinyInputSize: TINY_TILE };
 const ROI_INPUT = 160;
+const ROI: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidence: 0.4, tinyInputSize: ROI_INPUT };
 
 export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
-  // For export: SSD searches the frame at native resolution every few frames, so faces down to
-  // ~20 px are found; known faces are re-found every frame.
+  // For export: SSD looks at the whole frame every other frame (large and turned faces), the
+  // Tiny Face Detector searches tiles at half and at native resolution (faces down to ~24 px),
+  // and every known face is re-found on every frame.
   thorough: {
     name: 'thorough',
-    discovery: { model: 'ssd-mobilenet-v1', minConfidence: 0.5 },
-    roi: { model: 'tiny-face-detector', minConfidence: 0.4, tinyInputSize: ROI_INPUT },
     maxAnalysisWidth: 1920,
     schedule: {
       discovery: [
-        { shrink: 4, tileSize: 512, overlap: 0, everyFrames: 1 },
-        { shrink: 2, tileSize: 512, overlap: 128, everyFrames: 3 },
-        { shrink: 1, tileSize: 512, overlap: 128, everyFrames: 6 },
+        { detector: SSD, shrink: 4, tileSize: 512, overlap: 0, everyFrames: 2 },
+        { detector: TINY, shrink: 2, tileSize: TINY_TILE, overlap: 96, everyFrames: 3 },
+        { detector: TINY, shrink: 1, tileSize: TINY_TILE, overlap: 96, everyFrames: 8 },
       ],
-      roi: { everyFrames: 1, context: 2.2, inputSize: ROI_INPUT },
-      backtrackFrames: 12,
+      roi: { detector: ROI, everyFrames: 1, context: 2.2, inputSize: ROI_INPUT },
+      backtrackFrames: 16,
       tracker: { maxMissedFrames: 12, preRollFrames: 4, postRollFrames: 4 },
     },
   },
-  // Towards real time on a laptop CPU: the Tiny Face Detector, native resolution searched only
+  // Towards real time on a laptop CPU: the Tiny Face Detector only, native resolution searched
   // every 48 frames; the backwards search recovers the frames before a face was found.
   fast: {
     name: 'fast',
-    discovery: { model: 'tiny-face-detector', minConfidence: 0.5, tinyInputSize: 416 },
-    roi: { model: 'tiny-face-detector', minConfidence: 0.4, tinyInputSize: ROI_INPUT },
     maxAnalysisWidth: 1920,
     schedule: {
       discovery: [
-        { shrink: 4, tileSize: 512, overlap: 0, everyFrames: 3 },
-        { shrink: 2, tileSize: 416, overlap: 96, everyFrames: 12 },
-        { shrink: 1, tileSize: 416, overlap: 96, everyFrames: 48 },
+        { detector: TINY, shrink: 4, tileSize: 512, overlap: 0, everyFrames: 3 },
+        { detector: TINY, shrink: 2, tileSize: TINY_TILE, overlap: 96, everyFrames: 12 },
+        { detector: TINY, shrink: 1, tileSize: TINY_TILE, overlap: 96, everyFrames: 48 },
       ],
-      roi: { everyFrames: 3, context: 2.2, inputSize: ROI_INPUT },
+      roi: { detector: ROI, everyFrames: 3, context: 2.2, inputSize: ROI_INPUT },
       backtrackFrames: 48,
       tracker: { maxMissedFrames: 12, preRollFrames: 3, postRollFrames: 3 },
     },
@@ -58,4 +55,15 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
 
 export function isPresetName(name: string): name is PresetName {
   return Object.hasOwn(DETECTION_PRESETS, name);
+}
+
+/** A preset whose discovery detectors use another confidence threshold (the zoomed re-detection keeps its own). */
+export function withMinConfidence(preset: DetectionPreset, minConfidence: number): DetectionPreset {
+  return {
+    ...preset,
+    schedule: {
+      ...preset.schedule,
+      discovery: preset.schedule.discovery.map((level) => ({ ...level, detector: { ...level.detector, minConfidence } })),
+    },
+  };
 }

@@ -47,7 +47,7 @@ export async function detectToProject(sourcePath: string, options: DetectOptions
   project.analysis = {
     preset: preset.name,
     detector: run.detectorDescription,
-    minConfidence: preset.discovery.minConfidence,
+    minConfidence: Math.min(...preset.schedule.discovery.map((l) => l.detector.minConfidence)),
     analysisWidth: run.analysisWidth,
     framesAnalysed: run.stats.framesAnalysed,
   };

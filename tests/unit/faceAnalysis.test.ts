@@ -46,10 +46,11 @@ function frameWith(face: Box | null, width = 320, height = 180): RgbFrame {
   return { data, width, height };
 }
 
+const TINY = { model: 'tiny-face-detector' as const, minConfidence: 0.5 };
 const schedule: AnalysisSchedule = {
   // Half-size discovery only: a face is found once it is 32 px (16 px in the shrunk frame).
-  discovery: [{ shrink: 2, tileSize: 96, overlap: 32, everyFrames: 2 }],
-  roi: { everyFrames: 2, context: 2.2, inputSize: 64 },
+  discovery: [{ detector: TINY, shrink: 2, tileSize: 96, overlap: 32, everyFrames: 2 }],
+  roi: { detector: { ...TINY, tinyInputSize: 64 }, everyFrames: 2, context: 2.2, inputSize: 64 },
   backtrackFrames: 40,
   tracker: { preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 },
 };
@@ -61,10 +62,9 @@ describe('FaceAnalysis', () => {
   it('finds a growing face once it is large enough, then searches back to where it was tiny', async () => {
     const discoveryCalls = { sizes: [] as number[] };
     const roiCalls = { sizes: [] as number[] };
-    const analysis = new FaceAnalysis(
-      { discovery: brightSquareDetector(16, discoveryCalls), roi: brightSquareDetector(16, roiCalls) },
-      schedule,
-    );
+    const discovery = brightSquareDetector(16, discoveryCalls);
+    const roi = brightSquareDetector(16, roiCalls);
+    const analysis = new FaceAnalysis((options) => (options.tinyInputSize === 64 ? roi : discovery), schedule);
     for (let n = 0; n < 40; n++) await analysis.push(n, frameWith(growingFace(n)));
     const tracks = await analysis.finish();
     expect(tracks).toHaveLength(1);
@@ -82,7 +82,7 @@ describe('FaceAnalysis', () => {
   it('spreads tiles over frames and reports nothing for a face-free clip', async () => {
     const calls = { sizes: [] as number[] };
     const detector = brightSquareDetector(16, calls);
-    const analysis = new FaceAnalysis({ discovery: detector, roi: detector }, schedule);
+    const analysis = new FaceAnalysis(() => detector, schedule);
     for (let n = 0; n < 4; n++) await analysis.push(n, frameWith(null));
     expect(await analysis.finish()).toEqual([]);
     // 160x90 shrunk frame in 96 px tiles with 32 px overlap: 2 × 1 tiles, spread over 2 frames.
@@ -93,7 +93,7 @@ describe('FaceAnalysis', () => {
   it('keeps blurring a face through frames where the detector misses it', async () => {
     const calls = { sizes: [] as number[] };
     const detector = brightSquareDetector(16, calls);
-    const analysis = new FaceAnalysis({ discovery: detector, roi: detector }, { ...schedule, backtrackFrames: 0 });
+    const analysis = new FaceAnalysis(() => detector, { ...schedule, backtrackFrames: 0 });
     const face = (n: number): Box => ({ x: 100 + 2 * n, y: 50, width: 40, height: 40 });
     // The face is hidden (not drawn) on frames 10..14, like a head turned away.
     for (let n = 0; n < 30; n++) await analysis.push(n, frameWith(n >= 10 && n < 15 ? null : face(n)));

@@ -1,4 +1,4 @@
-import { FaceAnalysis, type AnalysisStats } from '../../../core/faceAnalysis';
+import { describeSchedule, FaceAnalysis, type AnalysisStats } from '../../../core/faceAnalysis';
 import { scaleBox } from '../../../core/geometry';
 import type { DetectionPreset } from '../../../core/presets';
 import type { SourceInfo, Track } from '../../../core/project';
@@ -26,10 +26,8 @@ export async function analyseVideo(source: SourceInfo, options: AnalyseOptions):
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const pool = new DetectorPool();
-  const discovery = pool.detector(preset.discovery);
-  const roi = pool.detector(preset.roi);
   const size = decodeSize({ sourceWidth: source.width, sourceHeight: source.height, width: preset.maxAnalysisWidth });
-  const analysis = new FaceAnalysis({ discovery, roi }, preset.schedule);
+  const analysis = new FaceAnalysis((detector) => pool.detector(detector), preset.schedule);
   let lastReport = 0;
   let found: Track[];
   try {
@@ -62,6 +60,6 @@ export async function analyseVideo(source: SourceInfo, options: AnalyseOptions):
     stats: analysis.stats,
     analysisWidth: size.width,
     elapsedSeconds: elapsed(),
-    detectorDescription: `${discovery.description} + roi ${roi.description}`,
+    detectorDescription: describeSchedule(preset.schedule),
   };
 }
