@@ -69,6 +69,27 @@ function fromCrop(box: Box, crop: Crop): Box {
   return { x: crop.rect.x + box.x * sx, y: crop.rect.y + box.y * sy, width: box.width * sx, height: box.height * sy };
 }
 
+/**
+ * A face cut by the frame edge is detected as its visible part, so its box stops at the edge and
+ * the blur ellipse inscribed in it would leave the visible corners showing. Such boxes are
+ * extended past the edge (where blurring costs nothing) by half their size.
+ */
+export function extendAtFrameEdge(box: Box, width: number, height: number): Box {
+  const margin = 0.02 * Math.max(width, height);
+  let { x, y, width: w, height: h } = box;
+  if (x < margin) {
+    x -= w / 2;
+    w *= 1.5;
+  }
+  if (x + w > width - margin) w += box.width / 2;
+  if (y < margin) {
+    y -= h / 2;
+    h *= 1.5;
+  }
+  if (y + h > height - margin) h += box.height / 2;
+  return { x, y, width: w, height: h };
+}
+
 /** A square crop around a box, `context` times its larger side. */
 function contextRect(box: Box, context: number): Box {
   const side = Math.max(box.width, box.height) * context;
@@ -125,7 +146,7 @@ export class FaceAnalysis {
     const roi = this.roiCrops(index, frame);
     this.stats.roiCalls += roi.length;
     const [found, tracked] = await Promise.all([discovered, this.detectIn(roi)]);
-    const faces = suppressDuplicates([...found, ...tracked]);
+    const faces = suppressDuplicates([...found, ...tracked]).map((f) => ({ ...f, box: extendAtFrameEdge(f.box, frame.width, frame.height) }));
     this.stats.detections += faces.length;
     const started = this.tracker.update(index, faces);
     for (const key of started) await this.backtrack(key);

@@ -242,7 +242,16 @@ export class FaceTracker {
     };
     const preRoll = Math.min(this.options.preRollFrames, first.frame);
     if (preRoll > 0) keyframes.push(margin(first, velocityBetween(smoothed.slice(0, 4)), -preRoll));
-    for (const o of smoothed) keyframes.push({ frame: o.frame, box: o.box, confidence: o.score });
+    // Between observations the blur is interpolated; a fast face is widened along its motion so
+    // an interpolation that lags the face still covers it.
+    smoothed.forEach((o, i) => {
+      const v = velocityBetween(smoothed.slice(Math.max(0, i - 1), i + 2));
+      const gap = Math.max(1, (smoothed[i + 1]?.frame ?? o.frame + 1) - (smoothed[i - 1]?.frame ?? o.frame - 1)) / 2;
+      const dx = Math.abs(v.vx) * gap;
+      const dy = Math.abs(v.vy) * gap;
+      const box = { x: o.box.x - dx / 2, y: o.box.y - dy / 2, width: o.box.width + dx, height: o.box.height + dy };
+      keyframes.push({ frame: o.frame, box, confidence: o.score });
+    });
     const postRoll = Math.min(this.options.postRollFrames, lastFrame - last.frame);
     if (postRoll > 0) keyframes.push(margin(last, velocityBetween(smoothed.slice(-4)), postRoll));
     return keyframes;

@@ -17,7 +17,12 @@ describe('FaceTracker', () => {
     feed(tracker, frames, 20);
     const tracks = tracker.finish(100);
     expect(tracks).toHaveLength(1);
-    expect(trackBoxAt(tracks[0], 12)!.x).toBeCloseTo(120);
+    const at12 = trackBoxAt(tracks[0], 12)!;
+    // Centred on the face, and widened along the motion (10 px/frame) so it still covers it.
+    expect(at12.x + at12.width / 2).toBeCloseTo(140);
+    expect(at12.x).toBeLessThanOrEqual(120);
+    expect(at12.x + at12.width).toBeGreaterThanOrEqual(160);
+    expect(at12.height).toBeCloseTo(40);
   });
 
   it('ends a track after maxMissedFrames and starts a new one', () => {
