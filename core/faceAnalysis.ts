@@ -32,6 +32,17 @@ export interface AnalysisSchedule {
     /** Crop is resized to this square size for the detector. */
     inputSize: number;
   };
+  /**
+   * A new face must be found again by this detector in a zoomed crop before it becomes a track:
+   * a second model's opinion removes most false positives of the first (textured clothing, signs).
+   */
+  confirm: {
+    detector: FaceApiDetectorOptions;
+    context: number;
+    inputSize: number;
+    /** Smaller candidates (pixels, smaller side) are accepted without a second look. */
+    minSize: number;
+  } | null;
   /** When a face is first found, search up to this many earlier frames for it (they are kept in memory). */
   backtrackFrames: number;
   tracker: Partial<TrackerOptions>;
@@ -50,11 +61,14 @@ export interface AnalysisStats {
   framesAnalysed: number;
   discoveryCalls: number;
   roiCalls: number;
+  confirmCalls: number;
   detections: number;
 }
 
 /** Frames whose search for new faces may run ahead of tracking (keeps every worker busy). */
 const LOOKAHEAD_FRAMES = 3;
+/** A rejected detection is not re-checked while the same box keeps coming back for this many frames. */
+const REJECTION_MEMORY_FRAMES = 30;
 
 interface Crop {
   rect: Box;
@@ -107,8 +121,9 @@ export class FaceAnalysis {
   private readonly recent: { index: number; frame: RgbFrame }[] = [];
   private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]> }[] = [];
   private readonly lastRoiFrame = new Map<number, number>();
+  private rejected: { frame: number; box: Box }[] = [];
   private lastIndex = -1;
-  readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, detections: 0 };
+  readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, confirmCalls: 0, detections: 0 };
 
   constructor(
     private readonly detectorFor: DetectorSource,
@@ -149,7 +164,9 @@ export class FaceAnalysis {
     const faces = suppressDuplicates([...found, ...tracked]).map((f) => ({ ...f, box: extendAtFrameEdge(f.box, frame.width, frame.height) }));
     this.stats.detections += faces.length;
     const started = this.tracker.update(index, faces);
-    for (const key of started) await this.backtrack(key);
+    for (const key of started) {
+      if (await this.confirmed(key, index, frame)) await this.backtrack(key);
+    }
     this.recent.push({ index, frame });
     if (this.recent.length > this.schedule.backtrackFrames) this.recent.shift();
   }
@@ -199,6 +216,27 @@ export class FaceAnalysis {
   private async detectIn(crops: Crop[]): Promise<FaceDetection[]> {
     const results = await Promise.all(crops.map((c) => c.detector.detect(c.image)));
     return results.flatMap((faces, i) => faces.map((f) => ({ box: fromCrop(f.box, crops[i]), score: f.score })));
+  }
+
+  /** Checks a new track with the confirming detector; unconfirmed tracks are dropped and remembered for a while. */
+  private async confirmed(key: number, index: number, frame: RgbFrame): Promise<boolean> {
+    const { confirm } = this.schedule;
+    const box = this.tracker.lastBox(key);
+    // Below this size a zoomed crop is too soft for a second opinion; a small false positive costs little blur.
+    if (!confirm || !box || Math.min(box.width, box.height) < confirm.minSize) return true;
+    this.rejected = this.rejected.filter((r) => index - r.frame <= REJECTION_MEMORY_FRAMES);
+    let ok = false;
+    if (!this.rejected.some((r) => iou(r.box, box) > 0.3)) {
+      const rect = contextRect(box, confirm.context);
+      const crop: Crop = { rect, image: cropResizeRgb(frame, rect, confirm.inputSize, confirm.inputSize), detector: this.detectorFor(confirm.detector) };
+      this.stats.confirmCalls++;
+      ok = (await this.detectIn([crop])).some((f) => iou(f.box, box) > 0.2);
+    }
+    if (!ok) {
+      this.tracker.discard(key);
+      this.rejected.push({ frame: index, box });
+    }
+    return ok;
   }
 
   /** Walks back through the kept frames looking for a newly found face; stops after two misses. */

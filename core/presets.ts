@@ -16,6 +16,8 @@ const TINY_TILE = 416;
 const TINY: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidence: 0.5, tinyInputSize: TINY_TILE };
 const ROI_INPUT = 160;
 const ROI: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidence: 0.4, tinyInputSize: ROI_INPUT };
+/** SSD sees the candidate zoomed to fill half its 512 px input; a low threshold, since a face is expected there. */
+const CONFIRM = { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 } satisfies FaceApiDetectorOptions, context: 2.2, inputSize: 512, minSize: 48 };
 
 export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
   // For export: SSD looks at the whole frame every other frame (large and turned faces), the
@@ -31,6 +33,7 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
         { detector: TINY, shrink: 1, tileSize: TINY_TILE, overlap: 96, everyFrames: 8 },
       ],
       roi: { detector: ROI, everyFrames: 1, context: 2.2, inputSize: ROI_INPUT },
+      confirm: CONFIRM,
       backtrackFrames: 16,
       tracker: { maxMissedFrames: 12, preRollFrames: 4, postRollFrames: 4 },
     },
@@ -47,6 +50,7 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
         { detector: TINY, shrink: 1, tileSize: TINY_TILE, overlap: 96, everyFrames: 48 },
       ],
       roi: { detector: ROI, everyFrames: 3, context: 2.2, inputSize: ROI_INPUT },
+      confirm: CONFIRM,
       backtrackFrames: 48,
       tracker: { maxMissedFrames: 12, preRollFrames: 3, postRollFrames: 3 },
     },

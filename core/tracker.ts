@@ -185,6 +185,18 @@ export class FaceTracker {
     return Math.hypot(m.vx, m.vy) / Math.max(m.w, m.h) + Math.abs(m.vw) / m.w;
   }
 
+  /** The latest observed box of a live track. */
+  lastBox(key: number): Box | null {
+    const track = this.live.find((t) => t.key === key);
+    return track ? { ...track.observations[track.observations.length - 1].box } : null;
+  }
+
+  /** Forgets a live track (a detection that a second look did not confirm). */
+  discard(key: number): void {
+    const i = this.live.findIndex((t) => t.key === key);
+    if (i >= 0) this.live.splice(i, 1);
+  }
+
   /** Where a track was expected on an earlier frame (from its first observations' motion, run backwards). */
   predictBefore(key: number, frame: number): Box | null {
     const track = this.live.find((t) => t.key === key) ?? this.ended.find((t) => t.key === key);

@@ -51,6 +51,7 @@ const schedule: AnalysisSchedule = {
   // Half-size discovery only: a face is found once it is 32 px (16 px in the shrunk frame).
   discovery: [{ detector: TINY, shrink: 2, tileSize: 96, overlap: 32, everyFrames: 2 }],
   roi: { detector: { ...TINY, tinyInputSize: 64 }, everyFrames: 2, context: 2.2, inputSize: 64 },
+  confirm: null,
   backtrackFrames: 40,
   tracker: { preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 },
 };
@@ -99,5 +100,37 @@ describe('FaceAnalysis', () => {
     for (let n = 0; n < 30; n++) await analysis.push(n, frameWith(n >= 10 && n < 15 ? null : face(n)));
     const [track] = await analysis.finish();
     for (let n = 1; n < 30; n++) expect(iou(trackBoxAt(track, n)!, face(n)), `frame ${n}`).toBeGreaterThan(0.7);
+  });
+
+  it('drops a new face that the confirming detector does not see, and does not ask again for the same box', async () => {
+    const calls = { sizes: [] as number[] };
+    const finds = brightSquareDetector(16, calls);
+    const confirmCalls = { sizes: [] as number[] };
+    const neverSees: FaceDetector = { ...brightSquareDetector(1000, confirmCalls) };
+    const analysis = new FaceAnalysis((options) => (options.model === 'ssd-mobilenet-v1' ? neverSees : finds), {
+      ...schedule,
+      confirm: { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, context: 2.2, inputSize: 128, minSize: 20 },
+    });
+    for (let n = 0; n < 10; n++) await analysis.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
+    expect(await analysis.finish()).toEqual([]);
+    expect(analysis.stats.confirmCalls).toBe(1);
+    expect(confirmCalls.sizes).toEqual([128]);
+  });
+
+  it('accepts a new face the confirming detector also finds, and small ones without asking', async () => {
+    const calls = { sizes: [] as number[] };
+    const finds = brightSquareDetector(16, calls);
+    for (const [minSize, asked] of [
+      [20, 1],
+      [60, 0],
+    ]) {
+      const analysis = new FaceAnalysis(() => finds, {
+        ...schedule,
+        confirm: { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, context: 2.2, inputSize: 128, minSize },
+      });
+      for (let n = 0; n < 10; n++) await analysis.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
+      expect(await analysis.finish()).toHaveLength(1);
+      expect(analysis.stats.confirmCalls).toBe(asked);
+    }
   });
 });
