@@ -284,31 +284,19 @@ function velocityBetween(observations: readonly Observation[]): { vx: number; vy
 /** Averages each observation's centre and size with its neighbours within ± `frames` frames. */
 export function smoothObservations(observations: readonly Observation[], frames: number): Observation[] {
   if (frames <= 0) return observations.map((o) => ({ ...o }));
-  return observations.map((o, i) => {
-    let sx = 0;
-    let sy = 0;
-    let sw = 0;
-    let sh = 0;
-    let n = 0;
-    for (let j = i; j >= 0 && o.frame - observations[j].frame <= frames; j--) {
-      const [cx, cy] = centre(observations[j].box);
-      sx += cx;
-      sy += cy;
-      sw += observations[j].box.width;
-      sh += observations[j].box.height;
-      n++;
-    }
-    for (let j = i + 1; j < observations.length && observations[j].frame - o.frame <= frames; j++) {
-      const [cx, cy] = centre(observations[j].box);
-      sx += cx;
-      sy += cy;
-      sw += observations[j].box.width;
-      sh += observations[j].box.height;
-      n++;
-    }
-    const w = sw / n;
-    const h = sh / n;
-    return { frame: o.frame, score: o.score, box: { x: sx / n - w / 2, y: sy / n - h / 2, width: w, height: h } };
+  let lo = 0;
+  let hi = 0;
+  return observations.map((o) => {
+    // Observations are in frame order, so the window only ever slides forward.
+    while (o.frame - observations[lo].frame > frames) lo++;
+    while (hi + 1 < observations.length && observations[hi + 1].frame - o.frame <= frames) hi++;
+    const window = observations.slice(lo, hi + 1);
+    const mean = (value: (box: Box) => number) => window.reduce((sum, other) => sum + value(other.box), 0) / window.length;
+    const w = mean((b) => b.width);
+    const h = mean((b) => b.height);
+    const cx = mean((b) => b.x + b.width / 2);
+    const cy = mean((b) => b.y + b.height / 2);
+    return { frame: o.frame, score: o.score, box: { x: cx - w / 2, y: cy - h / 2, width: w, height: h } };
   });
 }
 
@@ -341,6 +329,8 @@ export function mergeDuplicates(tracks: Observation[][], minIou: number): Observ
 }
 
 function sameFace(a: Observation[], b: Observation[], minIou: number): boolean {
+  // Tracks that never share a frame are not compared frame by frame (most pairs in a long clip).
+  if (a[0].frame > b[b.length - 1].frame || b[0].frame > a[a.length - 1].frame) return false;
   const byFrame = new Map(a.map((o) => [o.frame, o.box]));
   let shared = 0;
   let overlapping = 0;
