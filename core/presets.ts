@@ -38,7 +38,7 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
       ],
       roi: { detector: ROI, everyFrames: 1, context: 2.2, inputSize: ROI_INPUT },
       confirm: CONFIRM,
-      backtrackFrames: 16,
+      backtrackFrames: 48,
       tracker: { maxMissedFrames: 12, preRollFrames: 4, postRollFrames: 4 },
     },
   },
