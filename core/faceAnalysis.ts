@@ -37,9 +37,9 @@ export interface AnalysisSchedule {
    * a second model's opinion removes most false positives of the first (textured clothing, signs).
    */
   confirm: {
-    detector: FaceApiDetectorOptions;
+    /** Tried in order; one that finds the face is enough (models fail on different faces). */
+    looks: { detector: FaceApiDetectorOptions; inputSize: number }[];
     context: number;
-    inputSize: number;
     /** Smaller candidates (pixels, smaller side) are accepted without a second look. */
     minSize: number;
   } | null;
@@ -228,9 +228,12 @@ export class FaceAnalysis {
     let ok = false;
     if (!this.rejected.some((r) => iou(r.box, box) > 0.3)) {
       const rect = contextRect(box, confirm.context);
-      const crop: Crop = { rect, image: cropResizeRgb(frame, rect, confirm.inputSize, confirm.inputSize), detector: this.detectorFor(confirm.detector) };
-      this.stats.confirmCalls++;
-      ok = (await this.detectIn([crop])).some((f) => iou(f.box, box) > 0.2);
+      for (const look of confirm.looks) {
+        const crop: Crop = { rect, image: cropResizeRgb(frame, rect, look.inputSize, look.inputSize), detector: this.detectorFor(look.detector) };
+        this.stats.confirmCalls++;
+        ok = (await this.detectIn([crop])).some((f) => iou(f.box, box) > 0.2);
+        if (ok) break;
+      }
     }
     if (!ok) {
       this.tracker.discard(key);

@@ -17,11 +17,18 @@ const TINY: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidenc
 const ROI_INPUT = 160;
 const ROI: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidence: 0.4, tinyInputSize: ROI_INPUT };
 /**
- * A second look at a new face, zoomed like the re-detection. SSD was tried here and rejected every
- * motion-blurred and night face of the assurance scenarios (0 % coverage); the zoomed Tiny look
- * still removes the textured-clothing false positives and keeps those faces.
+ * Second looks at a new face, zoomed like the re-detection: the Tiny look keeps motion-blurred
+ * faces (SSD alone rejected all of them), the SSD look keeps faces turned to profile (Tiny alone
+ * rejected those); textured clothing that Tiny mistakes for a face at native size fails both.
  */
-const CONFIRM = { detector: ROI, context: 2.2, inputSize: ROI_INPUT, minSize: 48 };
+const CONFIRM = {
+  looks: [
+    { detector: ROI, inputSize: ROI_INPUT },
+    { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 } satisfies FaceApiDetectorOptions, inputSize: 512 },
+  ],
+  context: 2.2,
+  minSize: 48,
+};
 
 export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
   // For export: SSD looks at the whole frame every other frame (large and turned faces), the

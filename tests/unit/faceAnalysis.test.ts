@@ -109,7 +109,7 @@ describe('FaceAnalysis', () => {
     const neverSees: FaceDetector = { ...brightSquareDetector(1000, confirmCalls) };
     const analysis = new FaceAnalysis((options) => (options.model === 'ssd-mobilenet-v1' ? neverSees : finds), {
       ...schedule,
-      confirm: { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, context: 2.2, inputSize: 128, minSize: 20 },
+      confirm: { looks: [{ detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, inputSize: 128 }], context: 2.2, minSize: 20 },
     });
     for (let n = 0; n < 10; n++) await analysis.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
     expect(await analysis.finish()).toEqual([]);
@@ -121,12 +121,21 @@ describe('FaceAnalysis', () => {
     const calls = { sizes: [] as number[] };
     const finds = brightSquareDetector(16, calls);
     for (const [minSize, asked] of [
-      [20, 1],
+      [20, 2],
       [60, 0],
     ]) {
-      const analysis = new FaceAnalysis(() => finds, {
+      const blind = brightSquareDetector(1000, { sizes: [] });
+      const analysis = new FaceAnalysis((options) => (options.minConfidence === 0.9 ? blind : finds), {
         ...schedule,
-        confirm: { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, context: 2.2, inputSize: 128, minSize },
+        // The first look misses (it never sees anything), the second finds the face: that is enough.
+        confirm: {
+          looks: [
+            { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.9 }, inputSize: 96 },
+            { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, inputSize: 128 },
+          ],
+          context: 2.2,
+          minSize,
+        },
       });
       for (let n = 0; n < 10; n++) await analysis.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
       expect(await analysis.finish()).toHaveLength(1);
