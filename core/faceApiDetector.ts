@@ -12,8 +12,6 @@ export interface FaceApiDetectorOptions {
   tinyInputSize?: number;
 }
 
-export const DEFAULT_DETECTOR_OPTIONS: FaceApiDetectorOptions = { model: 'ssd-mobilenet-v1', minConfidence: 0.5 };
-
 /**
  * The Tiny Face Detector draws near-square boxes that sit lower on the face than SSD's: on the
  * 22 faces of the face-api sample photos its boxes are 1.51× as wide, 0.97× as tall and centred
