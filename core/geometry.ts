@@ -39,19 +39,6 @@ export function padBox(box: Box, fraction: number): Box {
   return { x: box.x - dx, y: box.y - dy, width: box.width + 2 * dx, height: box.height + 2 * dy };
 }
 
-/**
- * Snaps a box outward to whole pixels and clips it to the frame, so rounding never
- * uncovers a face edge. Returns null when nothing of it lies inside the frame.
- */
-export function toPixelBox(box: Box, frameWidth: number, frameHeight: number): Box | null {
-  const x0 = Math.max(0, Math.floor(box.x));
-  const y0 = Math.max(0, Math.floor(box.y));
-  const x1 = Math.min(frameWidth, Math.ceil(box.x + box.width));
-  const y1 = Math.min(frameHeight, Math.ceil(box.y + box.height));
-  if (x1 <= x0 || y1 <= y0) return null;
-  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
-}
-
 export function scaleBox(box: Box, sx: number, sy: number = sx): Box {
   return { x: box.x * sx, y: box.y * sy, width: box.width * sx, height: box.height * sy };
 }

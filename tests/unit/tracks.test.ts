@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { iou, padBox, toPixelBox } from '../../core/geometry';
+import { iou, padBox } from '../../core/geometry';
 import { trackBoxAt, trackSpan } from '../../core/tracks';
 import { keyframe, track } from '../helpers/projects';
 
@@ -47,9 +47,7 @@ describe('geometry', () => {
     expect(iou({ x: 0, y: 0, width: 10, height: 10 }, { x: 20, y: 0, width: 10, height: 10 })).toBe(0);
   });
 
-  it('pads on every side and snaps outward to pixels, clipped to the frame', () => {
+  it('pads on every side', () => {
     expect(padBox({ x: 10, y: 10, width: 100, height: 50 }, 0.1)).toEqual({ x: 0, y: 5, width: 120, height: 60 });
-    expect(toPixelBox({ x: -5.5, y: 1.2, width: 10.1, height: 3.7 }, 100, 100)).toEqual({ x: 0, y: 1, width: 5, height: 4 });
-    expect(toPixelBox({ x: 200, y: 0, width: 10, height: 10 }, 100, 100)).toBeNull();
   });
 });
