@@ -161,7 +161,7 @@ function missingFrameTolerance(frameCount: number): number {
  * place only after ffmpeg succeeded. The source is only ever opened for reading.
  */
 export async function renderVideo(request: RenderRequest, options: RenderOptions = {}): Promise<RenderResult> {
-  const { source, plan, settings } = request;
+  const { source, plan } = request;
   const { absolute, muxer } = checkOutputPath(source.path, request.outputPath, request.overwrite);
   if (plan.width !== source.width || plan.height !== source.height) {
     throw new BlurlineError('PROJECT_INVALID', `render plan is ${plan.width}x${plan.height} but the source is ${source.width}x${source.height}`);
@@ -172,7 +172,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
   );
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const args = encoderArgs({ ...request, settings }, tempPath, muxer);
+  const args = encoderArgs(request, tempPath, muxer);
   const encoder = spawnMedia(args, {
     task: 'encoding the master',
     stdin: true,
