@@ -1,0 +1,154 @@
+/**
+ * The one IPC contract between the main process and the renderer: channel names, argument and
+ * result types. `electron/preload` exposes it as `window.blurline`; `electron/main` registers a
+ * handler per call and validates every argument (the renderer is not trusted). The end-to-end
+ * tests bind the same handlers into a browser page, so the renderer cannot tell the hosts apart.
+ *
+ * Types only (plus channel-name constants): no Electron, Node or DOM imports.
+ */
+import type { ExportSettings, Project, SourceInfo } from '../../core/project';
+import type { ErrorCode } from '../../core/errors';
+
+/** Errors cross IPC as data; a user's cancel is an outcome (`cancelled`), not an error. */
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+/** Progress of a long job, as shown to the user (same shape as the CLI's). */
+export interface JobProgressSnapshot {
+  frame: number;
+  fps: number;
+  /** 0..1 */
+  ratio: number;
+  etaSeconds: number | null;
+}
+
+export type JobKind = 'render' | 'proxy';
+export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Pushed to the window whenever a job changes; the last one for a job has a final status. */
+export interface JobSnapshot {
+  jobId: string;
+  kind: JobKind;
+  status: JobStatus;
+  /** What the job is doing now, in words ("verifying the source", "encoding"). */
+  stage: string;
+  progress: JobProgressSnapshot | null;
+  /** Set when status is 'failed'. */
+  error: { code: ErrorCode; message: string } | null;
+  /** Set when status is 'done': the master's (or proxy's) path. */
+  outputPath: string | null;
+  /** Set when a 'proxy' job is done: the URL to play. */
+  playbackUrl: string | null;
+}
+
+/** A probed source the renderer can play and analyse. */
+export interface OpenedVideo {
+  source: SourceInfo;
+  /**
+   * URL the `<video>` element plays (range requests supported): the source itself, or a cached
+   * proxy when Chromium cannot decode the source's codec. Null while the proxy is being made:
+   * then `proxyJobId` names the 'proxy' job, whose final snapshot carries the URL in `playbackUrl`.
+   */
+  playbackUrl: string | null;
+  proxyJobId: string | null;
+  /** True when playback is a proxy (same frame count and timing, H.264, smaller). */
+  playbackIsProxy: boolean;
+  /**
+   * URL template for exact-index raw frames for detection:
+   * `${framesUrl}?start=N&count=M&width=W` answers `count` frames of RGB24 (`width` x height,
+   * height kept to aspect and even, as `decodeSize`), concatenated, in index order.
+   * Response headers `X-Frame-Width` / `X-Frame-Height` give the size.
+   */
+  framesUrl: string;
+  /** The autosaved project for this source, if there is one. */
+  autosaved: { project: Project; savedAt: string; sourceChanged: boolean } | null;
+}
+
+export interface RecentFile {
+  path: string;
+  openedAt: string;
+}
+
+export interface StartRenderArgs {
+  project: Project;
+  outputPath: string;
+  overwrite: boolean;
+}
+
+/** Where the renderer loads detection assets from (models, tfjs wasm), served by the host. */
+export interface DetectionAssets {
+  modelBaseUrl: string;
+  wasmBaseUrl: string;
+}
+
+/** Calls: renderer → main, with a result. Each key is the IPC channel `blurline:<key>`. */
+export interface BlurlineCalls {
+  /** Native open dialog; null when the user cancels. */
+  chooseVideo(): Promise<IpcResult<string | null>>;
+  /** Probe a path (from the dialog, drag and drop or recent files) and prepare playback. */
+  openVideo(path: string): Promise<IpcResult<OpenedVideo>>;
+  recentFiles(): Promise<IpcResult<RecentFile[]>>;
+  /** Atomic write of the autosave for the project's source (debounced by the renderer). */
+  autosaveProject(project: Project): Promise<IpcResult<{ savedAt: string }>>;
+  /** Save dialog + atomic write; null when the user cancels. */
+  saveProjectAs(project: Project): Promise<IpcResult<string | null>>;
+  /** Open dialog + read + validate a project file; null when the user cancels. */
+  openProject(): Promise<IpcResult<{ path: string; project: Project; sourceChanged: boolean } | null>>;
+  /** Save dialog for the master; null when the user cancels. */
+  chooseExportPath(defaultPath: string): Promise<IpcResult<string | null>>;
+  /** Checks the output path at once (same as the source, not writable, exists) and starts the job. */
+  startRender(args: StartRenderArgs): Promise<IpcResult<{ jobId: string }>>;
+  cancelJob(jobId: string): Promise<IpcResult<void>>;
+  detectionAssets(): Promise<IpcResult<DetectionAssets>>;
+  /** Show a file in the system file manager. */
+  revealFile(path: string): Promise<IpcResult<void>>;
+}
+
+/** Events: main → renderer. Each key is the IPC channel `blurline:event:<key>`. */
+export interface BlurlineEvents {
+  job: JobSnapshot;
+  /** Menu commands the renderer carries out (File ▸ Export…, Edit ▸ Undo, …). */
+  menu: MenuCommand;
+}
+
+export type MenuCommand =
+  | 'open-video'
+  | 'open-project'
+  | 'save-project-as'
+  | 'export'
+  | 'undo'
+  | 'redo'
+  | 'delete-track'
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'toggle-original'
+  | 'show-shortcuts';
+
+export type CallName = keyof BlurlineCalls;
+export type EventName = keyof BlurlineEvents;
+
+export const CALL_NAMES = [
+  'chooseVideo',
+  'openVideo',
+  'recentFiles',
+  'autosaveProject',
+  'saveProjectAs',
+  'openProject',
+  'chooseExportPath',
+  'startRender',
+  'cancelJob',
+  'detectionAssets',
+  'revealFile',
+] as const satisfies readonly CallName[];
+
+export const EVENT_NAMES = ['job', 'menu'] as const satisfies readonly EventName[];
+
+export const callChannel = (name: CallName): string => `blurline:${name}`;
+export const eventChannel = (name: EventName): string => `blurline:event:${name}`;
+
+/** What `window.blurline` is: every call, plus `on(event, listener)` returning an unsubscribe. */
+export type BlurlineApi = BlurlineCalls & {
+  on<E extends EventName>(event: E, listener: (payload: BlurlineEvents[E]) => void): () => void;
+};
+
+/** Re-exported for the renderer, which imports types from here only. */
+export type { ExportSettings, Project, SourceInfo };
