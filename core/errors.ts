@@ -15,6 +15,10 @@ export type ErrorCode =
   | 'FFMPEG_FAILED'
   | 'PROJECT_INVALID'
   | 'DETECTOR_FAILED'
+  /** A caller (the renderer, over IPC) passed an argument that fails validation. */
+  | 'INVALID_ARGUMENT'
+  /** A bug: an error that is not a BlurlineError. */
+  | 'INTERNAL'
   | 'CANCELLED';
 
 export class BlurlineError extends Error {

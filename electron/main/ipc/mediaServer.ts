@@ -1,0 +1,257 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { once } from 'node:events';
+import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { BlurlineError } from '../../../core/errors';
+import type { SourceInfo } from '../../../core/project';
+import type { DetectionAssets } from '../../shared/contract';
+import { decodeSize } from '../media/decode';
+import { assertReadableFile } from '../media/probe';
+import type { MediaProcess } from '../media/ffmpeg';
+import { toIpcError } from './calls';
+import { readFrameTimeline, spawnFrameRange, type FrameTimeline } from './frameRange';
+
+/**
+ * The media server the renderer reads pictures from, as one WHATWG `(Request) => Response`
+ * function: Electron mounts it on the `blurline-media:` scheme, the browser tests on a local
+ * HTTP port (httpMediaServer.ts). It serves only what the user opened, under random tokens:
+ *
+ *   /video/<token>                       the file, with Range support (what `<video>` seeks with)
+ *   /frames/<token>?start=&count=&width= exact-index RGB24 frames (see frameRange.ts)
+ *   /models/<file>, /wasm/<file>         the face models and tfjs wasm binaries
+ */
+
+export interface AssetDirs {
+  /** face-api model files (`*.json` manifests and `*.bin` weights). */
+  models: string;
+  /** tfjs-backend-wasm `*.wasm` binaries. */
+  wasm: string;
+}
+
+const require = createRequire(import.meta.url);
+
+/** The asset folders inside the installed packages (in a packaged app: inside app.asar). */
+export function packageAssetDirs(): AssetDirs {
+  const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
+  return {
+    models: path.join(packageDir('@vladmandic/face-api'), 'model'),
+    wasm: path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'),
+  };
+}
+
+interface Entry {
+  file: string;
+  /** Set for sources (frames can be served); null for playback-only files such as proxies. */
+  source: SourceInfo | null;
+  timeline?: Promise<FrameTimeline | null>;
+}
+
+export interface MediaServer {
+  /** Serves one request; never throws (errors are answered with a status and a JSON body). */
+  handle(request: Request): Promise<Response>;
+  /** Makes a source playable and decodable; returns its URLs. */
+  addSource(source: SourceInfo): { playbackUrl: string; framesUrl: string };
+  /** Makes a file (a proxy) playable; returns its URL. */
+  addPlayback(file: string): string;
+  detectionAssets(): DetectionAssets;
+}
+
+/** Most frames one request may ask for (a detection batch is tens; this only bounds a bad caller). */
+const MAX_FRAMES_PER_REQUEST = 2000;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  // Chromium plays H.264 in QuickTime files only when told they are MP4.
+  '.mov': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mkv': 'video/webm',
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  // WebAssembly.instantiateStreaming insists on this type.
+  '.wasm': 'application/wasm',
+};
+
+/** Headers on every answer: the renderer's origin differs from the media origin, and reads these. */
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Range',
+  'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, X-Frame-Width, X-Frame-Height',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
+function respond(status: number, body: ReadableStream<Uint8Array> | string | null, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { ...CORS_HEADERS, 'Cache-Control': 'no-store', ...headers } });
+}
+
+function errorResponse(status: number, err: unknown): Response {
+  const { code, message } = toIpcError(err);
+  return respond(status, JSON.stringify({ code, message }), { 'Content-Type': 'application/json' });
+}
+
+const fileBody = (file: string, start: number, end: number) =>
+  Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream<Uint8Array>;
+
+export type ByteRange = { start: number; end: number } | 'unsatisfiable' | null;
+
+/**
+ * Parses a single `bytes=` range against a file size (end inclusive). Null means "send it all"
+ * (no header, another unit, or several ranges, which a server may ignore).
+ */
+export function parseRange(header: string | null, size: number): ByteRange {
+  const match = header?.match(/^bytes=(\d*)-(\d*)$/);
+  if (!match || (match[1] === '' && match[2] === '')) return null;
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    return suffix === 0 || size === 0 ? 'unsatisfiable' : { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  return start >= size || end < start ? 'unsatisfiable' : { start, end };
+}
+
+async function serveFile(request: Request, file: string): Promise<Response> {
+  const size = await assertReadableFile(file, 'video');
+  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const headers = { 'Content-Type': type, 'Accept-Ranges': 'bytes' };
+  const range = parseRange(request.headers.get('range'), size);
+  if (range === 'unsatisfiable') return respond(416, null, { ...headers, 'Content-Range': `bytes */${size}` });
+  const { start, end } = range ?? { start: 0, end: size - 1 };
+  const length = end - start + 1;
+  const body = request.method === 'HEAD' || length <= 0 ? null : fileBody(file, start, end);
+  if (!range) return respond(200, body, { ...headers, 'Content-Length': String(size) });
+  return respond(206, body, { ...headers, 'Content-Range': `bytes ${start}-${end}/${size}`, 'Content-Length': String(length) });
+}
+
+/** Reads an integer query parameter within bounds; `fallback` when absent. */
+function intParam(url: URL, name: string, min: number, max: number, fallback?: number): number {
+  const text = url.searchParams.get(name);
+  if (text === null && fallback !== undefined) return fallback;
+  const value = Number(text);
+  if (text === null || text === '' || !Number.isInteger(value) || value < min || value > max) {
+    throw new BlurlineError('INVALID_ARGUMENT', `${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+/**
+ * ffmpeg's stdout as a response body: paused while the reader is behind (memory stays bounded),
+ * ffmpeg stopped when the reader goes away, and a failure after the first byte errors the
+ * stream instead of ending it as if complete.
+ */
+function processBody(proc: MediaProcess): ReadableStream<Uint8Array> {
+  const stdout = proc.child.stdout!;
+  let open = true;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        stdout.on('data', (chunk: Buffer) => {
+          if (!open) return;
+          controller.enqueue(chunk);
+          if ((controller.desiredSize ?? 0) <= 0) stdout.pause();
+        });
+        Promise.all([finished(stdout), proc.done]).then(
+          () => open && controller.close(),
+          (err: unknown) => open && controller.error(err),
+        ).finally(() => {
+          open = false;
+        });
+      },
+      pull() {
+        stdout.resume();
+      },
+      cancel() {
+        open = false;
+        proc.stop();
+        stdout.resume();
+      },
+    },
+    { highWaterMark: 4 << 20, size: (chunk) => chunk.byteLength },
+  );
+}
+
+export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDirs }): MediaServer {
+  const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const entries = new Map<string, Entry>();
+
+  const add = (entry: Entry) => {
+    const token = randomBytes(16).toString('hex');
+    entries.set(token, entry);
+    return token;
+  };
+
+  async function serveFrames(request: Request, url: URL, entry: Entry): Promise<Response> {
+    const source = entry.source;
+    if (!source) return errorResponse(404, new BlurlineError('INVALID_ARGUMENT', 'no frames for this file'));
+    const start = intParam(url, 'start', 0, Number.MAX_SAFE_INTEGER);
+    const count = intParam(url, 'count', 1, MAX_FRAMES_PER_REQUEST);
+    const width = intParam(url, 'width', 2, source.width, source.width);
+    const size = decodeSize({ sourceWidth: source.width, sourceHeight: source.height, width });
+    const headers = {
+      'Content-Type': 'application/octet-stream',
+      'X-Frame-Width': String(size.width),
+      'X-Frame-Height': String(size.height),
+    };
+    let timeline: FrameTimeline | null = null;
+    if (start > 0) {
+      entry.timeline ??= readFrameTimeline(source);
+      timeline = await entry.timeline;
+      if (timeline && start >= timeline.times.length) return respond(200, null, headers);
+    }
+    if (request.method === 'HEAD') return respond(200, null, headers);
+    const proc = spawnFrameRange(source, { start, count, width }, timeline, request.signal);
+    // Wait for the first bytes (or the end) so a decode that fails at once gets an error status.
+    const stdout = proc.child.stdout!;
+    await Promise.race([once(stdout, 'readable'), proc.done]);
+    return respond(200, processBody(proc), headers);
+  }
+
+  async function serveAsset(dir: string, name: string): Promise<Response> {
+    // One plain file name: no separators, no dot-dot, so nothing outside the folder is reachable.
+    if (!/^[\w][\w.-]*$/.test(name)) return errorResponse(404, new BlurlineError('INVALID_ARGUMENT', 'not found'));
+    const file = path.join(dir, name);
+    try {
+      if (!(await stat(file)).isFile()) throw new Error('not a file');
+    } catch {
+      return errorResponse(404, new BlurlineError('INVALID_ARGUMENT', `no such asset: ${name}`));
+    }
+    const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+    return respond(200, body, { 'Content-Type': CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream', 'Cache-Control': 'max-age=3600' });
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    if (request.method === 'OPTIONS') return respond(204, null, { 'Access-Control-Allow-Methods': 'GET, HEAD' });
+    if (request.method !== 'GET' && request.method !== 'HEAD') return respond(405, null, { Allow: 'GET, HEAD' });
+    const url = new URL(request.url);
+    const [, route, name, ...rest] = url.pathname.split('/');
+    try {
+      if (rest.length === 0 && name) {
+        if (route === 'models') return await serveAsset(options.assetDirs.models, name);
+        if (route === 'wasm') return await serveAsset(options.assetDirs.wasm, name);
+        const entry = entries.get(name);
+        if (entry && route === 'video') return await serveFile(request, entry.file);
+        if (entry && route === 'frames') return await serveFrames(request, url, entry);
+      }
+      return errorResponse(404, new BlurlineError('INVALID_ARGUMENT', 'not found (only files opened in Blurline are served)'));
+    } catch (err) {
+      const status = err instanceof BlurlineError && err.code === 'INVALID_ARGUMENT' ? 400 : err instanceof BlurlineError && err.code === 'SOURCE_NOT_FOUND' ? 404 : 500;
+      return errorResponse(status, err);
+    }
+  }
+
+  return {
+    handle,
+    addSource(source) {
+      const token = add({ file: source.path, source });
+      return { playbackUrl: `${baseUrl}/video/${token}`, framesUrl: `${baseUrl}/frames/${token}` };
+    },
+    addPlayback(file) {
+      return `${baseUrl}/video/${add({ file, source: null })}`;
+    },
+    detectionAssets: () => ({ modelBaseUrl: `${baseUrl}/models/`, wasmBaseUrl: `${baseUrl}/wasm/` }),
+  };
+}

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { projectSchema, type Project } from '../../../core/project';
+import type { RecentFile } from '../../shared/contract';
+import { writeFileAtomic } from '../project/projectFile';
+
+/**
+ * What the app keeps in its user-data folder: the autosave of each source's project
+ * (`projects/<sha256 of the source path>.json`), the recent files (`recent.json`) and the
+ * playback proxies (`proxies/`). Every write is atomic, and writes to one file happen one after
+ * another, so a slow earlier write can never land on top of a later one.
+ */
+
+export const MAX_RECENT_FILES = 10;
+
+const recentSchema = z.object({
+  files: z.array(z.object({ path: z.string(), openedAt: z.string() })),
+});
+
+const autosaveSchema = z.object({
+  savedAt: z.string(),
+  project: projectSchema,
+});
+
+export interface Autosave {
+  project: Project;
+  savedAt: string;
+}
+
+const sha256Text = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** Reads JSON that may be missing or damaged (a crash, a hand edit): either way there is nothing to restore. */
+async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T | null> {
+  try {
+    const parsed = schema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export class UserDataStore {
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(readonly dir: string) {}
+
+  get proxiesDir(): string {
+    return path.join(this.dir, 'proxies');
+  }
+
+  autosavePath(sourcePath: string): string {
+    return path.join(this.dir, 'projects', `${sha256Text(sourcePath)}.json`);
+  }
+
+  /** Runs `write` after every earlier write to the same file has finished. */
+  private serialized<T>(file: string, write: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(file) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(write);
+    this.queues.set(file, next);
+    return next;
+  }
+
+  async saveAutosave(project: Project, now = new Date()): Promise<Autosave> {
+    const file = this.autosavePath(project.source.path);
+    const autosave = { savedAt: now.toISOString(), project };
+    await this.serialized(file, async () => {
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFileAtomic(file, `${JSON.stringify(autosave)}\n`);
+    });
+    return autosave;
+  }
+
+  async readAutosave(sourcePath: string): Promise<Autosave | null> {
+    const file = this.autosavePath(sourcePath);
+    await this.queues.get(file)?.catch(() => {});
+    return readJson(file, autosaveSchema);
+  }
+
+  /** Recent files, newest first, leaving out files that are gone. */
+  async recentFiles(): Promise<RecentFile[]> {
+    const file = path.join(this.dir, 'recent.json');
+    await this.queues.get(file)?.catch(() => {});
+    const recent = await readJson(file, recentSchema);
+    return (recent?.files ?? []).filter((entry) => existsSync(entry.path));
+  }
+
+  async addRecentFile(filePath: string, now = new Date()): Promise<void> {
+    const file = path.join(this.dir, 'recent.json');
+    await this.serialized(file, async () => {
+      const recent = (await readJson(file, recentSchema))?.files ?? [];
+      const files = [{ path: filePath, openedAt: now.toISOString() }, ...recent.filter((entry) => entry.path !== filePath)].slice(0, MAX_RECENT_FILES);
+      await mkdir(this.dir, { recursive: true });
+      await writeFileAtomic(file, `${JSON.stringify({ files }, null, 2)}\n`);
+    });
+  }
+}
