@@ -23,9 +23,16 @@ export interface HistoryResult {
   history: History;
 }
 
-/** Applies an edit and records it; a new edit clears the redo list. */
-export function commitEdit(project: Project, history: History, edit: Edit, label: string): HistoryResult {
+/**
+ * Applies an edit and records it; a new edit clears the redo list. With `coalesce`, an edit with
+ * the same label as the last step joins it (a slider dragged through many values is one step).
+ */
+export function commitEdit(project: Project, history: History, edit: Edit, label: string, coalesce = false): HistoryResult {
   const { project: next, inverse } = applyEdit(project, edit);
+  const last = history.past[history.past.length - 1];
+  if (coalesce && last?.label === label && history.future.length === 0) {
+    return { project: next, history: { past: [...history.past.slice(0, -1), { label, forward: edit, inverse: last.inverse }], future: [] } };
+  }
   const past = [...history.past, { label, forward: edit, inverse }];
   return { project: next, history: { past: past.slice(-HISTORY_LIMIT), future: [] } };
 }

@@ -172,6 +172,17 @@ describe('history', () => {
     expect(state.history.past).toHaveLength(HISTORY_LIMIT);
   });
 
+  it('coalesces repeated steps with one label into one (a dragged slider)', () => {
+    const start = sample();
+    let state = { project: start, history: EMPTY_HISTORY };
+    for (const strength of [1.2, 1.5, 2]) {
+      state = commitEdit(state.project, state.history, setStyle(state.project, ['a'], { ...DEFAULT_BLUR_STYLE, strength }), 'Style of a', true);
+    }
+    expect(state.history.past).toHaveLength(1);
+    expect(state.project.tracks[0].style.strength).toBe(2);
+    expect(undo(state.project, state.history)!.project).toEqual(start);
+  });
+
   it('keeps edits, not projects: an entry holds only what it touched', () => {
     const state = commitEdit(sample(), EMPTY_HISTORY, setStatus(sample(), ['a'], 'rejected'), 'reject');
     expect(JSON.stringify(state.history).length).toBeLessThan(200);

@@ -1,0 +1,72 @@
+import { useEffect, type DragEvent } from 'react';
+import { useControllerContext } from './controllerContext';
+import { commandForKey } from './keymap';
+import { AnalysisPanel } from './panels/AnalysisPanel';
+import { ExportDialog } from './panels/ExportDialog';
+import { HelpPanel } from './panels/HelpPanel';
+import { Notices } from './panels/Notices';
+import { Toolbar } from './panels/Toolbar';
+import { TrackPanel } from './panels/TrackPanel';
+import { Welcome } from './panels/Welcome';
+import { Player } from './player/Player';
+import { useEditor, useEditorStore } from './store';
+import { Timeline } from './timeline/Timeline';
+
+/** Keys go to the editor unless the user is typing in a field. */
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) && !(target instanceof HTMLInputElement && ['checkbox', 'range', 'button'].includes(target.type));
+}
+
+export function App() {
+  const store = useEditorStore();
+  const controller = useControllerContext();
+  const hasProject = useEditor((s) => s.project !== null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTyping(e.target)) return;
+      const command = commandForKey(e);
+      if (!command) return;
+      e.preventDefault();
+      controller.command(command);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [controller]);
+
+  function onDrop(e: DragEvent) {
+    e.preventDefault();
+    const file = e.dataTransfer.files[0];
+    if (!file) return;
+    // Sandboxed renderers do not see file paths; older Electron versions still set File.path.
+    const path = (file as File & { path?: string }).path;
+    if (path) void controller.openPath(path);
+    else {
+      store.getState().notify('warning', `“${file.name}” was dropped, but this window cannot read the paths of dropped files: choose it in the Open dialog.`);
+      void controller.chooseAndOpen();
+    }
+  }
+
+  return (
+    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <Toolbar />
+      {hasProject ? (
+        <>
+          <main className="workspace">
+            <Player />
+            <aside className="sidebar">
+              <AnalysisPanel />
+              <TrackPanel />
+            </aside>
+          </main>
+          <Timeline />
+        </>
+      ) : (
+        <Welcome />
+      )}
+      <Notices />
+      <ExportDialog />
+      <HelpPanel />
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import type { PresetName } from '../../../core/presets';
+import type { AnalysisInfo, Track } from '../../../core/project';
+import type { DetectionAssets, JobProgressSnapshot } from '../../../electron/shared/contract';
+
+/** Messages between the editor and its detection worker. */
+
+export type Backend = 'webgl' | 'wasm';
+
+export interface AnalyseRequest {
+  type: 'start';
+  framesUrl: string;
+  assets: DetectionAssets;
+  preset: PresetName;
+  /** Frames to analyse, inclusive. */
+  first: number;
+  last: number;
+  source: { width: number; height: number; frameCount: number };
+  /** Backends to try, in order (the first that starts is used). */
+  backends: Backend[];
+}
+
+export type WorkerRequest = AnalyseRequest | { type: 'cancel' };
+
+export type WorkerReply =
+  | { type: 'stage'; stage: string; backend?: Backend }
+  | { type: 'progress'; progress: JobProgressSnapshot }
+  /** Every track found so far, in source pixels (tracks continued across segments are joined). */
+  | { type: 'tracks'; tracks: Track[] }
+  | { type: 'done'; tracks: Track[]; record: AnalysisRecord }
+  | { type: 'cancelled'; tracks: Track[] }
+  | { type: 'failed'; message: string };
+
+/** How a run analysed the clip, for the project's `analysis` record (the preset is the editor's). */
+export type AnalysisRecord = Omit<AnalysisInfo, 'preset'>;

@@ -1,0 +1,199 @@
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
+import type { FaceDetector } from '../../../core/detection';
+import { appendSegmentTracks } from '../../../core/edits';
+import { describeSchedule, FaceAnalysis } from '../../../core/faceAnalysis';
+import { createFaceApiDetector, type FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import { scaleBox } from '../../../core/geometry';
+import { DETECTION_PRESETS } from '../../../core/presets';
+import type { Track } from '../../../core/project';
+import { progressFromFrames } from '../../../electron/main/media/progress';
+import type { AnalyseRequest, Backend, WorkerReply, WorkerRequest } from './protocol';
+
+/**
+ * The detection worker: the CLI's analysis engine (core/faceAnalysis) on face-api's browser build,
+ * fed exact-index RGB frames streamed from the host. The clip is analysed in segments so tracks
+ * reach the timeline while the run goes on; a face that crosses a segment boundary is joined.
+ */
+
+const scope = self as unknown as {
+  postMessage(message: WorkerReply): void;
+  onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
+};
+
+/** Frames per segment: tracks are published after each one. */
+const SEGMENT_FRAMES = 120;
+
+let running: AbortController | null = null;
+let backendReady: Promise<Backend> | null = null;
+
+function post(message: WorkerReply): void {
+  scope.postMessage(message);
+}
+
+async function startBackend(request: AnalyseRequest): Promise<Backend> {
+  setWasmPaths(request.assets.wasmBaseUrl);
+  const failures: string[] = [];
+  for (const backend of request.backends) {
+    try {
+      if (await tf.setBackend(backend)) {
+        await tf.ready();
+        // A backend can start and still fail on the first kernel (no WebGL context in a worker).
+        tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
+        return backend;
+      }
+      failures.push(`${backend}: did not start`);
+    } catch (err) {
+      failures.push(`${backend}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`no tensorflow backend could start (${failures.join('; ')})`);
+}
+
+async function loadModels(modelBaseUrl: string): Promise<void> {
+  const base = modelBaseUrl.replace(/\/?$/, '/');
+  try {
+    if (!faceapi.nets.ssdMobilenetv1.isLoaded) await faceapi.nets.ssdMobilenetv1.loadFromUri(base);
+    if (!faceapi.nets.tinyFaceDetector.isLoaded) await faceapi.nets.tinyFaceDetector.loadFromUri(base);
+  } catch (err) {
+    throw new Error(`could not load the face models from ${base}: ${(err as Error).message}`);
+  }
+}
+
+/** Streams frames `first..last` as RGB24 from the host, one frame at a time, in index order. */
+async function* streamFrames(request: AnalyseRequest, width: number, signal: AbortSignal) {
+  const url = `${request.framesUrl}?start=${request.first}&count=${request.last - request.first + 1}&width=${width}`;
+  const response = await fetch(url, { signal });
+  if (!response.ok || !response.body) {
+    throw new Error(`the host could not decode frames ${request.first}–${request.last} (${response.status} ${await response.text()})`);
+  }
+  const w = Number(response.headers.get('X-Frame-Width'));
+  const h = Number(response.headers.get('X-Frame-Height'));
+  if (!(w > 0 && h > 0)) throw new Error('the host sent frames without X-Frame-Width/X-Frame-Height headers');
+  const size = w * h * 3;
+  const reader = response.body.getReader();
+  let frame = new Uint8Array(size);
+  let filled = 0;
+  let index = request.first;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    let offset = 0;
+    while (offset < value.length) {
+      const n = Math.min(size - filled, value.length - offset);
+      frame.set(value.subarray(offset, offset + n), filled);
+      filled += n;
+      offset += n;
+      if (filled === size) {
+        yield { index, frame: { data: frame, width: w, height: h } };
+        index++;
+        frame = new Uint8Array(size);
+        filled = 0;
+      }
+    }
+  }
+  if (index <= request.last) throw new Error(`the host sent frames up to ${index - 1}, expected up to ${request.last}`);
+}
+
+async function analyse(request: AnalyseRequest, signal: AbortSignal): Promise<void> {
+  post({ type: 'stage', stage: 'starting the face model' });
+  backendReady ??= startBackend(request);
+  const backend = await backendReady;
+  post({ type: 'stage', stage: 'loading the face models', backend });
+  await loadModels(request.assets.modelBaseUrl);
+  const preset = DETECTION_PRESETS[request.preset];
+  const detectors = new Map<string, FaceDetector>();
+  const detectorFor = (options: FaceApiDetectorOptions) => {
+    const key = JSON.stringify(options);
+    let detector = detectors.get(key);
+    if (!detector) {
+      detector = createFaceApiDetector(faceapi, options);
+      detectors.set(key, detector);
+    }
+    return detector;
+  };
+
+  const total = request.last - request.first + 1;
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  const width = Math.min(preset.maxAnalysisWidth, request.source.width);
+  let found: Track[] = [];
+  let nextId = 1;
+  let framesAnalysed = 0;
+  let analysisWidth = width;
+  let segment: { analysis: FaceAnalysis; first: number; scale: number } | null = null;
+  let lastReport = 0;
+
+  const closeSegment = async (lastFrame: number) => {
+    if (!segment) return;
+    const tracks = await segment.analysis.finish(lastFrame);
+    framesAnalysed += segment.analysis.stats.framesAnalysed;
+    const scale = segment.scale;
+    const scaled = tracks.map((t) => ({
+      ...t,
+      id: `found-${nextId++}`,
+      keyframes: t.keyframes.map((k) => ({ ...k, box: scaleBox(k.box, scale) })),
+    }));
+    found = appendSegmentTracks(found, scaled, segment.first);
+    segment = null;
+    post({ type: 'tracks', tracks: found });
+  };
+
+  post({ type: 'stage', stage: 'analysing', backend });
+  let lastIndex = request.first - 1;
+  try {
+    for await (const { index, frame } of streamFrames(request, width, signal)) {
+      if (!segment) {
+        analysisWidth = frame.width;
+        segment = { analysis: new FaceAnalysis(detectorFor, preset.schedule), first: index, scale: request.source.width / frame.width };
+      }
+      await segment.analysis.push(index, frame);
+      lastIndex = index;
+      if (index - segment.first + 1 >= SEGMENT_FRAMES) await closeSegment(index);
+      if (signal.aborted) break;
+      if (performance.now() - lastReport > 250) {
+        lastReport = performance.now();
+        post({ type: 'progress', progress: progressFromFrames(index - request.first + 1, total, elapsed()) });
+      }
+    }
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  }
+  // A cancelled run keeps what it found on the frames it analysed.
+  await closeSegment(signal.aborted ? lastIndex : request.last);
+  if (signal.aborted) {
+    post({ type: 'cancelled', tracks: found });
+    return;
+  }
+  post({ type: 'progress', progress: progressFromFrames(total, total, elapsed()) });
+  post({
+    type: 'done',
+    tracks: found,
+    record: {
+      detector: describeSchedule(preset.schedule),
+      minConfidence: Math.min(...preset.schedule.discovery.map((level) => level.detector.minConfidence)),
+      analysisWidth,
+      framesAnalysed,
+    },
+  });
+}
+
+scope.onmessage = (event) => {
+  const request = event.data;
+  if (request.type === 'cancel') {
+    running?.abort();
+    return;
+  }
+  if (running) {
+    post({ type: 'failed', message: 'an analysis is already running' });
+    return;
+  }
+  const controller = new AbortController();
+  running = controller;
+  analyse(request, controller.signal)
+    .catch((err: Error) => post({ type: 'failed', message: err.message }))
+    .finally(() => {
+      if (running === controller) running = null;
+    });
+};

@@ -1,0 +1,451 @@
+import { addManualTrack, freshTrackId, mergeTracks, removeTracks, setStatus, splitTrack, type Edit } from '../../core/edits';
+import type { Box } from '../../core/geometry';
+import { createProject, DEFAULT_BLUR_STYLE, type Track } from '../../core/project';
+import { trackSpan } from '../../core/tracks';
+import type { BlurlineApi, IpcResult, JobSnapshot, MenuCommand, OpenedVideo, Project } from '../../electron/shared/contract';
+import type { Analyser } from './analysis/analyser';
+import type { AnalysisRecord, Backend, WorkerReply } from './analysis/protocol';
+import type { EditorStore } from './store';
+
+/** How long edits wait before they are autosaved (a crash loses at most this much work). */
+export const AUTOSAVE_DELAY_MS = 2000;
+
+export interface Controller {
+  chooseAndOpen(): Promise<void>;
+  openPath(path: string): Promise<void>;
+  openProjectFile(): Promise<void>;
+  saveProjectAs(): Promise<void>;
+  refreshRecentFiles(): Promise<void>;
+  startAnalysis(): Promise<void>;
+  cancelAnalysis(): void;
+  chooseExportPath(): Promise<void>;
+  startExport(): Promise<void>;
+  cancelExport(): Promise<void>;
+  revealExport(): Promise<void>;
+  /** Editing commands shared by buttons, keys and menus. */
+  command(name: Command): void;
+  addManualTrackAt(frame: number, box: Box): void;
+  flushAutosave(): Promise<void>;
+  dispose(): void;
+}
+
+export type Command =
+  | MenuCommand
+  | 'play-pause'
+  | 'step-back'
+  | 'step-forward'
+  | 'step-back-10'
+  | 'step-forward-10'
+  | 'shuttle-back'
+  | 'shuttle-stop'
+  | 'shuttle-forward'
+  | 'first-frame'
+  | 'last-frame'
+  | 'confirm-track'
+  | 'reject-track'
+  | 'split-track'
+  | 'merge-tracks'
+  | 'range-start'
+  | 'range-end'
+  | 'draw-tool'
+  | 'analyse';
+
+export interface ControllerOptions {
+  /** Tensorflow backends the detection worker tries in order. */
+  backends?: Backend[];
+}
+
+/** Where an export goes by default: beside the source, `name.blurred.mp4`. */
+export function defaultExportPath(sourcePath: string): string {
+  const slash = Math.max(sourcePath.lastIndexOf('/'), sourcePath.lastIndexOf('\\'));
+  const dir = sourcePath.slice(0, slash + 1);
+  const name = sourcePath.slice(slash + 1).replace(/\.[^.]+$/, '');
+  return `${dir}${name}.blurred.mp4`;
+}
+
+/**
+ * Binds the host API to the store: the one place that calls `window.blurline`. Listens to job and
+ * menu events, autosaves edits, and carries out the commands of buttons, keys and menus.
+ */
+export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser, options: ControllerOptions = {}): Controller {
+  const state = store.getState;
+  const backends = options.backends ?? ['webgl', 'wasm'];
+
+  /** Unwraps an IPC result; a failure becomes an error notice naming what was being done. */
+  async function call<T>(what: string, promise: Promise<IpcResult<T>>): Promise<T | undefined> {
+    try {
+      const result = await promise;
+      if (result.ok) return result.value;
+      state().notify('error', `${what}: ${result.message}`);
+    } catch (err) {
+      state().notify('error', `${what}: ${(err as Error).message}`);
+    }
+    return undefined;
+  }
+
+  function load(project: Project, opened: OpenedVideo) {
+    state().loadProject(project, {
+      playbackUrl: opened.playbackUrl,
+      proxyJobId: opened.proxyJobId,
+      playbackIsProxy: opened.playbackIsProxy,
+      framesUrl: opened.framesUrl,
+    });
+    const fps = project.source.frameRate.num / project.source.frameRate.den;
+    // Fit the whole clip into about 1000 px of timeline to start with.
+    state().setZoom(Math.min(8, 1000 / project.source.frameCount), 0);
+    state().scrollTo(0);
+    if (opened.playbackUrl === null) state().notify('info', `${project.source.videoCodec} does not play here: making a playback copy (${Math.round(project.source.durationSeconds)} s of video at ${fps.toFixed(2)} fps)…`);
+  }
+
+  /** The warning for saved work whose video changed; the work is kept, on the file as it is now. */
+  function warnSourceChanged(what: string, savedAt: string) {
+    state().notify(
+      'warning',
+      `This video changed since ${what} was saved (${new Date(savedAt).toLocaleString()}): its content is different (SHA-256). The saved tracks were kept but may no longer match the faces — review every track before exporting.`,
+    );
+  }
+
+  async function openPath(path: string) {
+    await flushAutosave();
+    state().setBusy(`Opening ${path}…`);
+    try {
+      const opened = await call(`Could not open ${path}`, api.openVideo(path));
+      if (!opened) return;
+      const saved = opened.autosaved;
+      if (!saved) {
+        load(createProject(opened.source), opened);
+      } else if (saved.sourceChanged) {
+        load({ ...saved.project, source: opened.source }, opened);
+        warnSourceChanged('your work on it', saved.savedAt);
+        // Autosave at once, so the restored work is recorded against the current file.
+        state().markSaved(-1, null);
+        void flushAutosave();
+      } else {
+        load(saved.project, opened);
+        state().notify('info', `Restored your autosaved work from ${new Date(saved.savedAt).toLocaleString()}.`);
+      }
+    } finally {
+      state().setBusy(null);
+      void refreshRecentFiles();
+    }
+  }
+
+  async function chooseAndOpen() {
+    const path = await call('Could not show the open dialog', api.chooseVideo());
+    if (path) await openPath(path);
+  }
+
+  async function openProjectFile() {
+    const opened = await call('Could not open the project', api.openProject());
+    if (!opened) return;
+    const media = await call(`Could not open the project's video ${opened.project.source.path}`, api.openVideo(opened.project.source.path));
+    if (!media) return;
+    load(opened.sourceChanged ? { ...opened.project, source: media.source } : opened.project, media);
+    if (opened.sourceChanged) warnSourceChanged(opened.path, opened.project.updatedAt);
+    // The opened project becomes this video's autosave.
+    state().markSaved(-1, null);
+    void flushAutosave();
+  }
+
+  async function saveProjectAs() {
+    const project = state().project;
+    if (!project) return;
+    const path = await call('Could not save the project', api.saveProjectAs({ ...project, updatedAt: new Date().toISOString() }));
+    if (path) state().notify('info', `Project saved to ${path}`);
+  }
+
+  async function refreshRecentFiles() {
+    const files = await call('Could not read the recent files', api.recentFiles());
+    if (files) state().setRecentFiles(files);
+  }
+
+  // ---- autosave ----
+  let autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+  let saving: Promise<void> | null = null;
+
+  async function flushAutosave() {
+    if (autosaveTimer) clearTimeout(autosaveTimer);
+    autosaveTimer = null;
+    await saving;
+    const { project, revision, savedRevision } = state();
+    if (!project || revision === savedRevision) return;
+    saving = (async () => {
+      const stamped = { ...project, updatedAt: new Date().toISOString() };
+      const saved = await call('Autosave failed (your latest edits are not on disk yet)', api.autosaveProject(stamped));
+      if (saved) state().markSaved(revision, saved.savedAt);
+    })();
+    await saving;
+    saving = null;
+  }
+
+  const unsubscribeAutosave = store.subscribe((s, before) => {
+    if (s.revision === before.revision || s.revision === s.savedRevision) return;
+    if (autosaveTimer) clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(() => void flushAutosave(), AUTOSAVE_DELAY_MS);
+  });
+  const onLeave = () => void flushAutosave();
+  window.addEventListener('blur', onLeave);
+  window.addEventListener('beforeunload', onLeave);
+
+  // ---- analysis ----
+  async function startAnalysis() {
+    const { project, media, analysis, range } = state();
+    if (!project || !media) return;
+    if (analysis.status === 'running' || analysis.status === 'starting') return;
+    const first = range?.first ?? 0;
+    const last = range?.last ?? project.source.frameCount - 1;
+    state().analysisChanged({ status: 'starting', stage: 'starting', range: { first, last }, progress: null, found: [], error: null });
+    const assets = await call('Could not find the face models', api.detectionAssets());
+    if (!assets) {
+      state().analysisChanged({ status: 'failed', error: 'the face models are not available' });
+      return;
+    }
+    analyser.start(
+      {
+        framesUrl: media.framesUrl,
+        assets,
+        preset: analysis.preset,
+        first,
+        last,
+        source: { width: project.source.width, height: project.source.height, frameCount: project.source.frameCount },
+        backends,
+      },
+      (reply) => onAnalysisReply(reply),
+    );
+  }
+
+  /** Puts found tracks into the project as one undoable step, replacing the unreviewed detections of the range. */
+  function commitFound(found: Track[], first: number, last: number, info: AnalysisRecord | null) {
+    const project = state().project;
+    if (!project) return;
+    const stale = project.tracks.filter((t) => {
+      const span = trackSpan(t);
+      return t.origin === 'auto' && t.status === 'pending' && span.first >= first && span.last <= last;
+    });
+    const taken = new Set<string>();
+    const kept = project.tracks.filter((t) => !stale.includes(t));
+    const base = { ...project, tracks: kept };
+    const tracks = found.map((t) => {
+      const id = freshTrackId(base, 'auto-', taken);
+      taken.add(id);
+      return { ...t, id };
+    });
+    const edit: Edit = { type: 'replace', remove: stale.map((t) => t.id), insert: tracks.map((track, i) => ({ index: kept.length + i, track })) };
+    if (edit.remove.length > 0 || edit.insert.length > 0) state().edit(edit, `Detect faces (frames ${first}–${last})`);
+    if (info) {
+      // The record of how the project was analysed; it travels with the detection step's autosave.
+      store.setState((s) => ({ project: s.project && { ...s.project, analysis: { preset: s.analysis.preset, ...info } } }));
+    }
+  }
+
+  function onAnalysisReply(reply: WorkerReply) {
+    const { analysis } = state();
+    const range = analysis.range ?? { first: 0, last: 0 };
+    switch (reply.type) {
+      case 'stage':
+        state().analysisChanged({ status: reply.stage === 'analysing' ? 'running' : 'starting', stage: reply.backend ? `${reply.stage} (${reply.backend})` : reply.stage });
+        break;
+      case 'progress':
+        state().analysisChanged({ progress: reply.progress });
+        break;
+      case 'tracks':
+        state().analysisChanged({ found: reply.tracks });
+        break;
+      case 'done':
+        commitFound(reply.tracks, range.first, range.last, reply.record);
+        state().analysisChanged({ status: 'done', found: [], stage: `found ${reply.tracks.length} face track${reply.tracks.length === 1 ? '' : 's'}` });
+        break;
+      case 'cancelled':
+        commitFound(reply.tracks, range.first, range.last, null);
+        state().analysisChanged({ status: 'cancelled', found: [], stage: `cancelled; kept ${reply.tracks.length} track${reply.tracks.length === 1 ? '' : 's'} found so far` });
+        break;
+      case 'failed':
+        state().analysisChanged({ status: 'failed', found: [], error: reply.message });
+        state().notify('error', `Face detection failed: ${reply.message}`);
+        break;
+    }
+  }
+
+  // ---- export ----
+  async function chooseExportPath() {
+    const { project, exportPath } = state();
+    if (!project) return;
+    const path = await call('Could not show the save dialog', api.chooseExportPath(exportPath ?? defaultExportPath(project.source.path)));
+    if (path) state().setExportPath(path);
+  }
+
+  async function startExport() {
+    const { project, exportPath } = state();
+    if (!project) return;
+    if (!exportPath) {
+      state().notify('error', 'Choose where to save the blurred video first.');
+      return;
+    }
+    await flushAutosave();
+    const started = await call('Export could not start', api.startRender({ project, outputPath: exportPath, overwrite: true }));
+    if (started) {
+      state().renderChanged({ jobId: started.jobId, kind: 'render', status: 'running', stage: 'starting', progress: null, error: null, outputPath: null, playbackUrl: null });
+    }
+  }
+
+  async function cancelExport() {
+    const job = state().renderJob;
+    if (job && job.status === 'running') await call('Could not cancel the export', api.cancelJob(job.jobId));
+  }
+
+  async function revealExport() {
+    const path = state().renderJob?.outputPath;
+    if (path) await call('Could not show the file', api.revealFile(path));
+  }
+
+  function onJob(snapshot: JobSnapshot) {
+    const { renderJob, media } = state();
+    if (snapshot.kind === 'render' && renderJob?.jobId === snapshot.jobId) {
+      state().renderChanged(snapshot);
+      if (snapshot.status === 'failed') state().notify('error', `Export failed: ${snapshot.error?.message ?? 'unknown error'}`);
+      if (snapshot.status === 'done') state().notify('info', `Exported ${snapshot.outputPath}`);
+    }
+    if (snapshot.kind === 'proxy' && media?.proxyJobId === snapshot.jobId) {
+      if (snapshot.status === 'done' && snapshot.playbackUrl) state().setPlaybackUrl(snapshot.playbackUrl);
+      if (snapshot.status === 'failed') state().notify('error', `Could not make a playable copy: ${snapshot.error?.message ?? 'unknown error'}`);
+    }
+  }
+
+  // ---- editing commands ----
+  function selectedTracks(): Track[] {
+    const { project, selectedIds } = state();
+    return project ? project.tracks.filter((t) => selectedIds.includes(t.id)) : [];
+  }
+
+  function needSelection(what: string, count = 1): Track[] | null {
+    const tracks = selectedTracks();
+    if (tracks.length < count) {
+      state().notify('warning', count === 1 ? `${what}: select a track first.` : `${what}: select ${count} tracks (shift-click the second).`);
+      return null;
+    }
+    return tracks;
+  }
+
+  function command(name: Command) {
+    const s = state();
+    const project = s.project;
+    switch (name) {
+      case 'open-video':
+        return void chooseAndOpen();
+      case 'open-project':
+        return void openProjectFile();
+      case 'save-project-as':
+        return void saveProjectAs();
+      case 'export':
+        return s.openExportDialog(true);
+      case 'show-shortcuts':
+        return s.setHelpOpen(!s.helpOpen);
+      case 'toggle-original':
+        return s.toggleOriginal();
+      case 'zoom-in':
+        return s.zoomBy(1.5);
+      case 'zoom-out':
+        return s.zoomBy(1 / 1.5);
+    }
+    if (!project) return;
+    switch (name) {
+      case 'undo':
+        return s.undo();
+      case 'redo':
+        return s.redo();
+      case 'play-pause':
+        return s.togglePlay();
+      case 'step-back':
+        return s.step(-1);
+      case 'step-forward':
+        return s.step(1);
+      case 'step-back-10':
+        return s.step(-10);
+      case 'step-forward-10':
+        return s.step(10);
+      case 'shuttle-back':
+        return s.setRate(s.rate >= 0 ? -1 : Math.max(-4, s.rate * 2));
+      case 'shuttle-stop':
+        return s.setRate(0);
+      case 'shuttle-forward':
+        return s.setRate(s.rate <= 0 ? 1 : Math.min(4, s.rate * 2));
+      case 'first-frame':
+        return s.seekTo(0);
+      case 'last-frame':
+        return s.seekTo(project.source.frameCount - 1);
+      case 'delete-track': {
+        const tracks = needSelection('Delete');
+        if (tracks && s.edit(removeTracks(project, tracks.map((t) => t.id)), `Delete ${tracks.map((t) => t.id).join(', ')}`)) s.select([]);
+        return;
+      }
+      case 'confirm-track':
+      case 'reject-track': {
+        const tracks = needSelection(name === 'confirm-track' ? 'Confirm' : 'Reject');
+        const status = name === 'confirm-track' ? 'confirmed' : 'rejected';
+        if (tracks) s.edit(setStatus(project, tracks.map((t) => t.id), status), `${status === 'confirmed' ? 'Confirm' : 'Reject'} ${tracks.map((t) => t.id).join(', ')}`);
+        return;
+      }
+      case 'split-track': {
+        const tracks = needSelection('Split');
+        if (!tracks) return;
+        const id = freshTrackId(project, `${tracks[0].origin}-`);
+        if (s.edit(splitTrack(project, tracks[0].id, s.frame, id), `Split ${tracks[0].id} at frame ${s.frame}`)) s.select([id]);
+        return;
+      }
+      case 'merge-tracks': {
+        const tracks = needSelection('Merge', 2);
+        if (!tracks) return;
+        const [keep, other] = [s.selectedIds[0], s.selectedIds[1]];
+        if (s.edit(mergeTracks(project, keep, other), `Merge ${other} into ${keep}`)) s.select([keep]);
+        return;
+      }
+      case 'range-start':
+        return s.setRange({ first: s.frame, last: Math.max(s.frame, s.range?.last ?? project.source.frameCount - 1) });
+      case 'range-end':
+        return s.setRange({ first: Math.min(s.frame, s.range?.first ?? 0), last: s.frame });
+      case 'draw-tool':
+        return s.setTool(s.tool === 'draw' ? 'select' : 'draw');
+      case 'analyse':
+        return void startAnalysis();
+    }
+  }
+
+  function addManualTrackAt(frame: number, box: Box) {
+    const project = state().project;
+    if (!project) return;
+    const id = freshTrackId(project, 'manual-');
+    if (state().edit(addManualTrack(project, id, frame, box, DEFAULT_BLUR_STYLE), `Add manual track ${id}`)) {
+      state().select([id]);
+      state().setTool('select');
+    }
+  }
+
+  const unsubscribeJob = api.on('job', onJob);
+  const unsubscribeMenu = api.on('menu', (cmd) => command(cmd));
+
+  return {
+    chooseAndOpen,
+    openPath,
+    openProjectFile,
+    saveProjectAs,
+    refreshRecentFiles,
+    startAnalysis,
+    cancelAnalysis: () => analyser.cancel(),
+    chooseExportPath,
+    startExport,
+    cancelExport,
+    revealExport,
+    command,
+    addManualTrackAt,
+    flushAutosave,
+    dispose() {
+      unsubscribeJob();
+      unsubscribeMenu();
+      unsubscribeAutosave();
+      window.removeEventListener('blur', onLeave);
+      window.removeEventListener('beforeunload', onLeave);
+      if (autosaveTimer) clearTimeout(autosaveTimer);
+      analyser.dispose();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { useEffect } from 'react';
+import { useControllerContext } from '../controllerContext';
+import { useEditor } from '../store';
+
+/** Shown before a video is open: open button, drop zone and recent files. */
+export function Welcome() {
+  const controller = useControllerContext();
+  const recent = useEditor((s) => s.recentFiles);
+  const busy = useEditor((s) => s.busy);
+  useEffect(() => void controller.refreshRecentFiles(), [controller]);
+  return (
+    <div className="welcome" data-testid="welcome">
+      <h1>Blurline</h1>
+      <p>Open a video to find and blur the faces in it. You can also drop a video file here.</p>
+      <button className="primary big" onClick={() => controller.command('open-video')} disabled={busy !== null}>Open video…</button>
+      {busy && <p className="small">{busy}</p>}
+      {recent.length > 0 && (
+        <div className="recent">
+          <h3>Recent files</h3>
+          <ul>
+            {recent.map((r) => (
+              <li key={r.path}>
+                <button className="link" onClick={() => controller.openPath(r.path)} title={r.path}>{r.path}</button>
+                <span className="small"> {new Date(r.openedAt).toLocaleString()}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

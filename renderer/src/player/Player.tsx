@@ -1,0 +1,150 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEditor, useEditorStore } from '../store';
+import { fpsOf, frameAtTime, seekTimeOf } from '../time';
+import { Overlay } from './Overlay';
+import { drawPreview } from './preview';
+import { renderedRegions, tracksOnFrame } from './regions';
+import { PlayerControls } from './PlayerControls';
+
+/**
+ * The picture: a `<video>` whose presented frames (requestVideoFrameCallback) set the frame
+ * number, a canvas with the blur preview drawn over it for exactly that frame, and the track overlay.
+ */
+export function Player() {
+  const store = useEditorStore();
+  const source = useEditor((s) => s.project?.source ?? null);
+  const playbackUrl = useEditor((s) => s.media?.playbackUrl ?? null);
+  const zoom = useEditor((s) => s.pictureZoom);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const viewportRef = useRef<HTMLDivElement>(null);
+  const [fit, setFit] = useState(1);
+  const [videoError, setVideoError] = useState<string | null>(null);
+
+  // Fit the picture to the panel; zoom multiplies that.
+  useLayoutEffect(() => {
+    const viewport = viewportRef.current;
+    if (!viewport || !source) return;
+    const measure = () => setFit(Math.min(viewport.clientWidth / source.width, viewport.clientHeight / source.height) || 1);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(viewport);
+    return () => observer.disconnect();
+  }, [source]);
+
+  // Presented frames drive the frame number and the preview.
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video || !source || !playbackUrl) return;
+    setVideoError(null);
+    let handle = 0;
+    const onFrame: VideoFrameRequestCallback = (_now, meta) => {
+      const frame = frameAtTime(source, meta.mediaTime);
+      // A frame decoded before the latest seek must not move the frame number back.
+      const { seek, rate } = store.getState();
+      if (rate > 0 || seek === null || seek.frame === frame) store.getState().frameShown(frame);
+      paint();
+      handle = video.requestVideoFrameCallback(onFrame);
+    };
+    handle = video.requestVideoFrameCallback(onFrame);
+    const onError = () => setVideoError(video.error?.message || 'the video cannot be played');
+    const onEnded = () => store.getState().setRate(0);
+    video.addEventListener('error', onError);
+    video.addEventListener('ended', onEnded);
+    video.src = playbackUrl;
+    video.load();
+    video.currentTime = seekTimeOf(source, store.getState().frame);
+    return () => {
+      video.cancelVideoFrameCallback(handle);
+      video.removeEventListener('error', onError);
+      video.removeEventListener('ended', onEnded);
+      video.removeAttribute('src');
+      video.load();
+    };
+  }, [source, playbackUrl, store]);
+
+  /** Redraws the preview for the frame on screen with the current tracks. */
+  function paint() {
+    const video = videoRef.current;
+    const canvas = canvasRef.current;
+    const s = store.getState();
+    if (!video || !canvas || !s.project || video.readyState < 2) return;
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) return;
+    const tracks = s.analysis.found.length ? [...s.project.tracks, ...s.analysis.found] : s.project.tracks;
+    drawPreview(ctx, video, canvas.width, canvas.height, s.showOriginal ? [] : renderedRegions(tracksOnFrame(tracks, s.frame)));
+  }
+
+  // Edits, the toggle and analysis results repaint the still frame.
+  useEffect(
+    () =>
+      store.subscribe((s, before) => {
+        if (s.project?.tracks !== before.project?.tracks || s.showOriginal !== before.showOriginal || s.analysis.found !== before.analysis.found) paint();
+      }),
+    [store],
+  );
+
+  // Seeks and play rates requested by the store.
+  useEffect(() => {
+    let reverseTimer: ReturnType<typeof setInterval> | null = null;
+    const apply = () => {
+      const video = videoRef.current;
+      const s = store.getState();
+      if (!video || !s.project) return;
+      if (reverseTimer) clearInterval(reverseTimer);
+      reverseTimer = null;
+      if (s.rate > 0) {
+        video.playbackRate = s.rate;
+        video.play().catch((err: Error) => s.notify('error', `Playback failed: ${err.message}`));
+      } else {
+        video.pause();
+        if (s.rate < 0) {
+          // Browsers do not play backwards: step back frame by frame, as fast as seeks complete.
+          const interval = 1000 / fpsOf(s.project.source) / -s.rate;
+          reverseTimer = setInterval(() => {
+            const now = store.getState();
+            if (video.seeking) return;
+            if (now.frame > 0) now.seekTo(now.frame - 1, true);
+            else now.setRate(0);
+          }, interval);
+        }
+      }
+    };
+    const unsubscribe = store.subscribe((s, before) => {
+      if (s.rate !== before.rate) apply();
+      if (s.seek !== before.seek && s.seek && videoRef.current && s.project) {
+        videoRef.current.pause();
+        videoRef.current.currentTime = seekTimeOf(s.project.source, s.seek.frame);
+      }
+    });
+    return () => {
+      unsubscribe();
+      if (reverseTimer) clearInterval(reverseTimer);
+    };
+  }, [store]);
+
+  const size = useMemo(() => (source ? { width: source.width * fit * zoom, height: source.height * fit * zoom } : null), [source, fit, zoom]);
+
+  if (!source) return null;
+  return (
+    <section className="player" aria-label="Player">
+      <div
+        className="viewport"
+        ref={viewportRef}
+        onWheel={(e) => {
+          if (!e.ctrlKey && !e.metaKey) return;
+          store.getState().setPictureZoom(zoom * (e.deltaY < 0 ? 1.25 : 0.8));
+        }}
+      >
+        <div className="stage" style={size ?? undefined} data-testid="stage">
+          <video ref={videoRef} className="video" muted playsInline preload="auto" />
+          <canvas ref={canvasRef} className="preview" width={source.width} height={source.height} data-testid="preview" />
+          <Overlay width={source.width} height={source.height} scale={fit * zoom} />
+        </div>
+        {!playbackUrl && <div className="picture-message">Making a playable copy of this video…</div>}
+        {videoError && <div className="picture-message error">Cannot play this video: {videoError}</div>}
+      </div>
+      <PlayerControls />
+    </section>
+  );
+}

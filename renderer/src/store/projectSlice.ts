@@ -1,0 +1,67 @@
+import type { StateCreator } from 'zustand';
+import { EditError, type Edit } from '../../../core/edits';
+import { commitEdit, EMPTY_HISTORY, redo, undo, type History } from '../../../core/history';
+import type { Project } from '../../../electron/shared/contract';
+import type { EditorState } from './index';
+
+/** What the host gave for the open source: where to play it and where to read exact frames. */
+export interface OpenedMedia {
+  playbackUrl: string | null;
+  proxyJobId: string | null;
+  playbackIsProxy: boolean;
+  framesUrl: string;
+}
+
+export interface ProjectSlice {
+  project: Project | null;
+  media: OpenedMedia | null;
+  history: History;
+  /** Bumped by every change of the project; autosave compares it with `savedRevision`. */
+  revision: number;
+  savedRevision: number;
+  savedAt: string | null;
+  loadProject(project: Project, media: OpenedMedia): void;
+  setPlaybackUrl(url: string): void;
+  /** Applies an edit and records it for undo (`coalesce`: joins the last step of the same label); an invalid edit becomes an error notice. */
+  edit(edit: Edit, label: string, coalesce?: boolean): boolean;
+  undo(): void;
+  redo(): void;
+  /** Records what the autosave holds (revision −1: nothing yet, save at the next chance). */
+  markSaved(revision: number, savedAt: string | null): void;
+}
+
+export const createProjectSlice: StateCreator<EditorState, [], [], ProjectSlice> = (set, get) => ({
+  project: null,
+  media: null,
+  history: EMPTY_HISTORY,
+  revision: 0,
+  savedRevision: 0,
+  savedAt: null,
+  loadProject: (project, media) =>
+    set({ project, media, history: EMPTY_HISTORY, revision: 0, savedRevision: 0, savedAt: null, selectedIds: [], frame: 0, range: null }),
+  setPlaybackUrl: (url) => set((s) => (s.media ? { media: { ...s.media, playbackUrl: url, proxyJobId: null } } : {})),
+  edit: (edit, label, coalesce = false) => {
+    const { project, history } = get();
+    if (!project) return false;
+    try {
+      const next = commitEdit(project, history, edit, label, coalesce);
+      set((s) => ({ ...next, revision: s.revision + 1 }));
+      return true;
+    } catch (err) {
+      if (!(err instanceof EditError)) throw err;
+      get().notify('error', `${label}: ${err.message}`);
+      return false;
+    }
+  },
+  undo: () => {
+    const { project, history } = get();
+    const result = project && undo(project, history);
+    if (result) set((s) => ({ ...result, revision: s.revision + 1 }));
+  },
+  redo: () => {
+    const { project, history } = get();
+    const result = project && redo(project, history);
+    if (result) set((s) => ({ ...result, revision: s.revision + 1 }));
+  },
+  markSaved: (revision, savedAt) => set({ savedRevision: revision, savedAt }),
+});

@@ -1,0 +1,31 @@
+import type { SourceInfo } from '../../electron/shared/contract';
+
+/** Frame ↔ time on the `<video>` element's timeline, which starts at the first frame (time 0). */
+
+export type FrameClock = Pick<SourceInfo, 'frameRate' | 'frameCount'>;
+
+export function fpsOf(clock: FrameClock): number {
+  return clock.frameRate.num / clock.frameRate.den;
+}
+
+/** The frame shown at a presentation time (`requestVideoFrameCallback`'s `mediaTime`). */
+export function frameAtTime(clock: FrameClock, seconds: number): number {
+  return clampFrame(clock, Math.round(seconds * fpsOf(clock)));
+}
+
+/** A time inside frame `n`'s display interval: seeking there shows exactly frame n. */
+export function seekTimeOf(clock: FrameClock, frame: number): number {
+  return (clampFrame(clock, frame) + 0.5) / fpsOf(clock);
+}
+
+export function clampFrame(clock: Pick<SourceInfo, 'frameCount'>, frame: number): number {
+  return Math.max(0, Math.min(clock.frameCount - 1, Math.round(frame)));
+}
+
+/** `hh:mm:ss:ff` with the frame within the second (nominal rate for fractional rates). */
+export function timecode(clock: FrameClock, frame: number): string {
+  const rate = Math.round(fpsOf(clock));
+  const totalSeconds = Math.floor(frame / rate);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(totalSeconds / 3600))}:${pad(Math.floor(totalSeconds / 60) % 60)}:${pad(totalSeconds % 60)}:${pad(frame % rate)}`;
+}
