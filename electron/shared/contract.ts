@@ -148,6 +148,11 @@ export const eventChannel = (name: EventName): string => `blurline:event:${name}
 /** What `window.blurline` is: every call, plus `on(event, listener)` returning an unsubscribe. */
 export type BlurlineApi = BlurlineCalls & {
   on<E extends EventName>(event: E, listener: (payload: BlurlineEvents[E]) => void): () => void;
+  /**
+   * The path of a dropped `File` (for `openVideo`), answered in the preload without IPC; null
+   * for files not on disk. Absent (or null) in hosts that have no paths, such as a browser test.
+   */
+  pathForFile?(file: unknown): string | null;
 };
 
 /** Re-exported for the renderer, which imports types from here only. */

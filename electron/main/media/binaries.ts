@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,12 @@ export interface BinaryLookupInput {
   env: Readonly<Record<string, string | undefined>>;
   platform: NodeJS.Platform;
   arch: string;
-  /** Folders that may hold `<platform>-<arch>/<binary>`: the packaged app's resources first, then the repo's. */
+  /**
+   * A packaged app's resources folder (Electron's `process.resourcesPath`): electron-builder
+   * copies `native-bin/<platform>-<arch>/` to `<resources>/native-bin/`, so the binary sits there.
+   */
+  resourcesPath?: string | null;
+  /** Folders that may hold `<platform>-<arch>/<binary>` (the repo's native-bin). */
   nativeBinRoots: readonly string[];
   /** The binary shipped inside @ffmpeg-installer/@ffprobe-installer, when that package is present. */
   npmBinaryPath: string | null;
@@ -56,6 +61,7 @@ export function locateBinary(input: BinaryLookupInput): BinaryLocation {
   }
   const tried: string[] = [];
   const candidates: [BinarySource, string][] = [
+    ...(input.resourcesPath ? [['native-bin', path.join(input.resourcesPath, 'native-bin', exe)] as [BinarySource, string]] : []),
     ...input.nativeBinRoots.map((root): [BinarySource, string] => ['native-bin', path.join(root, `${platform}-${input.arch}`, exe)]),
     ...(input.npmBinaryPath ? [['npm', input.npmBinaryPath] as [BinarySource, string]] : []),
     ...(input.env.PATH ?? '')
@@ -97,15 +103,6 @@ function npmBinaryPath(name: BinaryName): string | null {
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-function nativeBinRoots(): string[] {
-  const roots: string[] = [];
-  // In a packaged Electron app, electron-builder copies native-bin/ into the resources folder.
-  const resources = (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath;
-  if (resources) roots.push(path.join(resources, 'native-bin'));
-  roots.push(path.join(REPO_ROOT, 'native-bin'));
-  return roots.filter((root) => existsSync(root));
-}
-
 const cache = new Map<string, BinaryLocation>();
 
 /** Locates a binary on this machine (cached per explicit path). */
@@ -119,7 +116,9 @@ export function findBinary(name: BinaryName, explicitPath?: string | null): Bina
       env: process.env,
       platform: process.platform,
       arch: process.arch,
-      nativeBinRoots: nativeBinRoots(),
+      // Set only inside Electron.
+      resourcesPath: (process as NodeJS.Process & { resourcesPath?: string }).resourcesPath ?? null,
+      nativeBinRoots: [path.join(REPO_ROOT, 'native-bin')],
       npmBinaryPath: npmBinaryPath(name),
       isExecutable: isExecutableFile,
     });
