@@ -125,6 +125,8 @@ describe('media server: exact-index frames', () => {
   it('answers an empty body past the end, and 400 for a bad query', async () => {
     const source = await probeVideo(await bframesClip());
     const { framesUrl } = server.addSource(source);
+    const wide = await fetchFrames(framesUrl, 'start=0&count=1&width=4000');
+    expect([wide.res.headers.get('x-frame-width'), wide.body.length]).toEqual([String(source.width), source.width * source.height * 3]);
     const past = await fetchFrames(framesUrl, `start=${source.frameCount + 5}&count=2`);
     expect([past.res.status, past.body.length]).toEqual([200, 0]);
     for (const query of ['start=-1&count=1', 'start=0&count=0', 'start=0', 'start=a&count=1', 'start=0&count=1&width=1', 'start=0&count=100000']) {

@@ -189,7 +189,8 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
     if (!source) return errorResponse(404, new BlurlineError('INVALID_ARGUMENT', 'no frames for this file'));
     const start = intParam(url, 'start', 0, Number.MAX_SAFE_INTEGER);
     const count = intParam(url, 'count', 1, MAX_FRAMES_PER_REQUEST);
-    const width = intParam(url, 'width', 2, source.width, source.width);
+    // A width above the source's gives the source size (decodeSize); the headers say which.
+    const width = intParam(url, 'width', 2, 16384, source.width);
     const size = decodeSize({ sourceWidth: source.width, sourceHeight: source.height, width });
     const headers = {
       'Content-Type': 'application/octet-stream',
@@ -198,7 +199,11 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
     };
     let timeline: FrameTimeline | null = null;
     if (start > 0) {
-      entry.timeline ??= readFrameTimeline(source);
+      // Read once per opened source; a failed read is tried again by the next request.
+      entry.timeline ??= readFrameTimeline(source).catch((err: unknown) => {
+        entry.timeline = undefined;
+        throw err;
+      });
       timeline = await entry.timeline;
       if (timeline && start >= timeline.times.length) return respond(200, null, headers);
     }
@@ -238,8 +243,8 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
       }
       return errorResponse(404, new BlurlineError('INVALID_ARGUMENT', 'not found (only files opened in Blurline are served)'));
     } catch (err) {
-      const status = err instanceof BlurlineError && err.code === 'INVALID_ARGUMENT' ? 400 : err instanceof BlurlineError && err.code === 'SOURCE_NOT_FOUND' ? 404 : 500;
-      return errorResponse(status, err);
+      const code = err instanceof BlurlineError ? err.code : 'INTERNAL';
+      return errorResponse(code === 'INVALID_ARGUMENT' ? 400 : code === 'SOURCE_NOT_FOUND' ? 404 : 500, err);
     }
   }
 
