@@ -34,11 +34,12 @@ export function videoCalls({ dialogs, store, media, jobs }: FeatureDeps) {
     openVideo: ipcCall(['path'], [absolutePath], async (file): Promise<OpenedVideo> => {
       const source = await probeVideo(file);
       await store.addRecentFile(source.path);
-      const urls = media.addSource(source);
       const autosave = await store.readAutosave(source.path);
       const saved = autosave?.project.source;
+      const urls = media.addSource(source);
       return {
         source,
+        // Last, with nothing awaited after it: a proxy job cannot finish before the renderer has its id.
         ...playback(source, urls.playbackUrl),
         framesUrl: urls.framesUrl,
         autosaved: autosave && {
