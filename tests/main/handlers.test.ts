@@ -229,6 +229,17 @@ describe('render jobs', () => {
     expect(readdirSync(tmp).filter((f) => f.includes('cancelled'))).toEqual([]);
   });
 
+  it('fails with a coded error when the source changed since the project was made', async () => {
+    const copy = path.join(tmp, 'changed-before-render.mp4');
+    copyFileSync(await bframesClip(), copy);
+    const project = await projectFor(copy, 'ultrafast');
+    appendFileSync(copy, Buffer.alloc(16));
+    const outputPath = path.join(tmp, 'never.mp4');
+    const { jobId } = value(await host.handlers.startRender({ project, outputPath, overwrite: false }));
+    expect(await events.final(jobId)).toMatchObject({ status: 'failed', outputPath: null, error: { code: 'SOURCE_CHANGED', message: expect.stringContaining(copy) } });
+    expect(existsSync(outputPath)).toBe(false);
+  });
+
   it('refuses at once an output that is the source, exists, or has no folder', async () => {
     const file = await bframesClip();
     const project = await projectFor(file, 'ultrafast');

@@ -54,6 +54,8 @@ describe('media server: video files', () => {
       expect(res.headers.get('content-length')).toBe(String(end - start + 1));
       expect(Buffer.from(await res.arrayBuffer()).equals(bytes.subarray(start, end + 1))).toBe(true);
     }
+    const head = await server.handle(new Request(url, { method: 'HEAD', headers: { Range: 'bytes=0-9' } }));
+    expect([head.status, head.headers.get('content-length'), head.body]).toEqual([206, '10', null]);
     const past = await server.handle(new Request(url, { headers: { Range: `bytes=${size}-` } }));
     expect(past.status).toBe(416);
     expect(past.headers.get('content-range')).toBe(`bytes */${size}`);
