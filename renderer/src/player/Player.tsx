@@ -137,7 +137,7 @@ export function Player() {
         }}
       >
         <div className="stage" style={size ?? undefined} data-testid="stage">
-          <video ref={videoRef} className="video" muted playsInline preload="auto" />
+          <video ref={videoRef} className="video" muted playsInline preload="auto" crossOrigin="anonymous" />
           <canvas ref={canvasRef} className="preview" width={source.width} height={source.height} data-testid="preview" />
           <Overlay width={source.width} height={source.height} scale={fit * zoom} />
         </div>

@@ -27,15 +27,17 @@ export function PlayerControls() {
     const target = parts.length === 1 ? parts[0] : ((parts.at(-4) ?? 0) * 3600 + (parts.at(-3) ?? 0) * 60 + (parts.at(-2) ?? 0)) * rateRounded + parts.at(-1)!;
     store.getState().seekTo(target);
     setJump('');
+    // Back to the editor's keys (arrows step frames again).
+    (document.activeElement as HTMLElement | null)?.blur();
   }
 
   return (
     <div className="player-controls">
-      <button onClick={() => controller.command('first-frame')} title="First frame (Home)">⏮</button>
+      <button onClick={() => controller.command('first-frame')} title="First frame (Home)">|◀◀</button>
       <button onClick={() => controller.command('step-back')} title="One frame back (←)" data-testid="step-back">◀︎|</button>
       <button onClick={() => controller.command('play-pause')} title="Play / pause (Space)" data-testid="play">{rate === 0 ? '▶︎' : '❚❚'}</button>
       <button onClick={() => controller.command('step-forward')} title="One frame forward (→)" data-testid="step-forward">|▶︎</button>
-      <button onClick={() => controller.command('last-frame')} title="Last frame (End)">⏭</button>
+      <button onClick={() => controller.command('last-frame')} title="Last frame (End)">▶▶|</button>
       <span className="frame-readout" data-testid="frame-readout">
         frame <b data-testid="frame-number">{frame}</b> / {source.frameCount - 1} · <span data-testid="timecode">{timecode(source, frame)}</span>
         {rate !== 0 && rate !== 1 && <> · {rate}×</>}

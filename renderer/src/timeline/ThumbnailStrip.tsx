@@ -26,6 +26,8 @@ export function ThumbnailStrip({ source, playbackUrl, width, scrollFrame, pxPerF
   useEffect(() => {
     const video = document.createElement('video');
     video.muted = true;
+    // The media comes from the host's origin; drawing it must not taint the canvas.
+    video.crossOrigin = 'anonymous';
     video.preload = 'auto';
     video.src = playbackUrl;
     videoRef.current = video;

@@ -1,0 +1,263 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../electron/main/media/binaries';
+import { bindTestHostToPage, createTestHost, type TestHost } from '../../electron/main/ipc/testHost';
+import { FACE_CLIP, faceClip, highFrequencyEnergy, meanAbsDiff, readGrayFrames, type Rect } from '../helpers/media';
+import { buildRenderer, serveStatic, type StaticServer } from './renderer';
+
+/**
+ * The editor end to end: the built renderer in Debian's Chromium, `window.blurline` bound to the
+ * real main-process handlers (real ffmpeg, real files), on a generated clip with a real face.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+const requireBrowser = process.env.BLURLINE_REQUIRE_BROWSER === '1';
+const SCREENSHOTS = path.join(REPO_ROOT, 'test-results/screenshots');
+const { width: W, height: H, frames: FRAMES } = FACE_CLIP;
+/** Detection runs on these frames only, to keep the suite short. */
+const RANGE = { first: 0, last: 29 };
+/** The manual track covers the face on these frames (outside the detected range). */
+const MANUAL = { first: 50, last: 60 };
+
+if (requireBrowser && !haveChromium) {
+  describe('editor in Chromium', () => {
+    it('needs /usr/bin/chromium (BLURLINE_REQUIRE_BROWSER=1)', () => {
+      throw new Error(`${CHROMIUM} is missing: install it (apt-get install -y chromium) or unset BLURLINE_REQUIRE_BROWSER`);
+    });
+  });
+}
+
+describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} is not installed; apt-get install -y chromium)`}`, () => {
+  let dir: string;
+  let clip: string;
+  let output: string;
+  let host: TestHost;
+  let site: StaticServer;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  const frameNumber = async () => Number(await page.getByTestId('frame-number').textContent());
+  const laneStatus = (id: string) => page.locator(`[data-testid=lane][data-track="${id}"]`).getAttribute('class');
+
+  async function goToFrame(frame: number) {
+    await page.getByLabel('Go to frame').fill(String(frame));
+    await page.getByLabel('Go to frame').press('Enter');
+    await expect.poll(frameNumber).toBe(frame);
+    await waitForPicture(frame);
+  }
+
+  /** Waits until the player has presented `frame` (its number is set from the presented frame). */
+  async function waitForPicture(frame: number) {
+    // In-page code as strings: the root tsconfig (Node) has no DOM types.
+    await page.waitForFunction(`(() => {
+      const v = document.querySelector('video');
+      return !v.seeking && v.readyState >= 2 && Math.round(v.currentTime * ${FACE_CLIP.fps} - 0.5) === ${frame};
+    })()`);
+    // Two more animation frames, so the preview has been painted for it.
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+  }
+
+  /** The preview canvas as grey levels (BT.601 luma, as ffmpeg's `gray`), full size. */
+  async function previewGray(): Promise<Uint8Array> {
+    const values = await page.evaluate<number[]>(`(() => {
+      const canvas = document.querySelector('[data-testid=preview]');
+      const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+      const gray = new Array(canvas.width * canvas.height);
+      for (let i = 0; i < gray.length; i++) gray[i] = Math.round(16 + (65.481 * data[4 * i] + 128.553 * data[4 * i + 1] + 24.966 * data[4 * i + 2]) / 255);
+      return gray;
+    })()`);
+    return Uint8Array.from(values);
+  }
+
+  /** Screen position of a source pixel on the picture. */
+  async function toScreen(x: number, y: number) {
+    const box = (await page.getByTestId('overlay').boundingBox())!;
+    return { x: box.x + (x * box.width) / W, y: box.y + (y * box.height) / H };
+  }
+
+  async function drag(from: { x: number; y: number }, to: { x: number; y: number }) {
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 4 });
+    await page.mouse.move(to.x, to.y, { steps: 4 });
+    await page.mouse.up();
+  }
+
+  /** Centre of the blur drawn for a track on the shown frame, in source pixels. */
+  async function regionCentre(trackId: string) {
+    const ellipse = page.locator(`[data-testid=overlay] ellipse[data-track="${trackId}"]`);
+    const [cx, cy] = await Promise.all([ellipse.getAttribute('cx'), ellipse.getAttribute('cy')]);
+    return { x: Number(cx), y: Number(cy) };
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-browser-'));
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    clip = path.join(dir, 'dashcam.mp4');
+    output = path.join(dir, 'dashcam.blurred.mp4');
+    const [built, source] = await Promise.all([buildRenderer(path.join(dir, 'renderer')), faceClip()]);
+    copyFileSync(source, clip);
+    site = await serveStatic(built);
+    host = await createTestHost({
+      userDataDir: path.join(dir, 'user-data'),
+      dialogs: { chooseVideo: async () => clip, chooseExportPath: async () => output },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
+    await bindTestHostToPage(page, host);
+    await page.goto(`${site.url}/index.html`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await site?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens the clip from the Open dialog', async () => {
+    await page.getByTestId('welcome').waitFor();
+    await page.getByTestId('open-video').click();
+    await expect.poll(() => page.getByTestId('frame-readout').textContent()).toContain(`/ ${FRAMES - 1}`);
+    await waitForPicture(0);
+    await shot('01-opened');
+  });
+
+  it('detects the face in a range; the track appears on the timeline', async () => {
+    await goToFrame(RANGE.first);
+    await page.keyboard.press('i');
+    await goToFrame(RANGE.last);
+    await page.keyboard.press('o');
+    expect(await page.getByTestId('start-analysis').textContent()).toBe(`Detect frames ${RANGE.first}–${RANGE.last}`);
+    await page.getByTestId('start-analysis').click();
+    await page.locator('[data-testid=analysis-status][data-status=running]').waitFor({ timeout: 60_000 });
+    await shot('02-detecting');
+    await page.locator('[data-testid=analysis-status][data-status=done]').waitFor({ timeout: 150_000 });
+    const lanes = page.getByTestId('lane');
+    await expect.poll(() => lanes.count()).toBe(1);
+    expect(await lanes.first().getAttribute('data-track')).toBe('auto-1');
+    expect(await laneStatus('auto-1')).toContain('status-pending');
+  }, 240_000);
+
+  it('shows the blur on exactly the frame on screen and follows the face frame by frame', async () => {
+    await goToFrame(5);
+    await page.getByTestId('lanes').locator('[data-track="auto-1"] .lane-label').click();
+    await goToFrame(5);
+    await shot('03-track-selected');
+    const positions: number[] = [];
+    for (let f = 5; f <= 8; f++) {
+      if (f > 5) await page.keyboard.press('ArrowRight');
+      await expect.poll(frameNumber).toBe(f);
+      await waitForPicture(f);
+      const centre = await regionCentre('auto-1');
+      const face = FACE_CLIP.faceBoxAt(f);
+      // Detected boxes wobble by a few pixels; the blur stays on the face on every frame.
+      expect(Math.abs(centre.x - (face.x + face.width / 2))).toBeLessThan(face.width * 0.1);
+      expect(Math.abs(centre.y - (face.y + face.height / 2))).toBeLessThan(face.height * 0.1);
+      positions.push(centre.x);
+    }
+    // The face moves 18 px in these three steps; so does the blur.
+    expect(positions[3] - positions[0], `blur centres ${positions.join(', ')}`).toBeGreaterThan(10);
+
+    // The picture is the frame the number says: the original picture matches ffmpeg's frame 8 best.
+    const decoded = await readGrayFrames(clip, W, H);
+    await page.getByTestId('show-original').check();
+    await waitForPicture(8);
+    const original = await previewGray();
+    const all = { x: 0, y: 0, width: W, height: H };
+    const diffs = [7, 8, 9].map((n) => meanAbsDiff(original, decoded[n], W, all));
+    expect(diffs[1]).toBeLessThan(Math.min(diffs[0], diffs[2]));
+    // The preview blurs the face; the original shows it.
+    const face = ellipseRect(FACE_CLIP.faceBoxAt(8));
+    const sharp = highFrequencyEnergy(original, W, face, 'ellipse', 3);
+    await page.getByTestId('show-original').uncheck();
+    await waitForPicture(8);
+    const blurred = highFrequencyEnergy(await previewGray(), W, face, 'ellipse', 3);
+    expect(blurred).toBeLessThan(sharp * 0.3);
+  });
+
+  it('rejects the track, and undo/redo bring it back and reject it again', async () => {
+    await page.locator('[data-testid=track-list] li[data-track="auto-1"] [data-testid=reject]').click();
+    expect(await laneStatus('auto-1')).toContain('status-rejected');
+    await shot('04-rejected');
+    await page.keyboard.press('Control+z');
+    expect(await laneStatus('auto-1')).toContain('status-pending');
+    await page.keyboard.press('Control+Shift+z');
+    expect(await laneStatus('auto-1')).toContain('status-rejected');
+    // Leave it blurred for the export.
+    await page.keyboard.press('Control+z');
+    expect(await laneStatus('auto-1')).toContain('status-pending');
+  });
+
+  it('draws a manual track and sets a second keyframe by moving its box; undo/redo remove and restore it', async () => {
+    await goToFrame(MANUAL.first);
+    const start = FACE_CLIP.faceBoxAt(MANUAL.first);
+    await page.keyboard.press('b');
+    await drag(await toScreen(start.x, start.y), await toScreen(start.x + start.width, start.y + start.height));
+    await expect.poll(() => page.locator('[data-testid=lane][data-track="manual-2"]').count()).toBe(1);
+    expect(await laneStatus('manual-2')).toContain('status-confirmed');
+
+    await goToFrame(MANUAL.last);
+    const end = FACE_CLIP.faceBoxAt(MANUAL.last);
+    // Outside its span the selected track shows its last box dashed; dragging it extends the track.
+    await drag(await toScreen(start.x + start.width / 2, start.y + start.height / 2), await toScreen(end.x + end.width / 2, end.y + end.height / 2));
+    await expect.poll(() => page.locator('[data-testid=lane][data-track="manual-2"] .kf').count()).toBe(2);
+    await goToFrame(55);
+    const centre = await regionCentre('manual-2');
+    const face = FACE_CLIP.faceBoxAt(55);
+    expect(Math.abs(centre.x - (face.x + face.width / 2))).toBeLessThan(8);
+    await shot('05-manual-track');
+
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-testid=lane][data-track="manual-2"] .kf').count()).toBe(1);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => page.locator('[data-testid=lane][data-track="manual-2"]').count()).toBe(0);
+    await page.keyboard.press('Control+Shift+z');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => page.locator('[data-testid=lane][data-track="manual-2"] .kf').count()).toBe(2);
+  });
+
+  it('exports a master blurred where the tracks are, and the work is autosaved', async () => {
+    await page.getByTestId('open-export').click();
+    await page.getByTestId('choose-export-path').click();
+    await expect.poll(() => page.getByTestId('export-path').inputValue()).toBe(output);
+    await page.getByTestId('start-export').click();
+    await page.locator('[data-testid=render-status][data-status=done]').waitFor({ timeout: 120_000 });
+    await shot('06-exported');
+    expect(existsSync(output)).toBe(true);
+
+    const source = await readGrayFrames(clip, W, H);
+    const master = await readGrayFrames(output, W, H);
+    expect(master).toHaveLength(FRAMES);
+    const detail = (frames: Uint8Array[], n: number) => highFrequencyEnergy(frames[n], W, ellipseRect(FACE_CLIP.faceBoxAt(n)), 'ellipse', 3);
+    // Blurred under the detected track and under the manual one; the face is untouched elsewhere.
+    for (const n of [5, 20, MANUAL.first, 55, MANUAL.last]) expect(detail(master, n), `frame ${n}`).toBeLessThan(detail(source, n) * 0.2);
+    for (const n of [42, 70]) expect(detail(master, n), `frame ${n}`).toBeGreaterThan(detail(source, n) * 0.6);
+
+    await page.getByRole('button', { name: 'Close' }).click();
+    await page.evaluate("window.dispatchEvent(new Event('blur'))");
+    await expect
+      .poll(async () => {
+        const reopened = await host.handlers.openVideo(clip);
+        return reopened.ok ? reopened.value.autosaved?.project.tracks.map((t) => `${t.id}:${t.status}`) : reopened.message;
+      })
+      .toEqual(['auto-1:pending', 'manual-2:confirmed']);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
+
+/** The face's rectangle, whole pixels: the ellipse inscribed in it is what identifies a face. */
+function ellipseRect(face: Rect): Rect {
+  return { x: Math.round(face.x), y: Math.round(face.y), width: Math.round(face.width), height: Math.round(face.height) };
+}
