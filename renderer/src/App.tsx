@@ -24,6 +24,11 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        store.getState().setHelpOpen(false);
+        if (store.getState().renderJob?.status !== 'running') store.getState().openExportDialog(false);
+        return;
+      }
       if (isTyping(e.target)) return;
       const command = commandForKey(e);
       if (!command) return;
@@ -32,7 +37,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [controller]);
+  }, [controller, store]);
 
   function onDrop(e: DragEvent) {
     e.preventDefault();

@@ -2,8 +2,9 @@ import { addManualTrack, freshTrackId, mergeTracks, removeTracks, setStatus, spl
 import type { Box } from '../../core/geometry';
 import { createProject, DEFAULT_BLUR_STYLE, type Track } from '../../core/project';
 import { trackSpan } from '../../core/tracks';
-import type { BlurlineApi, IpcResult, JobSnapshot, MenuCommand, OpenedVideo, Project } from '../../electron/shared/contract';
+import type { BlurlineApi, IpcResult, JobSnapshot, OpenedVideo, Project } from '../../electron/shared/contract';
 import type { Analyser } from './analysis/analyser';
+import type { Command } from './commands';
 import type { AnalysisRecord, Backend, WorkerReply } from './analysis/protocol';
 import type { EditorStore } from './store';
 
@@ -28,27 +29,6 @@ export interface Controller {
   flushAutosave(): Promise<void>;
   dispose(): void;
 }
-
-export type Command =
-  | MenuCommand
-  | 'play-pause'
-  | 'step-back'
-  | 'step-forward'
-  | 'step-back-10'
-  | 'step-forward-10'
-  | 'shuttle-back'
-  | 'shuttle-stop'
-  | 'shuttle-forward'
-  | 'first-frame'
-  | 'last-frame'
-  | 'confirm-track'
-  | 'reject-track'
-  | 'split-track'
-  | 'merge-tracks'
-  | 'range-start'
-  | 'range-end'
-  | 'draw-tool'
-  | 'analyse';
 
 export interface ControllerOptions {
   /** Tensorflow backends the detection worker tries in order. */
@@ -84,17 +64,18 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
   }
 
   function load(project: Project, opened: OpenedVideo) {
+    // An analysis of the previous video must not put its tracks into this one.
+    analysisRun++;
+    analyser.cancel();
     state().loadProject(project, {
       playbackUrl: opened.playbackUrl,
       proxyJobId: opened.proxyJobId,
       playbackIsProxy: opened.playbackIsProxy,
       framesUrl: opened.framesUrl,
     });
-    const fps = project.source.frameRate.num / project.source.frameRate.den;
-    // Fit the whole clip into about 1000 px of timeline to start with.
-    state().setZoom(Math.min(8, 1000 / project.source.frameCount), 0);
-    state().scrollTo(0);
-    if (opened.playbackUrl === null) state().notify('info', `${project.source.videoCodec} does not play here: making a playback copy (${Math.round(project.source.durationSeconds)} s of video at ${fps.toFixed(2)} fps)…`);
+    if (opened.playbackUrl === null) {
+      state().notify('info', `This ${project.source.videoCodec} video does not play in the editor: making a playable copy (the export still uses the original)…`);
+    }
   }
 
   /** The warning for saved work whose video changed; the work is kept, on the file as it is now. */
@@ -188,14 +169,19 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
   window.addEventListener('beforeunload', onLeave);
 
   // ---- analysis ----
+  /** Identifies the current run; replies of an older run (another video) are dropped. */
+  let analysisRun = 0;
+
   async function startAnalysis() {
     const { project, media, analysis, range } = state();
     if (!project || !media) return;
     if (analysis.status === 'running' || analysis.status === 'starting') return;
     const first = range?.first ?? 0;
     const last = range?.last ?? project.source.frameCount - 1;
+    const run = ++analysisRun;
     state().analysisChanged({ status: 'starting', stage: 'starting', range: { first, last }, progress: null, found: [], error: null });
     const assets = await call('Could not find the face models', api.detectionAssets());
+    if (run !== analysisRun) return;
     if (!assets) {
       state().analysisChanged({ status: 'failed', error: 'the face models are not available' });
       return;
@@ -210,7 +196,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         source: { width: project.source.width, height: project.source.height, frameCount: project.source.frameCount },
         backends,
       },
-      (reply) => onAnalysisReply(reply),
+      (reply) => run === analysisRun && onAnalysisReply(reply),
     );
   }
 
@@ -231,7 +217,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       return { ...t, id };
     });
     const edit: Edit = { type: 'replace', remove: stale.map((t) => t.id), insert: tracks.map((track, i) => ({ index: kept.length + i, track })) };
-    if (edit.remove.length > 0 || edit.insert.length > 0) state().edit(edit, `Detect faces (frames ${first}–${last})`);
+    if (edit.remove.length > 0 || edit.insert.length > 0) state().edit(() => edit, `Detect faces (frames ${first}–${last})`);
     if (info) {
       // The record of how the project was analysed; it travels with the detection step's autosave.
       store.setState((s) => ({ project: s.project && { ...s.project, analysis: { preset: s.analysis.preset, ...info } } }));
@@ -375,28 +361,28 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         return s.seekTo(project.source.frameCount - 1);
       case 'delete-track': {
         const tracks = needSelection('Delete');
-        if (tracks && s.edit(removeTracks(project, tracks.map((t) => t.id)), `Delete ${tracks.map((t) => t.id).join(', ')}`)) s.select([]);
+        if (tracks && s.edit((p) => removeTracks(p, tracks.map((t) => t.id)), `Delete ${tracks.map((t) => t.id).join(', ')}`)) s.select([]);
         return;
       }
       case 'confirm-track':
       case 'reject-track': {
         const tracks = needSelection(name === 'confirm-track' ? 'Confirm' : 'Reject');
         const status = name === 'confirm-track' ? 'confirmed' : 'rejected';
-        if (tracks) s.edit(setStatus(project, tracks.map((t) => t.id), status), `${status === 'confirmed' ? 'Confirm' : 'Reject'} ${tracks.map((t) => t.id).join(', ')}`);
+        if (tracks) s.edit((p) => setStatus(p, tracks.map((t) => t.id), status), `${status === 'confirmed' ? 'Confirm' : 'Reject'} ${tracks.map((t) => t.id).join(', ')}`);
         return;
       }
       case 'split-track': {
         const tracks = needSelection('Split');
         if (!tracks) return;
         const id = freshTrackId(project, `${tracks[0].origin}-`);
-        if (s.edit(splitTrack(project, tracks[0].id, s.frame, id), `Split ${tracks[0].id} at frame ${s.frame}`)) s.select([id]);
+        if (s.edit((p) => splitTrack(p, tracks[0].id, s.frame, id), `Split ${tracks[0].id} at frame ${s.frame}`)) s.select([id]);
         return;
       }
       case 'merge-tracks': {
         const tracks = needSelection('Merge', 2);
         if (!tracks) return;
         const [keep, other] = [s.selectedIds[0], s.selectedIds[1]];
-        if (s.edit(mergeTracks(project, keep, other), `Merge ${other} into ${keep}`)) s.select([keep]);
+        if (s.edit((p) => mergeTracks(p, keep, other), `Merge ${other} into ${keep}`)) s.select([keep]);
         return;
       }
       case 'range-start':
@@ -414,7 +400,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     const project = state().project;
     if (!project) return;
     const id = freshTrackId(project, 'manual-');
-    if (state().edit(addManualTrack(project, id, frame, box, DEFAULT_BLUR_STYLE), `Add manual track ${id}`)) {
+    if (state().edit((p) => addManualTrack(p, id, frame, box, DEFAULT_BLUR_STYLE), `Add manual track ${id}`)) {
       state().select([id]);
       state().setTool('select');
     }

@@ -1,4 +1,4 @@
-import type { Command } from './controller';
+import type { Command } from './commands';
 
 /** A key binding: `key` is KeyboardEvent.key (case-insensitive for letters); `mod` is Ctrl or Cmd. */
 export interface Binding {

@@ -8,9 +8,13 @@ export function fpsOf(clock: FrameClock): number {
   return clock.frameRate.num / clock.frameRate.den;
 }
 
-/** The frame shown at a presentation time (`requestVideoFrameCallback`'s `mediaTime`). */
+/**
+ * The frame whose display interval contains `seconds`: a frame's own timestamp
+ * (`requestVideoFrameCallback`'s `mediaTime`) or any time within it. Timestamps are rounded to
+ * microseconds, so one may fall a hair before its frame's exact start: allow 1% of a frame.
+ */
 export function frameAtTime(clock: FrameClock, seconds: number): number {
-  return clampFrame(clock, Math.round(seconds * fpsOf(clock)));
+  return Math.max(0, Math.min(clock.frameCount - 1, Math.floor(seconds * fpsOf(clock) + 0.01)));
 }
 
 /** A time inside frame `n`'s display interval: seeking there shows exactly frame n. */

@@ -132,6 +132,11 @@ describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipp
     await expect.poll(() => page.getByTestId('frame-readout').textContent()).toContain(`/ ${FRAMES - 1}`);
     await waitForPicture(0);
     await shot('01-opened');
+    await page.keyboard.press('?');
+    await page.getByTestId('help').waitFor();
+    await shot('01-shortcuts');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('help').waitFor({ state: 'detached' });
   });
 
   it('detects the face in a range; the track appears on the timeline', async () => {

@@ -23,7 +23,7 @@ const scope = self as unknown as {
 };
 
 /** Frames per segment: tracks are published after each one. */
-const SEGMENT_FRAMES = 120;
+const SEGMENT_FRAMES = 60;
 
 let running: AbortController | null = null;
 let backendReady: Promise<Backend> | null = null;

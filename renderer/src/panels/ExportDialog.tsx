@@ -20,7 +20,7 @@ export function ExportDialog() {
   const pending = project.tracks.filter((t) => t.status === 'pending').length;
   const rendered = project.tracks.filter(isRenderedTrack).length;
   const change = (patch: Partial<ExportSettings>) =>
-    store.getState().edit({ type: 'setExportSettings', settings: { ...settings, ...patch } }, 'Export settings', true);
+    store.getState().edit(() => ({ type: 'setExportSettings', settings: { ...settings, ...patch } }), 'Export settings', true);
 
   return (
     <div className="modal-backdrop">

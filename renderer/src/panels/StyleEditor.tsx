@@ -15,7 +15,7 @@ export function StyleEditor({ track }: { track: Track }) {
   const store = useEditorStore();
   const change = (patch: Partial<BlurStyle>) => {
     const s = store.getState();
-    if (s.project) s.edit(setStyle(s.project, [track.id], { ...track.style, ...patch }), `Style of ${track.id}`, true);
+    s.edit((p) => setStyle(p, [track.id], { ...track.style, ...patch }), `Style of ${track.id}`, true);
   };
   return (
     <div className="style-editor">

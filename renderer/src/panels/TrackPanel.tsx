@@ -52,7 +52,7 @@ export function TrackPanel() {
                   title="Confirm (C)"
                   onClick={(e) => {
                     e.stopPropagation();
-                    store.getState().edit(setStatus(store.getState().project!, [t.id], 'confirmed'), `Confirm ${t.id}`);
+                    store.getState().edit((p) => setStatus(p, [t.id], 'confirmed'), `Confirm ${t.id}`);
                   }}
                 >
                   ✓
@@ -62,7 +62,7 @@ export function TrackPanel() {
                   data-testid="reject"
                   onClick={(e) => {
                     e.stopPropagation();
-                    store.getState().edit(setStatus(store.getState().project!, [t.id], 'rejected'), `Reject ${t.id}`);
+                    store.getState().edit((p) => setStatus(p, [t.id], 'rejected'), `Reject ${t.id}`);
                   }}
                 >
                   ✕

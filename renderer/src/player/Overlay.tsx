@@ -94,7 +94,7 @@ export function Overlay({ width, height, scale }: { width: number; height: numbe
     if (!s.project || box.width < MIN_SIDE || box.height < MIN_SIDE) return;
     if (drag.mode === 'draw') controller.addManualTrackAt(s.frame, box);
     else if (drag.trackId && (box.x !== drag.origin.x || box.y !== drag.origin.y || box.width !== drag.origin.width || box.height !== drag.origin.height)) {
-      s.edit(setBoxAt(s.project, drag.trackId, s.frame, box), `Set the box of ${drag.trackId} on frame ${s.frame}`);
+      s.edit((p) => setBoxAt(p, drag.trackId!, s.frame, box), `Set the box of ${drag.trackId} on frame ${s.frame}`);
     }
   }
 

@@ -22,8 +22,11 @@ export interface ProjectSlice {
   savedAt: string | null;
   loadProject(project: Project, media: OpenedMedia): void;
   setPlaybackUrl(url: string): void;
-  /** Applies an edit and records it for undo (`coalesce`: joins the last step of the same label); an invalid edit becomes an error notice. */
-  edit(edit: Edit, label: string, coalesce?: boolean): boolean;
+  /**
+   * Builds an edit from the current project, applies it and records it for undo (`coalesce`: joins
+   * the last step of the same label). An impossible edit becomes an error notice; returns success.
+   */
+  edit(make: (project: Project) => Edit, label: string, coalesce?: boolean): boolean;
   undo(): void;
   redo(): void;
   /** Records what the autosave holds (revision −1: nothing yet, save at the next chance). */
@@ -37,14 +40,31 @@ export const createProjectSlice: StateCreator<EditorState, [], [], ProjectSlice>
   revision: 0,
   savedRevision: 0,
   savedAt: null,
+  // A new project starts a fresh view: nothing selected, at the first frame, no job of the old one.
   loadProject: (project, media) =>
-    set({ project, media, history: EMPTY_HISTORY, revision: 0, savedRevision: 0, savedAt: null, selectedIds: [], frame: 0, range: null }),
+    set((s) => ({
+      project,
+      media,
+      history: EMPTY_HISTORY,
+      revision: 0,
+      savedRevision: 0,
+      savedAt: null,
+      selectedIds: [],
+      range: null,
+      frame: 0,
+      rate: 0,
+      seek: null,
+      scrollFrame: 0,
+      exportPath: null,
+      renderJob: null,
+      analysis: { ...s.analysis, status: 'idle', stage: '', range: null, progress: null, found: [], error: null },
+    })),
   setPlaybackUrl: (url) => set((s) => (s.media ? { media: { ...s.media, playbackUrl: url, proxyJobId: null } } : {})),
-  edit: (edit, label, coalesce = false) => {
+  edit: (make, label, coalesce = false) => {
     const { project, history } = get();
     if (!project) return false;
     try {
-      const next = commitEdit(project, history, edit, label, coalesce);
+      const next = commitEdit(project, history, make(project), label, coalesce);
       set((s) => ({ ...next, revision: s.revision + 1 }));
       return true;
     } catch (err) {

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { setTrackSpan } from '../../../core/edits';
 import type { Track } from '../../../core/project';
 import { trackSpan } from '../../../core/tracks';
@@ -58,6 +58,22 @@ export function Timeline() {
   }, [source]);
 
   const shown = useMemo(() => visibleTracks(tracks ?? [], found, filter), [tracks, found, filter]);
+
+  // A newly opened clip starts fitted to the timeline's width.
+  const fittedSource = useRef<object | null>(null);
+  useEffect(() => {
+    if (!source || width <= 0 || fittedSource.current === source) return;
+    fittedSource.current = source;
+    store.getState().setZoom(width / source.frameCount, 0);
+  }, [source, width, store]);
+
+  // The playhead stays in view while playing, stepping or jumping.
+  useEffect(() => {
+    const s = store.getState();
+    const x = (frame - s.scrollFrame) * s.pxPerFrame;
+    if (width > 0 && (x < 0 || x > width)) s.scrollTo(frame - (0.1 * width) / s.pxPerFrame);
+  }, [frame, width, store]);
+
   if (!source) return null;
 
   const fps = source.frameRate.num / source.frameRate.den;
@@ -112,7 +128,7 @@ export function Timeline() {
         const first = end === 'first' ? current : span.first;
         const last = end === 'last' ? current : span.last;
         if (s.project && (first !== span.first || last !== span.last)) {
-          s.edit(setTrackSpan(s.project, track.id, first, last), `${first < span.first || last > span.last ? 'Extend' : 'Trim'} ${track.id} to frames ${first}–${last}`);
+          s.edit((p) => setTrackSpan(p, track.id, first, last), `${first < span.first || last > span.last ? 'Extend' : 'Trim'} ${track.id} to frames ${first}–${last}`);
         }
       },
     );
