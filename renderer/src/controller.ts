@@ -242,7 +242,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         state().analysisChanged({ status: 'done', found: [], stage: `found ${reply.tracks.length} face track${reply.tracks.length === 1 ? '' : 's'}` });
         break;
       case 'cancelled':
-        commitFound(reply.tracks, range.first, range.last, null);
+        commitFound(reply.tracks, range.first, reply.lastFrame, null);
         state().analysisChanged({ status: 'cancelled', found: [], stage: `cancelled; kept ${reply.tracks.length} track${reply.tracks.length === 1 ? '' : 's'} found so far` });
         break;
       case 'failed':

@@ -258,8 +258,17 @@ describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipp
         return reopened.ok ? reopened.value.autosaved?.project.tracks.map((t) => `${t.id}:${t.status}`) : reopened.message;
       })
       .toEqual(['auto-1:pending', 'manual-2:confirmed']);
-    expect(pageErrors).toEqual([]);
   }, 180_000);
+
+  it('cancels a detection run and says so', async () => {
+    await page.getByRole('button', { name: 'whole clip' }).click();
+    await page.getByTestId('start-analysis').click();
+    await page.locator('[data-testid=analysis-status][data-status=running]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('cancel-analysis').click();
+    await page.locator('[data-testid=analysis-status][data-status=cancelled]').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('analysis-status').textContent()).toMatch(/cancelled; kept \d+ tracks? found so far/);
+    expect(pageErrors).toEqual([]);
+  });
 });
 
 /** The face's rectangle, whole pixels: the ellipse inscribed in it is what identifies a face. */

@@ -27,7 +27,8 @@ export type WorkerReply =
   /** Every track found so far, in source pixels (tracks continued across segments are joined). */
   | { type: 'tracks'; tracks: Track[] }
   | { type: 'done'; tracks: Track[]; record: AnalysisRecord }
-  | { type: 'cancelled'; tracks: Track[] }
+  /** `lastFrame`: the last frame analysed before the cancel. */
+  | { type: 'cancelled'; tracks: Track[]; lastFrame: number }
   | { type: 'failed'; message: string };
 
 /** How a run analysed the clip, for the project's `analysis` record (the preset is the editor's). */

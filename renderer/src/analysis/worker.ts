@@ -207,7 +207,7 @@ async function analyse(request: AnalyseRequest, signal: AbortSignal): Promise<vo
   // A cancelled run keeps what it found on the frames it analysed.
   await closeSegment(lastIndex);
   if (signal.aborted) {
-    post({ type: 'cancelled', tracks: found });
+    post({ type: 'cancelled', tracks: found, lastFrame: lastIndex });
     return;
   }
   post({ type: 'progress', progress: progressFromFrames(total, total, elapsed()) });
