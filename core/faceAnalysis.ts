@@ -1,7 +1,7 @@
 import { iou, type Box } from './geometry';
 import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
-import { cropResizeRgb, downscaleRgb } from './image';
+import { cropResizeRgb, downscaleRgb, normaliseContrast } from './image';
 import type { Track } from './project';
 import { suppressDuplicates, tileLayout } from './tiling';
 import { FaceTracker, type TrackerOptions } from './tracker';
@@ -17,6 +17,12 @@ export interface DiscoveryLevel {
   overlap: number;
   /** Every tile of this level is searched once per this many frames (tiles are spread over them). */
   everyFrames: number;
+  /**
+   * Stretch dark or flat tiles' levels before detection. Measured on night footage: SSD then
+   * finds 13 of 14 faces instead of 2, with no false detections; the Tiny Face Detector finds
+   * more faces too but also ten false ones per frame in stretched noise, so its tiles stay as decoded.
+   */
+  stretchLevels: boolean;
 }
 
 export interface AnalysisSchedule {
@@ -104,6 +110,14 @@ export function extendAtFrameEdge(box: Box, width: number, height: number): Box 
   return { x, y, width: w, height: h };
 }
 
+/**
+ * What a detector is shown around a known or candidate face: a crop of the frame, resized, with
+ * dark or flat levels stretched (the face fills much of the crop, so its levels set the stretch).
+ */
+function zoomedInput(frame: RgbFrame, rect: Box, size: number): RgbFrame {
+  return normaliseContrast(cropResizeRgb(frame, rect, size, size));
+}
+
 /** A square crop around a box, `context` times its larger side. */
 function contextRect(box: Box, context: number): Box {
   const side = Math.max(box.width, box.height) * context;
@@ -182,10 +196,11 @@ export class FaceAnalysis {
       const source = level.shrink > 1 ? downscaleRgb(frame, level.shrink) : frame;
       const detector = this.detectorFor(level.detector);
       for (const tile of due) {
+        const image = cropResizeRgb(source, tile, tile.width, tile.height);
         crops.push({
           detector,
           rect: { x: tile.x * level.shrink, y: tile.y * level.shrink, width: tile.width * level.shrink, height: tile.height * level.shrink },
-          image: cropResizeRgb(source, tile, tile.width, tile.height),
+          image: level.stretchLevels ? normaliseContrast(image) : image,
         });
       }
     }
@@ -210,7 +225,7 @@ export class FaceAnalysis {
   private zoomOn(frame: RgbFrame, box: Box): Crop {
     const rect = contextRect(box, this.schedule.roi.context);
     const size = this.schedule.roi.inputSize;
-    return { rect, image: cropResizeRgb(frame, rect, size, size), detector: this.detectorFor(this.schedule.roi.detector) };
+    return { rect, image: zoomedInput(frame, rect, size), detector: this.detectorFor(this.schedule.roi.detector) };
   }
 
   private async detectIn(crops: Crop[]): Promise<FaceDetection[]> {
@@ -229,7 +244,7 @@ export class FaceAnalysis {
     if (!this.rejected.some((r) => iou(r.box, box) > 0.3)) {
       const rect = contextRect(box, confirm.context);
       for (const look of confirm.looks) {
-        const crop: Crop = { rect, image: cropResizeRgb(frame, rect, look.inputSize, look.inputSize), detector: this.detectorFor(look.detector) };
+        const crop: Crop = { rect, image: zoomedInput(frame, rect, look.inputSize), detector: this.detectorFor(look.detector) };
         this.stats.confirmCalls++;
         ok = (await this.detectIn([crop])).some((f) => iou(f.box, box) > 0.2);
         if (ok) break;

@@ -39,9 +39,9 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
     maxAnalysisWidth: 1920,
     schedule: {
       discovery: [
-        { detector: SSD, shrink: 4, tileSize: 512, overlap: 0, everyFrames: 2 },
-        { detector: TINY, shrink: 2, tileSize: TINY_TILE, overlap: 96, everyFrames: 3 },
-        { detector: TINY, shrink: 1, tileSize: TINY_TILE, overlap: 96, everyFrames: 8 },
+        { detector: SSD, shrink: 4, tileSize: 512, overlap: 0, everyFrames: 2, stretchLevels: true },
+        { detector: TINY, shrink: 2, tileSize: TINY_TILE, overlap: 96, everyFrames: 3, stretchLevels: false },
+        { detector: TINY, shrink: 1, tileSize: TINY_TILE, overlap: 96, everyFrames: 8, stretchLevels: false },
       ],
       roi: { detector: ROI, everyFrames: 1, context: 2.2, inputSize: ROI_INPUT },
       confirm: CONFIRM,
@@ -56,9 +56,9 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
     maxAnalysisWidth: 1920,
     schedule: {
       discovery: [
-        { detector: TINY, shrink: 4, tileSize: 512, overlap: 0, everyFrames: 3 },
-        { detector: TINY, shrink: 2, tileSize: TINY_TILE, overlap: 96, everyFrames: 12 },
-        { detector: TINY, shrink: 1, tileSize: TINY_TILE, overlap: 96, everyFrames: 48 },
+        { detector: TINY, shrink: 4, tileSize: 512, overlap: 0, everyFrames: 3, stretchLevels: false },
+        { detector: TINY, shrink: 2, tileSize: TINY_TILE, overlap: 96, everyFrames: 12, stretchLevels: false },
+        { detector: TINY, shrink: 1, tileSize: TINY_TILE, overlap: 96, everyFrames: 48, stretchLevels: false },
       ],
       roi: { detector: ROI, everyFrames: 3, context: 2.2, inputSize: ROI_INPUT },
       confirm: CONFIRM,

@@ -49,7 +49,7 @@ function frameWith(face: Box | null, width = 320, height = 180): RgbFrame {
 const TINY = { model: 'tiny-face-detector' as const, minConfidence: 0.5 };
 const schedule: AnalysisSchedule = {
   // Half-size discovery only: a face is found once it is 32 px (16 px in the shrunk frame).
-  discovery: [{ detector: TINY, shrink: 2, tileSize: 96, overlap: 32, everyFrames: 2 }],
+  discovery: [{ detector: TINY, shrink: 2, tileSize: 96, overlap: 32, everyFrames: 2, stretchLevels: false }],
   roi: { detector: { ...TINY, tinyInputSize: 64 }, everyFrames: 2, context: 2.2, inputSize: 64 },
   confirm: null,
   backtrackFrames: 40,

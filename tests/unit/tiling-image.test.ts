@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cropResizeRgb, downscaleRgb } from '../../core/image';
+import { cropResizeRgb, downscaleRgb, normaliseContrast } from '../../core/image';
 import { suppressDuplicates, tileLayout } from '../../core/tiling';
 import type { RgbFrame } from '../../core/detection';
 
@@ -72,5 +72,24 @@ describe('cropResizeRgb / downscaleRgb', () => {
     const half = downscaleRgb(frame, 2);
     expect([half.width, half.height]).toEqual([2, 1]);
     expect([...half.data]).toEqual([5, 5, 7, 25, 5, 7]);
+  });
+
+  it('stretches a dark picture to the full range and leaves a well-exposed one as it is', () => {
+    // Night: levels 10..70 in a ramp.
+    const dark: RgbFrame = { width: 61, height: 1, data: new Uint8Array(61 * 3).map((_, i) => 10 + Math.floor(i / 3)) };
+    const stretched = normaliseContrast(dark);
+    expect(stretched.data[0]).toBe(0);
+    expect(stretched.data[stretched.data.length - 1]).toBe(255);
+    expect(stretched.data[30 * 3]).toBeGreaterThan(120);
+    expect(stretched.data[30 * 3]).toBeLessThan(145);
+    const day: RgbFrame = { width: 256, height: 1, data: new Uint8Array(256 * 3).map((_, i) => Math.floor(i / 3)) };
+    expect(normaliseContrast(day)).toBe(day);
+  });
+
+  it('does not spread a flat, noisy picture beyond 8x', () => {
+    const flat: RgbFrame = { width: 100, height: 1, data: new Uint8Array(300).map((_, i) => 40 + (i % 5)) };
+    const out = normaliseContrast(flat);
+    const spread = Math.max(...out.data) - Math.min(...out.data);
+    expect(spread).toBeLessThanOrEqual(Math.ceil(4 * (255 / 32)));
   });
 });
