@@ -73,26 +73,16 @@ function applyReplace(project: Project, edit: Extract<Edit, { type: 'replace' }>
   };
 }
 
-function applySetStatus(project: Project, statuses: Record<string, TrackStatus>): AppliedEdit {
-  const before: Record<string, TrackStatus> = {};
+/** Sets one field on several tracks; returns the new project and each track's value before. */
+function setField<K extends 'status' | 'style'>(project: Project, field: K, values: Record<string, Track[K]>) {
+  const before: Record<string, Track[K]> = {};
   let next = project;
-  for (const [id, status] of Object.entries(statuses)) {
+  for (const [id, value] of Object.entries(values)) {
     const index = indexOfTrack(next, id);
-    before[id] = next.tracks[index].status;
-    next = withTrack(next, index, { ...next.tracks[index], status });
+    before[id] = next.tracks[index][field];
+    next = withTrack(next, index, { ...next.tracks[index], [field]: value });
   }
-  return { project: next, inverse: { type: 'setStatus', statuses: before } };
-}
-
-function applySetStyle(project: Project, styles: Record<string, BlurStyle>): AppliedEdit {
-  const before: Record<string, BlurStyle> = {};
-  let next = project;
-  for (const [id, style] of Object.entries(styles)) {
-    const index = indexOfTrack(next, id);
-    before[id] = next.tracks[index].style;
-    next = withTrack(next, index, { ...next.tracks[index], style: { ...style } });
-  }
-  return { project: next, inverse: { type: 'setStyle', styles: before } };
+  return { project: next, before };
 }
 
 function applySetKeyframe(project: Project, trackId: string, keyframe: TrackKeyframe): AppliedEdit {
@@ -132,10 +122,14 @@ export function applyEdit(project: Project, edit: Edit): AppliedEdit {
   switch (edit.type) {
     case 'replace':
       return applyReplace(project, edit);
-    case 'setStatus':
-      return applySetStatus(project, edit.statuses);
-    case 'setStyle':
-      return applySetStyle(project, edit.styles);
+    case 'setStatus': {
+      const { project: next, before } = setField(project, 'status', edit.statuses);
+      return { project: next, inverse: { type: 'setStatus', statuses: before } };
+    }
+    case 'setStyle': {
+      const { project: next, before } = setField(project, 'style', edit.styles);
+      return { project: next, inverse: { type: 'setStyle', styles: before } };
+    }
     case 'setKeyframe':
       return applySetKeyframe(project, edit.trackId, edit.keyframe);
     case 'removeKeyframe':

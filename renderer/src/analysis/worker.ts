@@ -6,6 +6,7 @@ import { appendSegmentTracks } from '../../../core/edits';
 import { describeSchedule, FaceAnalysis } from '../../../core/faceAnalysis';
 import { createFaceApiDetector, type FaceApiDetectorOptions } from '../../../core/faceApiDetector';
 import { scaleBox } from '../../../core/geometry';
+import { splitFrames } from '../../../core/rawFrames';
 import { DETECTION_PRESETS } from '../../../core/presets';
 import type { Track } from '../../../core/project';
 import { progressFromFrames } from '../../../electron/main/media/progress';
@@ -111,27 +112,10 @@ async function* fetchFrames(framesUrl: string, first: number, last: number, widt
   const w = Number(response.headers.get('X-Frame-Width'));
   const h = Number(response.headers.get('X-Frame-Height'));
   if (!(w > 0 && h > 0)) throw new Error('the host sent frames without X-Frame-Width/X-Frame-Height headers');
-  const size = w * h * 3;
-  const reader = response.body.getReader();
-  let frame = new Uint8Array(size);
-  let filled = 0;
   let index = first;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    let offset = 0;
-    while (offset < value.length) {
-      const n = Math.min(size - filled, value.length - offset);
-      frame.set(value.subarray(offset, offset + n), filled);
-      filled += n;
-      offset += n;
-      if (filled === size) {
-        yield { index, frame: { data: frame, width: w, height: h } };
-        index++;
-        frame = new Uint8Array(size);
-        filled = 0;
-      }
-    }
+  for await (const data of splitFrames(response.body, w * h * 3)) {
+    yield { index, frame: { data, width: w, height: h } };
+    index++;
   }
   if (index <= last) throw new Error(`the host sent frames up to ${index - 1}, expected up to ${last}`);
 }
