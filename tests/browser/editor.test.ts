@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentSecurityPolicy, MEDIA_SCHEME } from '../../electron/main/app/security';
 import { REPO_ROOT } from '../../electron/main/media/binaries';
 import { bindTestHostToPage, createTestHost, type TestHost } from '../../electron/main/ipc/testHost';
 import { FACE_CLIP, faceClip, highFrequencyEnergy, meanAbsDiff, readGrayFrames, type Rect } from '../helpers/media';
@@ -54,11 +55,13 @@ describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipp
 
   /** Waits until the player has presented `frame` (its number is set from the presented frame). */
   async function waitForPicture(frame: number) {
-    // In-page code as strings: the root tsconfig (Node) has no DOM types.
-    await page.waitForFunction(`(() => {
+    // In-page code as strings (the root tsconfig has no DOM types), run by page.evaluate: the
+    // page's CSP forbids eval, which waitForFunction uses for strings.
+    const presented = `(() => {
       const v = document.querySelector('video');
       return !v.seeking && v.readyState >= 2 && Math.round(v.currentTime * ${FACE_CLIP.fps} - 0.5) === ${frame};
-    })()`);
+    })()`;
+    await expect.poll(() => page.evaluate<boolean>(presented)).toBe(true);
     // Two more animation frames, so the preview has been painted for it.
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   }
@@ -103,17 +106,20 @@ describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipp
     output = path.join(dir, 'dashcam.blurred.mp4');
     const [built, source] = await Promise.all([buildRenderer(path.join(dir, 'renderer')), faceClip()]);
     copyFileSync(source, clip);
-    site = await serveStatic(built);
     host = await createTestHost({
       userDataDir: path.join(dir, 'user-data'),
       dialogs: { chooseVideo: async () => clip, chooseExportPath: async () => output },
     });
+    // The app's own CSP, with the test host's media origin where the app has its media scheme.
+    const csp = contentSecurityPolicy().replaceAll(`${MEDIA_SCHEME}:`, host.mediaServerUrl);
+    site = await serveStatic(built, { 'Content-Security-Policy': csp });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // Console errors include CSP violations: the page must run under the app's policy.
     page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
     await bindTestHostToPage(page, host);
     await page.goto(`${site.url}/index.html`);

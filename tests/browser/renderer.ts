@@ -17,13 +17,13 @@ export interface StaticServer {
 
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 
-/** Serves a built renderer folder on a loopback port (the page's origin in the browser tests). */
-export async function serveStatic(dir: string): Promise<StaticServer> {
+/** Serves a built renderer folder on a loopback port (the page's origin in the browser tests), with `headers` on every file. */
+export async function serveStatic(dir: string, headers: Record<string, string> = {}): Promise<StaticServer> {
   return startHttpMediaServer(async (request) => {
     const file = path.join(dir, path.normalize(decodeURIComponent(new URL(request.url).pathname)));
     if (!file.startsWith(dir)) return new Response('outside the site', { status: 403 });
     try {
-      return new Response(await readFile(file), { headers: { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' } });
+      return new Response(await readFile(file), { headers: { ...headers, 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' } });
     } catch {
       return new Response(`not found: ${file}`, { status: 404 });
     }
