@@ -18,6 +18,18 @@ export interface TrackerOptions {
   uncertaintyGrowth: number;
   /** Two tracks that overlap this much on most of their shared frames are one face. */
   mergeIou: number;
+  /**
+   * A track that starts within this many frames after another ended, where that one was heading
+   * and at a similar size, continues it (the face turned to profile or passed behind something
+   * and neither model saw it for a while); the gap is interpolated. 0 turns linking off.
+   */
+  linkFrames: number;
+  /**
+   * A box never shrinks below the largest size seen in this many frames before it: a face
+   * turning to profile or tilting is detected smaller than it is, and real faces rarely shrink
+   * fast. (Growth is followed at once: an approaching face must not be blurred too small.)
+   */
+  sizeHoldFrames: number;
   style: BlurStyle;
   idPrefix: string;
 }
@@ -31,6 +43,8 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   smoothingFrames: 2,
   uncertaintyGrowth: 0.02,
   mergeIou: 0.5,
+  linkFrames: 45,
+  sizeHoldFrames: 12,
   style: DEFAULT_BLUR_STYLE,
   idPrefix: 'auto-',
 };
@@ -220,9 +234,12 @@ export class FaceTracker {
   /** Ends every track and returns them as project tracks, frames clamped to [0, lastFrame]. */
   finish(lastFrame: number): Track[] {
     this.ended.push(...this.live.splice(0));
-    const merged = mergeDuplicates(
-      this.ended.map((t) => t.observations),
-      this.options.mergeIou,
+    const merged = linkTracklets(
+      mergeDuplicates(
+        this.ended.map((t) => t.observations),
+        this.options.mergeIou,
+      ),
+      this.options,
     );
     return merged
       .map((observations) => this.toKeyframes(observations, lastFrame))
@@ -241,7 +258,7 @@ export class FaceTracker {
   }
 
   private toKeyframes(observations: Observation[], lastFrame: number): TrackKeyframe[] {
-    const smoothed = smoothObservations(observations, this.options.smoothingFrames);
+    const smoothed = holdSize(smoothObservations(observations, this.options.smoothingFrames), this.options.sizeHoldFrames);
     const first = smoothed[0];
     const last = smoothed[smoothed.length - 1];
     const keyframes: TrackKeyframe[] = [];
@@ -298,6 +315,59 @@ export function smoothObservations(observations: readonly Observation[], frames:
     const cy = mean((b) => b.y + b.height / 2);
     return { frame: o.frame, score: o.score, box: { x: cx - w / 2, y: cy - h / 2, width: w, height: h } };
   });
+}
+
+/** Grows each box, about its centre, to the largest width and height observed in the `frames` frames before it. */
+export function holdSize(observations: readonly Observation[], frames: number): Observation[] {
+  if (frames <= 0) return observations.map((o) => ({ ...o }));
+  return observations.map((o, i) => {
+    let w = o.box.width;
+    let h = o.box.height;
+    for (let j = i - 1; j >= 0 && o.frame - observations[j].frame <= frames; j--) {
+      w = Math.max(w, observations[j].box.width);
+      h = Math.max(h, observations[j].box.height);
+    }
+    const [cx, cy] = centre(o.box);
+    return { ...o, box: { x: cx - w / 2, y: cy - h / 2, width: w, height: h } };
+  });
+}
+
+/**
+ * Joins tracklets of one face across a gap of up to `linkFrames` frames: a tracklet that starts
+ * after another ended, at a similar size, near where the earlier one was heading. Each tracklet
+ * continues at most one earlier one (the nearest); the joined observations are interpolated later.
+ */
+export function linkTracklets(tracks: Observation[][], options: Pick<TrackerOptions, 'linkFrames' | 'maxCentreShift'>): Observation[][] {
+  if (options.linkFrames <= 0) return tracks.map((t) => [...t]);
+  const byEnd = tracks.map((t) => [...t]).sort((a, b) => a[a.length - 1].frame - b[b.length - 1].frame);
+  const absorbed = new Set<Observation[]>();
+  for (const earlier of byEnd) {
+    if (absorbed.has(earlier)) continue;
+    let chain = earlier;
+    for (;;) {
+      const end = chain[chain.length - 1];
+      const velocity = velocityBetween(chain.slice(-4));
+      let best: { track: Observation[]; distance: number } | null = null;
+      for (const later of byEnd) {
+        if (later === chain || absorbed.has(later) || later === earlier) continue;
+        const start = later[0];
+        const gap = start.frame - end.frame;
+        if (gap <= 0 || gap > options.linkFrames) continue;
+        const size = Math.max(end.box.width, start.box.width);
+        if (Math.min(end.box.width, start.box.width) / size < 0.5) continue;
+        // Motion is trusted for a few frames only: beyond that the face may have stopped or turned back.
+        const dt = Math.min(gap, 10);
+        const [ex, ey] = centre(end.box);
+        const [sx, sy] = centre(start.box);
+        const distance = Math.hypot(ex + velocity.vx * dt - sx, ey + velocity.vy * dt - sy) / size;
+        if (distance <= options.maxCentreShift && (!best || distance < best.distance)) best = { track: later, distance };
+      }
+      if (!best) break;
+      absorbed.add(best.track);
+      chain.push(...best.track);
+    }
+  }
+  return byEnd.filter((t) => !absorbed.has(t)).sort((a, b) => a[0].frame - b[0].frame);
 }
 
 /**

@@ -26,9 +26,48 @@ describe('FaceTracker', () => {
   });
 
   it('ends a track after maxMissedFrames and starts a new one', () => {
-    const tracker = new FaceTracker({ maxMissedFrames: 3, preRollFrames: 0, postRollFrames: 0 });
+    const tracker = new FaceTracker({ maxMissedFrames: 3, preRollFrames: 0, postRollFrames: 0, linkFrames: 0 });
     feed(tracker, { 0: [face(0, 0)], 1: [face(0, 0)], 10: [face(0, 0)] }, 10);
     expect(tracker.finish(10)).toHaveLength(2);
+  });
+
+  it('links a face lost for longer than maxMissedFrames (a turn to profile) and blurs the gap', () => {
+    const tracker = new FaceTracker({ maxMissedFrames: 3, preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 });
+    const frames: Record<number, FaceDetection[]> = {};
+    for (let f = 0; f <= 60; f++) if (f < 10 || f > 40) frames[f] = [face(100 + f, 50), face(600, 300 + f)];
+    feed(tracker, frames, 60);
+    const tracks = tracker.finish(60);
+    expect(tracks).toHaveLength(2);
+    const moving = tracks.find((t) => t.keyframes[0].box.y < 100)!;
+    const mid = trackBoxAt(moving, 25)!;
+    expect(mid.x + mid.width / 2).toBeCloseTo(145, 0);
+    expect(mid.y + mid.height / 2).toBeCloseTo(70, 0);
+  });
+
+  it('does not link tracklets far apart in time, place or size', () => {
+    const link = (later: FaceDetection, gap: number) => {
+      const tracker = new FaceTracker({ maxMissedFrames: 3, preRollFrames: 0, postRollFrames: 0 });
+      feed(tracker, { 0: [face(0, 0)], 1: [face(0, 0)], [1 + gap]: [later] }, 1 + gap);
+      return tracker.finish(1 + gap).length === 1;
+    };
+    expect(link(face(0, 0), 40)).toBe(true);
+    expect(link(face(0, 0), 50)).toBe(false);
+    expect(link(face(200, 0), 20)).toBe(false);
+    expect(link(face(0, 0, 100), 20)).toBe(false);
+  });
+
+  it('holds the size of a face while its detections shrink (turning away) but follows growth at once', () => {
+    const tracker = new FaceTracker({ preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0, sizeHoldFrames: 12 });
+    const size = (f: number) => (f < 20 ? 80 : f < 30 ? 50 : 80 + (f - 30) * 4);
+    const frames: Record<number, FaceDetection[]> = {};
+    for (let f = 0; f <= 40; f++) frames[f] = [face(100, 100, size(f))];
+    feed(tracker, frames, 40);
+    const [track] = tracker.finish(40);
+    expect(trackBoxAt(track, 25)!.width).toBeCloseTo(80);
+    expect(trackBoxAt(track, 25)!.x + 40).toBeCloseTo(100 + 25);
+    // 120 px, plus the widening along its centre's 2 px/frame drift.
+    expect(trackBoxAt(track, 40)!.width).toBeGreaterThanOrEqual(120);
+    expect(trackBoxAt(track, 40)!.width).toBeLessThan(125);
   });
 
   it('extrapolates safety margins along the motion, growing the box, clamped to the clip', () => {
