@@ -1,9 +1,17 @@
+import { useEffect } from 'react';
 import { useEditor, useEditorStore } from '../store';
 
-/** Errors, warnings and confirmations; errors stay until dismissed. */
+/** How long a confirmation stays; errors and warnings stay until dismissed. */
+const INFO_SECONDS = 8;
+
+/** Errors, warnings and confirmations. */
 export function Notices() {
   const store = useEditorStore();
   const notices = useEditor((s) => s.notices);
+  useEffect(() => {
+    const timers = notices.filter((n) => n.kind === 'info').map((n) => setTimeout(() => store.getState().dismiss(n.id), INFO_SECONDS * 1000));
+    return () => timers.forEach(clearTimeout);
+  }, [notices, store]);
   return (
     <div className="notices" aria-live="polite">
       {notices.map((n) => (

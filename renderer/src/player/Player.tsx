@@ -20,6 +20,8 @@ export function Player() {
   const viewportRef = useRef<HTMLDivElement>(null);
   const [fit, setFit] = useState(1);
   const [videoError, setVideoError] = useState<string | null>(null);
+  /** The frame the video element presented last (what the canvas shows). */
+  const presented = useRef<number | null>(null);
 
   // Fit the picture to the panel; zoom multiplies that.
   useLayoutEffect(() => {
@@ -37,42 +39,60 @@ export function Player() {
     const video = videoRef.current;
     if (!video || !source || !playbackUrl) return;
     setVideoError(null);
+    presented.current = null;
     let handle = 0;
     const onFrame: VideoFrameRequestCallback = (_now, meta) => {
       const frame = frameAtTime(source, meta.mediaTime);
       // A frame decoded before the latest seek must not move the frame number back.
       const { seek, rate } = store.getState();
       if (rate > 0 || seek === null || seek.frame === frame) store.getState().frameShown(frame);
-      paint();
+      presented.current = frame;
+      paint(true);
       handle = video.requestVideoFrameCallback(onFrame);
     };
-    handle = video.requestVideoFrameCallback(onFrame);
+    // Chromium calls no frame callback for the first frame after loading: a finished seek
+    // (always to the middle of a frame) names the frame as exactly.
+    const onSeeked = () => {
+      if (presented.current !== null) return;
+      presented.current = frameAtTime(source, video.currentTime);
+      paint();
+    };
     const onError = () => setVideoError(video.error?.message || 'the video cannot be played');
     const onEnded = () => store.getState().setRate(0);
     video.addEventListener('error', onError);
     video.addEventListener('ended', onEnded);
+    video.addEventListener('seeked', onSeeked);
     video.src = playbackUrl;
     video.load();
     video.currentTime = seekTimeOf(source, store.getState().frame);
+    // After load(): loading a new source drops callbacks asked for before it.
+    handle = video.requestVideoFrameCallback(onFrame);
     return () => {
       video.cancelVideoFrameCallback(handle);
       video.removeEventListener('error', onError);
       video.removeEventListener('ended', onEnded);
+      video.removeEventListener('seeked', onSeeked);
       video.removeAttribute('src');
       video.load();
     };
   }, [source, playbackUrl, store]);
 
-  /** Redraws the preview for the frame on screen with the current tracks. */
-  function paint() {
+  /**
+   * Redraws the preview: the presented video frame with the blur of exactly that frame's regions.
+   * The canvas says which frame it shows (`data-frame`), for tests and bug reports.
+   */
+  function paint(presentedNow = false) {
     const video = videoRef.current;
     const canvas = canvasRef.current;
     const s = store.getState();
-    if (!video || !canvas || !s.project || video.readyState < 2) return;
+    const frame = presented.current;
+    // Inside a frame callback the frame is there even while readyState still says otherwise.
+    if (!video || !canvas || !s.project || frame === null || (!presentedNow && video.readyState < 2)) return;
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return;
     const tracks = s.analysis.found.length ? [...s.project.tracks, ...s.analysis.found] : s.project.tracks;
-    drawPreview(ctx, video, canvas.width, canvas.height, s.showOriginal ? [] : renderedRegions(tracksOnFrame(tracks, s.frame)));
+    drawPreview(ctx, video, canvas.width, canvas.height, s.showOriginal ? [] : renderedRegions(tracksOnFrame(tracks, frame)));
+    canvas.dataset.frame = String(frame);
   }
 
   // Edits, the toggle and analysis results repaint the still frame.
