@@ -193,10 +193,9 @@ export class FaceAnalysis {
       const tiles = tileLayout(tilesW, tilesH, level.tileSize, level.overlap);
       const due = tiles.filter((_, i) => i % level.everyFrames === index % level.everyFrames);
       if (due.length === 0) continue;
-      const source = level.shrink > 1 ? downscaleRgb(frame, level.shrink) : frame;
       const detector = this.detectorFor(level.detector);
       for (const tile of due) {
-        const image = cropResizeRgb(source, tile, tile.width, tile.height);
+        const image = downscaleRgb(frame, level.shrink, tile);
         crops.push({
           detector,
           rect: { x: tile.x * level.shrink, y: tile.y * level.shrink, width: tile.width * level.shrink, height: tile.height * level.shrink },

@@ -45,18 +45,24 @@ export function cropResizeRgb(frame: RgbFrame, rect: Box, outWidth: number, outH
   return { data: out, width: outWidth, height: outHeight };
 }
 
-/** Shrinks a frame by an integer factor, averaging each factor×factor block (no aliasing). */
-export function downscaleRgb(frame: RgbFrame, factor: number): RgbFrame {
-  if (factor <= 1) return frame;
-  const w = Math.floor(frame.width / factor);
-  const h = Math.floor(frame.height / factor);
+/**
+ * Shrinks a frame by an integer factor, averaging each factor×factor block (no aliasing).
+ * With `region` (in shrunk pixels, inside the shrunk frame) only that part is made: a few tiles
+ * of a shrunk 1080p frame cost a fraction of shrinking the whole frame.
+ */
+export function downscaleRgb(frame: RgbFrame, factor: number, region?: Box): RgbFrame {
+  if (factor <= 1 && !region) return frame;
+  const x0 = region?.x ?? 0;
+  const y0 = region?.y ?? 0;
+  const w = region?.width ?? Math.floor(frame.width / factor);
+  const h = region?.height ?? Math.floor(frame.height / factor);
   const out = new Uint8Array(w * h * 3);
   const sums = new Uint32Array(w * 3);
   const area = factor * factor;
   for (let j = 0; j < h; j++) {
     sums.fill(0);
     for (let dy = 0; dy < factor; dy++) {
-      let p = (j * factor + dy) * frame.width * 3;
+      let p = (((y0 + j) * factor + dy) * frame.width + x0 * factor) * 3;
       for (let i = 0; i < w; i++) {
         for (let dx = 0; dx < factor; dx++, p += 3) {
           sums[i * 3] += frame.data[p];

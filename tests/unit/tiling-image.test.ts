@@ -74,6 +74,14 @@ describe('cropResizeRgb / downscaleRgb', () => {
     expect([...half.data]).toEqual([5, 5, 7, 25, 5, 7]);
   });
 
+  it('downscales only a region, the same pixels as cropping the whole shrunk frame', () => {
+    const frame = gradient(24, 12);
+    const whole = downscaleRgb(frame, 3);
+    const tile = { x: 2, y: 1, width: 5, height: 3 };
+    expect(downscaleRgb(frame, 3, tile)).toEqual(cropResizeRgb(whole, tile, 5, 3));
+    expect(downscaleRgb(frame, 1, tile)).toEqual(cropResizeRgb(frame, tile, 5, 3));
+  });
+
   it('stretches a dark picture to the full range and leaves a well-exposed one as it is', () => {
     // Night: levels 10..70 in a ramp.
     const dark: RgbFrame = { width: 61, height: 1, data: new Uint8Array(61 * 3).map((_, i) => 10 + Math.floor(i / 3)) };
