@@ -11,7 +11,7 @@ export function trackSpan(track: Pick<Track, 'keyframes'>): FrameSpan {
 }
 
 /** Index of the last keyframe at or before `frame`, or -1. Keyframes are sorted by frame. */
-function keyframeIndexAtOrBefore(keyframes: readonly TrackKeyframe[], frame: number): number {
+export function keyframeIndexAtOrBefore(keyframes: readonly TrackKeyframe[], frame: number): number {
   let lo = 0;
   let hi = keyframes.length - 1;
   let found = -1;

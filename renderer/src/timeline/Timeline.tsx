@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEvent as ReactPointerEvent } from 'react';
 import { setTrackSpan } from '../../../core/edits';
 import type { Track } from '../../../core/project';
-import { trackSpan } from '../../../core/tracks';
+import { keyframeIndexAtOrBefore, trackSpan } from '../../../core/tracks';
 import { useEditor, useEditorStore } from '../store';
 import { timecode } from '../time';
 import { followPointer } from './pointerDrag';
@@ -174,7 +174,11 @@ export function Timeline() {
               const last = trim?.trackId === track.id && trim.end === 'last' ? trim.frame : span.last;
               const left = Math.max(-2, xOf(first));
               const right = Math.min(width + 2, xOf(last + 1));
-              const kfs = track.keyframes.filter((k) => k.frame >= scrollFrame && k.frame <= scrollFrame + framesInView);
+              // Binary search: a track of an hour-long clip has tens of thousands of keyframes.
+              const kfs = track.keyframes.slice(
+                keyframeIndexAtOrBefore(track.keyframes, scrollFrame - 1) + 1,
+                keyframeIndexAtOrBefore(track.keyframes, scrollFrame + framesInView) + 1,
+              );
               // At low zoom keyframes would merge into a bar: show at most one per 3 px.
               const every = Math.max(1, Math.ceil(kfs.length / Math.max(1, width / 3)));
               return (
