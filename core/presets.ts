@@ -14,8 +14,6 @@ export interface DetectionPreset {
 const SSD: FaceApiDetectorOptions = { model: 'ssd-mobilenet-v1', minConfidence: 0.5 };
 const TINY_TILE = 416;
 const TINY: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidence: 0.5, tinyInputSize: TINY_TILE };
-/** The whole frame at 1/6 (320x180 for 1080p) for faces of 120 px and more: 40% of a 416 input's work. */
-const TINY_COARSE: FaceApiDetectorOptions = { ...TINY, tinyInputSize: 320 };
 const ROI_INPUT = 160;
 const ROI: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidence: 0.4, tinyInputSize: ROI_INPUT };
 /**
@@ -58,7 +56,7 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
     maxAnalysisWidth: 1920,
     schedule: {
       discovery: [
-        { detector: TINY_COARSE, shrink: 6, tileSize: 320, overlap: 0, everyFrames: 3, stretchLevels: false },
+        { detector: TINY, shrink: 4, tileSize: 512, overlap: 0, everyFrames: 3, stretchLevels: true },
         { detector: TINY, shrink: 2, tileSize: TINY_TILE, overlap: 96, everyFrames: 12, stretchLevels: false },
         { detector: TINY, shrink: 1, tileSize: TINY_TILE, overlap: 96, everyFrames: 48, stretchLevels: false },
       ],
