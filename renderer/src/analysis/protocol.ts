@@ -1,8 +1,10 @@
 import type { PresetName } from '../../../core/presets';
 import type { AnalysisInfo, Track } from '../../../core/project';
+import type { FaceDetection } from '../../../core/detection';
+import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
 import type { DetectionAssets, JobProgressSnapshot } from '../../../electron/shared/contract';
 
-/** Messages between the editor and its detection worker. */
+/** Messages between the editor, its analysis worker and the face-model workers that serves. */
 
 export type Backend = 'webgl' | 'wasm';
 
@@ -22,7 +24,8 @@ export interface AnalyseRequest {
 export type WorkerRequest = AnalyseRequest | { type: 'cancel' };
 
 export type WorkerReply =
-  | { type: 'stage'; stage: string; backend?: Backend }
+  /** `backend`: what runs the models, e.g. `wasm × 2` (two workers). */
+  | { type: 'stage'; stage: string; backend?: string }
   | { type: 'progress'; progress: JobProgressSnapshot }
   /** Every track found so far, in source pixels (tracks continued across segments are joined). */
   | { type: 'tracks'; tracks: Track[] }
@@ -33,3 +36,14 @@ export type WorkerReply =
 
 /** How a run analysed the clip, for the project's `analysis` record (the preset is the editor's). */
 export type AnalysisRecord = Omit<AnalysisInfo, 'preset'>;
+
+/** Analysis worker → face-model worker. */
+export type DetectorRequest =
+  | { type: 'init'; assets: DetectionAssets; backends: Backend[] }
+  | { type: 'detect'; id: number; options: FaceApiDetectorOptions; width: number; height: number; data: Uint8Array };
+
+export type DetectorReply =
+  | { type: 'ready'; backend: Backend }
+  | { type: 'failed'; message: string }
+  | { type: 'faces'; id: number; faces: FaceDetection[] }
+  | { type: 'error'; id: number; message: string };

@@ -1,21 +1,19 @@
-import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
-import type { FaceDetector } from '../../../core/detection';
 import { appendSegmentTracks } from '../../../core/edits';
 import { describeSchedule, FaceAnalysis } from '../../../core/faceAnalysis';
-import { createFaceApiDetector, type FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
 import { scaleBox } from '../../../core/geometry';
 import { splitFrames } from '../../../core/rawFrames';
 import { DETECTION_PRESETS } from '../../../core/presets';
 import type { Track } from '../../../core/project';
 import { progressFromFrames } from '../../../electron/main/media/progress';
-import type { AnalyseRequest, Backend, WorkerReply, WorkerRequest } from './protocol';
+import { BrowserDetectorPool } from './detectorPool';
+import type { AnalyseRequest, WorkerReply, WorkerRequest } from './protocol';
 
 /**
- * The detection worker: the CLI's analysis engine (core/faceAnalysis) on face-api's browser build,
- * fed exact-index RGB frames streamed from the host. The clip is analysed in segments so tracks
- * reach the timeline while the run goes on; a face that crosses a segment boundary is joined.
+ * The analysis worker: the CLI's analysis engine (core/faceAnalysis), fed exact-index RGB frames
+ * streamed from the host, its face searches run by a pool of face-model workers. The clip is
+ * analysed in segments so tracks reach the timeline while the run goes on; a face that crosses a
+ * segment boundary is joined.
  */
 
 const scope = self as unknown as {
@@ -27,80 +25,11 @@ const scope = self as unknown as {
 const SEGMENT_FRAMES = 60;
 
 let running: AbortController | null = null;
-let backendReady: Promise<Backend> | null = null;
+/** Started on the first run; the models stay loaded for the next. */
+let pool: Promise<BrowserDetectorPool> | null = null;
 
 function post(message: WorkerReply): void {
   scope.postMessage(message);
-}
-
-/**
- * Why WebGL is not worth using here, or null: a software renderer (SwiftShader, llvmpipe) runs the
- * models about ten times slower than wasm (0.3 against 3 frames per second, measured on 720p).
- */
-function webglUnsuitable(): string | null {
-  const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
-  if (!gl) return 'no WebGL 2 in workers';
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
-  return /swiftshader|llvmpipe|software/i.test(renderer) ? `software renderer (${renderer})` : null;
-}
-
-async function startBackend(request: AnalyseRequest): Promise<Backend> {
-  setWasmPaths(request.assets.wasmBaseUrl);
-  const failures: string[] = [];
-  for (const backend of request.backends) {
-    const unsuitable = backend === 'webgl' && request.backends.length > 1 ? webglUnsuitable() : null;
-    if (unsuitable) {
-      failures.push(`webgl: ${unsuitable}`);
-      continue;
-    }
-    try {
-      if (await tf.setBackend(backend)) {
-        await tf.ready();
-        // A backend can start and still fail on the first kernel (no WebGL context in a worker).
-        tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
-        return backend;
-      }
-      failures.push(`${backend}: did not start`);
-    } catch (err) {
-      failures.push(`${backend}: ${(err as Error).message}`);
-    }
-  }
-  throw new Error(`no tensorflow backend could start (${failures.join('; ')})`);
-}
-
-/**
- * face-api looks for a DOM (window, document) or Node and finds neither in a worker. Tensors are
- * all it is given here, so it needs only fetch (for the models) and canvas classes to test against.
- */
-function setWorkerEnvironment(): void {
-  const unsupported = () => {
-    throw new Error('images are not decoded in the detection worker');
-  };
-  const environment = {
-    Canvas: OffscreenCanvas,
-    CanvasRenderingContext2D: OffscreenCanvasRenderingContext2D,
-    Image: class {},
-    ImageData,
-    Video: class {},
-    createCanvasElement: () => new OffscreenCanvas(1, 1),
-    createImageElement: unsupported,
-    createVideoElement: unsupported,
-    fetch: (url: string, init?: RequestInit) => fetch(url, init),
-    readFile: unsupported,
-  };
-  faceapi.env.setEnv(environment as unknown as Parameters<typeof faceapi.env.setEnv>[0]);
-}
-
-async function loadModels(modelBaseUrl: string): Promise<void> {
-  const base = modelBaseUrl.replace(/\/?$/, '/');
-  setWorkerEnvironment();
-  try {
-    if (!faceapi.nets.ssdMobilenetv1.isLoaded) await faceapi.nets.ssdMobilenetv1.loadFromUri(base);
-    if (!faceapi.nets.tinyFaceDetector.isLoaded) await faceapi.nets.tinyFaceDetector.loadFromUri(base);
-  } catch (err) {
-    throw new Error(`could not load the face models from ${base}: ${(err as Error).message}`);
-  }
 }
 
 /** Fetches frames `first..last` as RGB24 from the host and yields them one at a time, in index order. */
@@ -121,22 +50,16 @@ async function* fetchFrames(framesUrl: string, first: number, last: number, widt
 }
 
 async function analyse(request: AnalyseRequest, signal: AbortSignal): Promise<void> {
-  post({ type: 'stage', stage: 'starting the face model' });
-  backendReady ??= startBackend(request);
-  const backend = await backendReady;
-  post({ type: 'stage', stage: 'loading the face models', backend });
-  await loadModels(request.assets.modelBaseUrl);
+  post({ type: 'stage', stage: 'loading the face models' });
+  pool ??= BrowserDetectorPool.start(request.assets, request.backends);
+  // A pool that failed to start is retried by the next run.
+  const detectors = await pool.catch((err: Error) => {
+    pool = null;
+    throw err;
+  });
+  const backend = `${detectors.backend} × ${detectors.size}`;
   const preset = DETECTION_PRESETS[request.preset];
-  const detectors = new Map<string, FaceDetector>();
-  const detectorFor = (options: FaceApiDetectorOptions) => {
-    const key = JSON.stringify(options);
-    let detector = detectors.get(key);
-    if (!detector) {
-      detector = createFaceApiDetector(faceapi, options);
-      detectors.set(key, detector);
-    }
-    return detector;
-  };
+  const detectorFor = (options: FaceApiDetectorOptions) => detectors.detector(options);
 
   const total = request.last - request.first + 1;
   const started = performance.now();
