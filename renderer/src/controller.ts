@@ -6,6 +6,7 @@ import type { BlurlineApi, IpcResult, JobSnapshot, OpenedVideo, Project } from '
 import type { Analyser } from './analysis/analyser';
 import type { Command } from './commands';
 import type { AnalysisRecord, Backend, WorkerReply } from './analysis/protocol';
+import { defaultExportPath } from './paths';
 import type { EditorStore } from './store';
 
 /** How long edits wait before they are autosaved (a crash loses at most this much work). */
@@ -33,14 +34,6 @@ export interface Controller {
 export interface ControllerOptions {
   /** Tensorflow backends the detection worker tries in order. */
   backends?: Backend[];
-}
-
-/** Where an export goes by default: beside the source, `name.blurred.mp4`. */
-export function defaultExportPath(sourcePath: string): string {
-  const slash = Math.max(sourcePath.lastIndexOf('/'), sourcePath.lastIndexOf('\\'));
-  const dir = sourcePath.slice(0, slash + 1);
-  const name = sourcePath.slice(slash + 1).replace(/\.[^.]+$/, '');
-  return `${dir}${name}.blurred.mp4`;
 }
 
 /**

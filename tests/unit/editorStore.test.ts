@@ -3,6 +3,7 @@ import { setStatus, splitTrack } from '../../core/edits';
 import { commandForKey, type KeyPress } from '../../renderer/src/keymap';
 import { createEditorStore } from '../../renderer/src/store';
 import { visibleTracks } from '../../renderer/src/timeline/visibleTracks';
+import { defaultExportPath, fileName } from '../../renderer/src/paths';
 import { frameAtTime, seekTimeOf, timecode } from '../../renderer/src/time';
 import { keyframe, projectWith, track } from '../helpers/projects';
 
@@ -127,5 +128,13 @@ describe('timeline lanes', () => {
       ['a', false],
       ['found-1', true],
     ]);
+  });
+});
+
+describe('paths from the host', () => {
+  it('names files and the default export beside the source, POSIX or Windows', () => {
+    expect(fileName('/videos/cam 3.MP4')).toBe('cam 3.MP4');
+    expect(defaultExportPath('/videos/cam.3.mp4')).toBe('/videos/cam.3.blurred.mp4');
+    expect(defaultExportPath('C:\\clips\\dash.mov')).toBe('C:\\clips\\dash.blurred.mp4');
   });
 });

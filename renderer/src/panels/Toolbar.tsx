@@ -1,4 +1,5 @@
 import { useControllerContext } from '../controllerContext';
+import { fileName } from '../paths';
 import { useEditor } from '../store';
 
 export function Toolbar() {
@@ -8,12 +9,26 @@ export function Toolbar() {
   const canRedo = useEditor((s) => s.history.future.length > 0);
   const undoLabel = useEditor((s) => s.history.past.at(-1)?.label);
   const redoLabel = useEditor((s) => s.history.future.at(-1)?.label);
-  const name = useEditor((s) => s.project?.source.path.split(/[\\/]/).pop());
+  const path = useEditor((s) => s.project?.source.path);
   const saveState = useEditor((s) => (s.revision === s.savedRevision ? (s.savedAt ? 'saved' : '') : 'unsaved changes'));
+  const recent = useEditor((s) => s.recentFiles);
   return (
     <header className="toolbar">
       <strong className="brand">Blurline</strong>
       <button onClick={() => controller.command('open-video')} data-testid="open-video">Open video…</button>
+      {recent.length > 0 && (
+        <select
+          value=""
+          onFocus={() => void controller.refreshRecentFiles()}
+          onChange={(e) => e.target.value && void controller.openPath(e.target.value)}
+          aria-label="Open a recent file"
+        >
+          <option value="">Recent…</option>
+          {recent.map((r) => (
+            <option key={r.path} value={r.path}>{fileName(r.path)} — {r.path}</option>
+          ))}
+        </select>
+      )}
       <button onClick={() => controller.command('open-project')}>Open project…</button>
       <button onClick={() => controller.command('save-project-as')} disabled={!hasProject}>Save project as…</button>
       <span className="sep" />
@@ -22,7 +37,7 @@ export function Toolbar() {
       <span className="sep" />
       <button className="primary" onClick={() => controller.command('export')} disabled={!hasProject} data-testid="open-export">Export…</button>
       <span className="spacer" />
-      {name && <span className="file-name" title={name}>{name}</span>}
+      {path && <span className="file-name" title={path}>{fileName(path)}</span>}
       {saveState && <span className={`save-state ${saveState === 'saved' ? '' : 'dirty'}`}>{saveState}</span>}
       <button onClick={() => controller.command('show-shortcuts')} title="Keyboard shortcuts (?)">?</button>
     </header>
