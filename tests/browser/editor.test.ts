@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -223,6 +223,13 @@ describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipp
     const face = FACE_CLIP.faceBoxAt(55);
     expect(Math.abs(centre.x - (face.x + face.width / 2))).toBeLessThan(8);
     await shot('05-manual-track');
+    // Zoomed in, the picture scrolls to the face (the box stays on it).
+    await page.getByTitle('Zoom into the picture (or Ctrl+wheel)').click();
+    await page.getByTitle('Zoom into the picture (or Ctrl+wheel)').click();
+    await page.locator('[data-testid=overlay] ellipse[data-track="manual-2"]').scrollIntoViewIfNeeded();
+    await shot('05b-zoomed');
+    await page.getByTitle('Zoom out of the picture').click();
+    await page.getByTitle('Zoom out of the picture').click();
 
     await page.keyboard.press('Control+z');
     await expect.poll(() => page.locator('[data-testid=lane][data-track="manual-2"] .kf').count()).toBe(1);
@@ -267,6 +274,18 @@ describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipp
     await page.getByTestId('cancel-analysis').click();
     await page.locator('[data-testid=analysis-status][data-status=cancelled]').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('analysis-status').textContent()).toMatch(/cancelled; kept \d+ tracks? found so far/);
+  });
+
+  it('restores the autosaved work when the clip is opened again, and warns when the file changed', async () => {
+    await page.getByTestId('open-video').click();
+    await page.locator('[data-testid=notice-info]', { hasText: 'Restored your autosaved work' }).waitFor();
+    await expect.poll(() => page.getByTestId('lane').count()).toBeGreaterThanOrEqual(2);
+    appendFileSync(clip, Buffer.alloc(64));
+    await page.getByTestId('open-video').click();
+    const warning = page.locator('[data-testid=notice-warning]', { hasText: 'This video changed since' });
+    await warning.waitFor();
+    await shot('08-source-changed');
+    expect(await page.locator('[data-testid=lane][data-track="manual-2"]').count()).toBe(1);
   });
 
   it('plays a source Chromium cannot decode through a proxy made by the host', async () => {
