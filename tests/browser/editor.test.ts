@@ -240,6 +240,31 @@ describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipp
     await expect.poll(() => page.locator('[data-testid=lane][data-track="manual-2"] .kf').count()).toBe(2);
   });
 
+  it('splits, merges and extends a track by dragging its end; each is one undo step', async () => {
+    const lane = (id: string) => page.locator(`[data-testid=lane][data-track="${id}"]`);
+    const spanOf = async (id: string) => (await page.locator(`[data-testid=track-list] li[data-track="${id}"] .small`).textContent())?.split(' ')[0];
+    await goToFrame(55);
+    await page.keyboard.press('s');
+    await expect.poll(() => lane('manual-3').count()).toBe(1);
+    expect([await spanOf('manual-2'), await spanOf('manual-3')]).toEqual(['50–54', '55–60']);
+    await lane('manual-2').locator('.lane-label').click();
+    await lane('manual-3').locator('.lane-label').click({ modifiers: ['Shift'] });
+    await page.keyboard.press('m');
+    await expect.poll(() => lane('manual-3').count()).toBe(0);
+    expect(await spanOf('manual-2')).toBe('50–60');
+
+    // Drag the end of the span two frames later.
+    const span = (await lane('manual-2').locator('.span').boundingBox())!;
+    const px = span.width / 11;
+    const end = (await lane('manual-2').locator('.trim-last').boundingBox())!;
+    await drag({ x: end.x + end.width / 2, y: end.y + end.height / 2 }, { x: end.x + end.width / 2 + 2 * px, y: end.y + end.height / 2 });
+    await expect.poll(() => spanOf('manual-2')).toBe('50–62');
+    await shot('05c-extended');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Control+z');
+    await expect.poll(() => spanOf('manual-2')).toBe('50–60');
+    expect(await lane('manual-2').locator('.kf').count()).toBe(2);
+  });
+
   it('exports a master blurred where the tracks are, and the work is autosaved', async () => {
     await page.getByTestId('open-export').click();
     await page.getByTestId('choose-export-path').click();
