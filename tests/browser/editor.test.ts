@@ -192,6 +192,16 @@ describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipp
     expect(blurred).toBeLessThan(sharp * 0.3);
   });
 
+  it('plays and pauses from the keyboard; the frame number is the frame on screen', async () => {
+    await goToFrame(0);
+    await page.keyboard.press('Space');
+    await expect.poll(frameNumber, { timeout: 10_000 }).toBeGreaterThan(5);
+    await page.keyboard.press('k');
+    const stopped = await frameNumber();
+    await waitForPicture(stopped);
+    expect(await page.getByTestId('play').textContent()).toBe('▶︎');
+  });
+
   it('rejects the track, and undo/redo bring it back and reject it again', async () => {
     await page.locator('[data-testid=track-list] li[data-track="auto-1"] [data-testid=reject]').click();
     expect(await laneStatus('auto-1')).toContain('status-rejected');
