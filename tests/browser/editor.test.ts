@@ -24,15 +24,19 @@ const RANGE = { first: 0, last: 29 };
 /** The manual track covers the face on these frames (outside the detected range). */
 const MANUAL = { first: 50, last: 60 };
 
-if (requireBrowser && !haveChromium) {
+if (!haveChromium) {
   describe('editor in Chromium', () => {
-    it('needs /usr/bin/chromium (BLURLINE_REQUIRE_BROWSER=1)', () => {
-      throw new Error(`${CHROMIUM} is missing: install it (apt-get install -y chromium) or unset BLURLINE_REQUIRE_BROWSER`);
+    it('runs the editor end to end', (ctx) => {
+      const reason = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
+      if (requireBrowser) throw new Error(`${reason}, and BLURLINE_REQUIRE_BROWSER=1 requires it`);
+      // The default reporter folds skipped tests away; the reason must still reach the log.
+      console.warn(`editor end-to-end tests skipped: ${reason}`);
+      ctx.skip(reason);
     });
   });
 }
 
-describe.skipIf(!haveChromium)(`editor in Chromium${haveChromium ? '' : ` (skipped: ${CHROMIUM} is not installed; apt-get install -y chromium)`}`, () => {
+describe.runIf(haveChromium)('editor in Chromium', () => {
   let dir: string;
   let clip: string;
   let output: string;
