@@ -37,7 +37,7 @@ function indexOfTrack(project: Project, trackId: string): number {
   return index;
 }
 
-export function findTrack(project: Project, trackId: string): Track {
+function findTrack(project: Project, trackId: string): Track {
   return project.tracks[indexOfTrack(project, trackId)];
 }
 
@@ -150,7 +150,7 @@ export function removeTracks(project: Project, trackIds: readonly string[]): Edi
 }
 
 /** Appends tracks after the existing ones. */
-export function addTracks(project: Project, tracks: readonly Track[]): Edit {
+function addTracks(project: Project, tracks: readonly Track[]): Edit {
   return { type: 'replace', remove: [], insert: tracks.map((track, i) => ({ index: project.tracks.length + i, track })) };
 }
 
@@ -203,7 +203,7 @@ export function splitTrack(project: Project, trackId: string, frame: number, new
  * Keyframes of two tracks as one: on frames within `a`'s span, `a`'s keyframes; outside it, `b`'s.
  * Between disjoint spans the merged track interpolates across the gap.
  */
-export function mergeKeyframes(a: readonly TrackKeyframe[], b: readonly TrackKeyframe[]): TrackKeyframe[] {
+function mergeKeyframes(a: readonly TrackKeyframe[], b: readonly TrackKeyframe[]): TrackKeyframe[] {
   const first = a[0].frame;
   const last = a[a.length - 1].frame;
   return [...b.filter((k) => k.frame < first), ...a, ...b.filter((k) => k.frame > last)];

@@ -10,7 +10,7 @@ import { defaultExportPath } from './paths';
 import type { EditorStore } from './store';
 
 /** How long edits wait before they are autosaved (a crash loses at most this much work). */
-export const AUTOSAVE_DELAY_MS = 2000;
+const AUTOSAVE_DELAY_MS = 2000;
 
 export interface Controller {
   chooseAndOpen(): Promise<void>;

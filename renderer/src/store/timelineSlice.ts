@@ -24,8 +24,8 @@ export interface TimelineSlice {
   setTool(tool: Tool): void;
 }
 
-export const MIN_PX_PER_FRAME = 0.002;
-export const MAX_PX_PER_FRAME = 24;
+const MIN_PX_PER_FRAME = 0.002;
+const MAX_PX_PER_FRAME = 24;
 
 export const createTimelineSlice: StateCreator<EditorState, [], [], TimelineSlice> = (set, get) => ({
   selectedIds: [],
