@@ -68,6 +68,9 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     });
     if (opened.playbackUrl === null) {
       state().notify('info', `This ${project.source.videoCodec} video does not play in the editor: making a playable copy (the export still uses the original)…`);
+      // A short copy can be finished before this reply arrives: its last snapshot came first.
+      const finished = opened.proxyJobId && endedProxies.get(opened.proxyJobId);
+      if (finished) proxyEnded(finished);
     }
   }
 
@@ -246,6 +249,9 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
   }
 
   // ---- export ----
+  /** Last snapshots of proxy jobs, by id (few: one per unplayable source opened). */
+  const endedProxies = new Map<string, JobSnapshot>();
+
   async function chooseExportPath() {
     const { project, exportPath } = state();
     if (!project) return;
@@ -284,10 +290,15 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       if (snapshot.status === 'failed') state().notify('error', `Export failed: ${snapshot.error?.message ?? 'unknown error'}`);
       if (snapshot.status === 'done') state().notify('info', `Exported ${snapshot.outputPath}`);
     }
-    if (snapshot.kind === 'proxy' && media?.proxyJobId === snapshot.jobId) {
-      if (snapshot.status === 'done' && snapshot.playbackUrl) state().setPlaybackUrl(snapshot.playbackUrl);
-      if (snapshot.status === 'failed') state().notify('error', `Could not make a playable copy: ${snapshot.error?.message ?? 'unknown error'}`);
+    if (snapshot.kind === 'proxy' && snapshot.status !== 'running') {
+      endedProxies.set(snapshot.jobId, snapshot);
+      if (media?.proxyJobId === snapshot.jobId) proxyEnded(snapshot);
     }
+  }
+
+  function proxyEnded(snapshot: JobSnapshot) {
+    if (snapshot.status === 'done' && snapshot.playbackUrl) state().setPlaybackUrl(snapshot.playbackUrl);
+    if (snapshot.status === 'failed') state().notify('error', `Could not make a playable copy: ${snapshot.error?.message ?? 'unknown error'}`);
   }
 
   // ---- editing commands ----

@@ -1,7 +1,7 @@
 import type { PresetName } from '../../../core/presets';
 import type { AnalysisInfo, Track } from '../../../core/project';
 import type { FaceDetection } from '../../../core/detection';
-import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import type { DetectionJob } from '../../../core/detectionDispatch';
 import type { DetectionAssets, JobProgressSnapshot } from '../../../electron/shared/contract';
 
 /** Messages between the editor, its analysis worker and the face-model workers that serves. */
@@ -40,7 +40,7 @@ export type AnalysisRecord = Omit<AnalysisInfo, 'preset'>;
 /** Analysis worker → face-model worker. */
 export type DetectorRequest =
   | { type: 'init'; assets: DetectionAssets; backends: Backend[] }
-  | { type: 'detect'; id: number; options: FaceApiDetectorOptions; width: number; height: number; data: Uint8Array };
+  | ({ type: 'detect' } & DetectionJob);
 
 export type DetectorReply =
   | { type: 'ready'; backend: Backend }

@@ -37,9 +37,11 @@ export function Player() {
   // Presented frames drive the frame number and the preview.
   useEffect(() => {
     const video = videoRef.current;
+    // Until the new video presents a frame, the canvas shows none of it.
+    presented.current = null;
+    delete canvasRef.current?.dataset.frame;
     if (!video || !source || !playbackUrl) return;
     setVideoError(null);
-    presented.current = null;
     let handle = 0;
     const onFrame: VideoFrameRequestCallback = (_now, meta) => {
       const frame = frameAtTime(source, meta.mediaTime);
