@@ -205,7 +205,17 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
     // A frame or two may still be presented after the stop; then number and picture agree.
     const painted = async () => Number(await page.getByTestId('preview').getAttribute('data-frame'));
     await expect.poll(async () => (await frameNumber()) - (await painted())).toBe(0);
-    expect(await frameNumber()).toBeGreaterThan(5);
+    const stopped = await frameNumber();
+    expect(stopped).toBeGreaterThan(5);
+    // The picture is that frame: testsrc2 prints the frame number in its corner; compare with ffmpeg's.
+    await page.getByTestId('show-original').check();
+    await waitForPicture(stopped);
+    const decoded = await readGrayFrames(clip, W, H);
+    const corner = { x: 0, y: 0, width: 160, height: 40 };
+    const shown = await previewGray();
+    const diffs = [stopped - 1, stopped, stopped + 1].map((n) => meanAbsDiff(shown, decoded[n], W, corner));
+    expect(diffs[1], `corner differences for frames ${stopped - 1}..${stopped + 1}: ${diffs.join(', ')}`).toBeLessThan(Math.min(diffs[0], diffs[2]));
+    await page.getByTestId('show-original').uncheck();
   });
 
   it('rejects the track, and undo/redo bring it back and reject it again', async () => {

@@ -59,11 +59,16 @@ export function Player() {
       presented.current = frameAtTime(source, video.currentTime);
       paint();
     };
+    // A frame callback can report a frame while the element already holds the next one (playback
+    // stopping between the two): on pause, seek to the frame at the paused time, so the picture,
+    // its blur and the number are one frame again.
+    const onPause = () => store.getState().seekTo(frameAtTime(source, video.currentTime));
     const onError = () => setVideoError(video.error?.message || 'the video cannot be played');
     const onEnded = () => store.getState().setRate(0);
     video.addEventListener('error', onError);
     video.addEventListener('ended', onEnded);
     video.addEventListener('seeked', onSeeked);
+    video.addEventListener('pause', onPause);
     video.src = playbackUrl;
     video.load();
     video.currentTime = seekTimeOf(source, store.getState().frame);
@@ -74,6 +79,7 @@ export function Player() {
       video.removeEventListener('error', onError);
       video.removeEventListener('ended', onEnded);
       video.removeEventListener('seeked', onSeeked);
+      video.removeEventListener('pause', onPause);
       video.removeAttribute('src');
       video.load();
     };
