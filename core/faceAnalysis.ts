@@ -4,7 +4,7 @@ import type { FaceApiDetectorOptions } from './faceApiDetector';
 import { cropResizeRgb, downscaleRgb, normaliseContrast } from './image';
 import type { Track } from './project';
 import { suppressDuplicates, tileLayout } from './tiling';
-import { FaceTracker, type TrackerOptions } from './tracker';
+import { FaceTracker, type FrameSize, type TrackerOptions } from './tracker';
 
 /** One way of searching whole frames for new faces: tiles of the frame shrunk by an integer factor. */
 export interface DiscoveryLevel {
@@ -138,6 +138,7 @@ export class FaceAnalysis {
   private readonly lastRoiFrame = new Map<number, number>();
   private rejected: { frame: number; box: Box }[] = [];
   private lastIndex = -1;
+  private frameSize: FrameSize | null = null;
   readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, confirmCalls: 0, detections: 0 };
 
   constructor(
@@ -154,6 +155,7 @@ export class FaceAnalysis {
    */
   async push(index: number, frame: RgbFrame): Promise<void> {
     this.lastIndex = index;
+    this.frameSize = { width: frame.width, height: frame.height };
     const crops = this.discoveryCrops(index, frame);
     this.stats.discoveryCalls += crops.length;
     const discovered = this.detectIn(crops);
@@ -167,7 +169,7 @@ export class FaceAnalysis {
   async finish(lastFrame = this.lastIndex): Promise<Track[]> {
     while (this.waiting.length > 0) await this.trackNext();
     this.recent.length = 0;
-    return this.tracker.finish(lastFrame);
+    return this.tracker.finish(lastFrame, this.frameSize ?? undefined);
   }
 
   private async trackNext(): Promise<void> {

@@ -231,8 +231,13 @@ export class FaceTracker {
     track.observations.unshift({ frame, box: { ...face.box }, score: face.score });
   }
 
-  /** Ends every track and returns them as project tracks, frames clamped to [0, lastFrame]. */
-  finish(lastFrame: number): Track[] {
+  /**
+   * Ends every track and returns them as project tracks, frames clamped to [0, lastFrame]. With
+   * the frame size, a face first or last seen near a frame edge, moving across it, is blurred
+   * along its path until it has wholly left the frame: partly visible and often motion-blurred
+   * there, it is what detectors miss.
+   */
+  finish(lastFrame: number, frameSize?: FrameSize): Track[] {
     this.ended.push(...this.live.splice(0));
     const merged = linkTracklets(
       mergeDuplicates(
@@ -242,7 +247,7 @@ export class FaceTracker {
       this.options,
     );
     return merged
-      .map((observations) => this.toKeyframes(observations, lastFrame))
+      .map((observations) => this.toKeyframes(observations, lastFrame, frameSize))
       .sort((a, b) => a[0].frame - b[0].frame)
       .map((keyframes, i) => ({
         id: `${this.options.idPrefix}${i + 1}`,
@@ -257,7 +262,7 @@ export class FaceTracker {
     return velocityBetween(observations.slice(0, 4));
   }
 
-  private toKeyframes(observations: Observation[], lastFrame: number): TrackKeyframe[] {
+  private toKeyframes(observations: Observation[], lastFrame: number, frameSize: FrameSize | undefined): TrackKeyframe[] {
     const smoothed = holdSize(smoothObservations(observations, this.options.smoothingFrames), this.options.sizeHoldFrames);
     const first = smoothed[0];
     const last = smoothed[smoothed.length - 1];
@@ -269,8 +274,10 @@ export class FaceTracker {
       const h = Math.max(4, (from.box.height + velocity.vh * dt) * grow);
       return { frame: from.frame + dt, box: { x: cx + velocity.vx * dt - w / 2, y: cy + velocity.vy * dt - h / 2, width: w, height: h }, confidence: null };
     };
-    const preRoll = Math.min(this.options.preRollFrames, first.frame);
-    if (preRoll > 0) keyframes.push(margin(first, velocityBetween(smoothed.slice(0, 4)), -preRoll));
+    const startVelocity = velocityBetween(smoothed.slice(0, 4));
+    const backwards = { vx: -startVelocity.vx, vy: -startVelocity.vy };
+    const preRoll = Math.min(Math.max(this.options.preRollFrames, framesToLeave(first.box, backwards, frameSize)), first.frame);
+    if (preRoll > 0) keyframes.push(margin(first, startVelocity, -preRoll));
     // Between observations the blur is interpolated; a fast face is widened along its motion so
     // an interpolation that lags the face still covers it.
     smoothed.forEach((o, i) => {
@@ -281,10 +288,35 @@ export class FaceTracker {
       const box = { x: o.box.x - dx / 2, y: o.box.y - dy / 2, width: o.box.width + dx, height: o.box.height + dy };
       keyframes.push({ frame: o.frame, box, confidence: o.score });
     });
-    const postRoll = Math.min(this.options.postRollFrames, lastFrame - last.frame);
-    if (postRoll > 0) keyframes.push(margin(last, velocityBetween(smoothed.slice(-4)), postRoll));
+    const endVelocity = velocityBetween(smoothed.slice(-4));
+    const postRoll = Math.min(Math.max(this.options.postRollFrames, framesToLeave(last.box, endVelocity, frameSize)), lastFrame - last.frame);
+    if (postRoll > 0) keyframes.push(margin(last, endVelocity, postRoll));
     return keyframes;
   }
+}
+
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
+/** Longest safety margin a frame edge can add to a track (one second at 30 fps). */
+const MAX_EDGE_ROLL_FRAMES = 30;
+
+/**
+ * Frames until a box moving at `velocity` (px/frame) is wholly outside the frame, when that takes
+ * at most MAX_EDGE_ROLL_FRAMES; otherwise 0. Run backwards from a track's first box, it says how
+ * long a face first found near an edge had been coming in, partly visible, missed by the detectors.
+ */
+export function framesToLeave(box: Box, velocity: { vx: number; vy: number }, frame: FrameSize | undefined): number {
+  if (!frame) return 0;
+  const exits: number[] = [];
+  if (velocity.vx < 0) exits.push((box.x + box.width) / -velocity.vx);
+  if (velocity.vx > 0) exits.push((frame.width - box.x) / velocity.vx);
+  if (velocity.vy < 0) exits.push((box.y + box.height) / -velocity.vy);
+  if (velocity.vy > 0) exits.push((frame.height - box.y) / velocity.vy);
+  const frames = Math.ceil(Math.min(Infinity, ...exits));
+  return frames <= MAX_EDGE_ROLL_FRAMES ? frames : 0;
 }
 
 /** Mean per-frame change of centre and size across a few observations (zero for one). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaceTracker, mergeDuplicates, smoothObservations } from '../../core/tracker';
+import { FaceTracker, framesToLeave, mergeDuplicates, smoothObservations } from '../../core/tracker';
 import { trackBoxAt } from '../../core/tracks';
 import type { FaceDetection } from '../../core/detection';
 
@@ -54,6 +54,30 @@ describe('FaceTracker', () => {
     expect(link(face(0, 0), 50)).toBe(false);
     expect(link(face(200, 0), 20)).toBe(false);
     expect(link(face(0, 0, 100), 20)).toBe(false);
+  });
+
+  it('blurs a face entering at a frame edge from when it first showed, and one leaving until it is gone', () => {
+    const tracker = new FaceTracker({ preRollFrames: 2, postRollFrames: 2, smoothingFrames: 0 });
+    // A 100 px face moving right at 20 px/frame, first detected half visible at the left edge
+    // (box extended past the edge) on frame 20; a second one leaving at the bottom edge.
+    const frames: Record<number, FaceDetection[]> = {};
+    for (let f = 20; f <= 30; f++) frames[f] = [face(-50 + 20 * (f - 20), 200), face(900, 900 + 10 * (f - 20), 60)];
+    feed(tracker, frames, 60);
+    const [entering, leaving] = tracker.finish(60, { width: 1920, height: 1080 }).sort((a, b) => a.keyframes[0].box.y - b.keyframes[0].box.y);
+    // Entering: its right side crossed x = 0 at (−50 + 40) / 20 → 0.5 frame before frame 20.
+    expect(entering.keyframes[0].frame).toBe(18);
+    // Leaving: last seen at y = 1000 (box 60 px, touching the edge) on frame 30, moving down 10 px/frame: gone
+    // after (1080 − 1000) / 10 = 8 frames.
+    expect(leaving.keyframes.at(-1)!.frame).toBe(38);
+    expect(trackBoxAt(leaving, 38)!.y).toBeGreaterThan(1060);
+    expect(framesToLeave({ x: -50, y: 200, width: 100, height: 100 }, { vx: -10, vy: 0 }, { width: 1920, height: 1080 })).toBe(5);
+    expect(framesToLeave({ x: -50, y: 200, width: 100, height: 100 }, { vx: 10, vy: 0 }, { width: 1920, height: 1080 })).toBe(0);
+    // Slow, or far from the edge it moves to: no extra margin.
+    expect(framesToLeave({ x: 900, y: 1000, width: 100, height: 100 }, { vx: 0, vy: 1 }, { width: 1920, height: 1080 })).toBe(0);
+    expect(framesToLeave({ x: 900, y: 500, width: 100, height: 100 }, { vx: 20, vy: 0 }, { width: 1920, height: 1080 })).toBe(0);
+    expect(framesToLeave({ x: 900, y: 500, width: 100, height: 100 }, { vx: 0, vy: 0 }, { width: 1920, height: 1080 })).toBe(0);
+    // Fast, a few frames from the edge: found late, it had been coming in since then.
+    expect(framesToLeave({ x: 139, y: 344, width: 268, height: 416 }, { vx: -36, vy: 0 }, { width: 1920, height: 1080 })).toBe(12);
   });
 
   it('holds the size of a face while its detections shrink (turning away) but follows growth at once', () => {
