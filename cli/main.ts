@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { BlurlineError, isCancelled, type ErrorCode } from '../core/errors';
 import { DETECTION_PRESETS, isPresetName, withMinConfidence } from '../core/presets';
 import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, type Project } from '../core/project';
-import { formatDuration, type JobProgress } from '../electron/main/media/progress';
+import { formatDuration, type JobProgress } from '../core/progress';
 import { checkOutputPath } from '../electron/main/media/render';
 import { readProjectFile, writeProjectFile } from '../electron/main/project/projectFile';
 import { detectToProject, renderProject, type JobStage } from '../electron/main/pipeline';

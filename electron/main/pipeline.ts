@@ -3,7 +3,7 @@ import { buildRenderPlan, countPlannedRegions } from '../../core/renderPlan';
 import { DETECTION_PRESETS, type DetectionPreset, type PresetName } from '../../core/presets';
 import { analyseVideo } from './detect/analyse';
 import { probeVideo } from './media/probe';
-import type { JobProgress } from './media/progress';
+import type { JobProgress } from '../../core/progress';
 import { checkOutputPath, renderVideo, verifySourceUnchanged, type RenderResult } from './media/render';
 
 /**

@@ -42,14 +42,7 @@ export function App() {
   function onDrop(e: DragEvent) {
     e.preventDefault();
     const file = e.dataTransfer.files[0];
-    if (!file) return;
-    // Sandboxed renderers do not see file paths; older Electron versions still set File.path.
-    const path = (file as File & { path?: string }).path;
-    if (path) void controller.openPath(path);
-    else {
-      store.getState().notify('warning', `“${file.name}” was dropped, but this window cannot read the paths of dropped files: choose it in the Open dialog.`);
-      void controller.chooseAndOpen();
-    }
+    if (file) void controller.openDropped(file);
   }
 
   return (

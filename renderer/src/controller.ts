@@ -15,6 +15,8 @@ const AUTOSAVE_DELAY_MS = 2000;
 export interface Controller {
   chooseAndOpen(): Promise<void>;
   openPath(path: string): Promise<void>;
+  /** Opens a file dropped on the window (its path comes from the preload), or the dialog when the host has no path for it. */
+  openDropped(file: File): Promise<void>;
   openProjectFile(): Promise<void>;
   saveProjectAs(): Promise<void>;
   refreshRecentFiles(): Promise<void>;
@@ -110,6 +112,13 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
   async function chooseAndOpen() {
     const path = await call('Could not show the open dialog', api.chooseVideo());
     if (path) await openPath(path);
+  }
+
+  async function openDropped(file: File) {
+    const path = api.pathForFile?.(file) ?? null;
+    if (path) return openPath(path);
+    state().notify('warning', `“${file.name}” was dropped, but its path on disk is unknown here: choose it in the Open dialog.`);
+    await chooseAndOpen();
   }
 
   async function openProjectFile() {
@@ -416,6 +425,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
   return {
     chooseAndOpen,
     openPath,
+    openDropped,
     openProjectFile,
     saveProjectAs,
     refreshRecentFiles,

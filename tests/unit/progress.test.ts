@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FfmpegProgressParser, formatDuration, progressFromFrames } from '../../electron/main/media/progress';
+import { FfmpegProgressParser, formatDuration, progressFromFrames } from '../../core/progress';
 import { describeMediaFailure, formatCommandLine } from '../../electron/main/media/ffmpeg';
 
 describe('FfmpegProgressParser', () => {

@@ -3,7 +3,7 @@ import { scaleBox } from '../../../core/geometry';
 import type { DetectionPreset } from '../../../core/presets';
 import type { SourceInfo, Track } from '../../../core/project';
 import { decodeFrames, decodeSize } from '../media/decode';
-import { progressFromFrames, type JobProgress } from '../media/progress';
+import { progressFromFrames, type JobProgress } from '../../../core/progress';
 import { DetectorPool } from './detectorPool';
 
 export interface AnalyseOptions {

@@ -1,17 +1,13 @@
 import { parentPort } from 'node:worker_threads';
 import type { FaceDetector } from '../../../core/detection';
+import type { DetectionJob } from '../../../core/detectionDispatch';
 import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
 import { createNodeFaceDetector } from './nodeFaceDetector';
 
 /** A detection worker: its own tfjs-wasm instance, one detector per distinct option set. */
 
-export interface DetectRequest {
-  id: number;
-  options: FaceApiDetectorOptions;
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
+/** A search sent by the pool (the core dispatcher's job). */
+export type DetectRequest = DetectionJob;
 
 export type DetectReply =
   | { id: number; ok: true; faces: { box: { x: number; y: number; width: number; height: number }; score: number }[] }

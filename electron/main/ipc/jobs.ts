@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BlurlineError, isCancelled } from '../../../core/errors';
 import type { JobKind, JobSnapshot } from '../../shared/contract';
-import type { JobProgress } from '../media/progress';
+import type { JobProgress } from '../../../core/progress';
 import { toIpcError } from './calls';
 
 /**

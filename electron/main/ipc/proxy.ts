@@ -4,7 +4,7 @@ import { mkdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceInfo } from '../../../core/project';
 import { runFfmpeg } from '../media/ffmpeg';
-import { progressFromFrames, type JobProgress } from '../media/progress';
+import { progressFromFrames, type JobProgress } from '../../../core/progress';
 
 /**
  * Playback proxies for sources Chromium cannot play: the same frames with the same timestamps

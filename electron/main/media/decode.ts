@@ -1,4 +1,4 @@
-import { BlurlineError } from '../../../core/errors';
+import { splitFrames } from '../../../core/rawFrames';
 import { yuv420FrameSize } from '../../../core/anonymise';
 import { spawnMedia } from './ffmpeg';
 
@@ -54,28 +54,11 @@ export async function* decodeFrames(file: string, options: DecodeOptions): Async
   const proc = spawnMedia(args, { task: 'decoding the source', signal: options.signal });
   const frameSize = frameByteSize(options.pixelFormat, width, height);
   let index = 0;
-  let frame = new Uint8Array(frameSize);
-  let filled = 0;
   try {
-    for await (const chunk of proc.child.stdout! as AsyncIterable<Buffer>) {
-      let offset = 0;
-      while (offset < chunk.length) {
-        const n = Math.min(frameSize - filled, chunk.length - offset);
-        frame.set(chunk.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === frameSize) {
-          yield { index, width, height, data: frame };
-          index++;
-          frame = new Uint8Array(frameSize);
-          filled = 0;
-        }
-      }
+    for await (const data of splitFrames(proc.child.stdout! as AsyncIterable<Uint8Array>, frameSize)) {
+      yield { index: index++, width, height, data };
     }
     await proc.done;
-    if (filled !== 0) {
-      throw new BlurlineError('SOURCE_TRUNCATED', `decoding ended inside frame ${index}: the source is truncated or corrupt`);
-    }
   } finally {
     // The consumer stopped early (break, error or cancel): do not leave ffmpeg running.
     proc.stop();

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { BlurlineError, CancelledError, type ErrorCode } from '../../../core/errors';
 import { findBinary, type BinaryName } from './binaries';
-import { FfmpegProgressParser, type FfmpegProgressBlock } from './progress';
+import { FfmpegProgressParser, type FfmpegProgressBlock } from '../../../core/progress';
 
 /**
  * The one module that starts ffmpeg and ffprobe. Every call goes through `spawnMedia`: argument

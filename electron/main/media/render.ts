@@ -11,7 +11,7 @@ import { decodeFrames } from './decode';
 import { findBinary } from './binaries';
 import { formatCommandLine, runFfprobeJson, spawnMedia } from './ffmpeg';
 import { sha256File } from './probe';
-import { progressFromFrames, type JobProgress } from './progress';
+import { progressFromFrames, type JobProgress } from '../../../core/progress';
 
 export interface RenderRequest {
   source: SourceInfo;

@@ -5,7 +5,7 @@ import { scaleBox } from '../../../core/geometry';
 import { splitFrames } from '../../../core/rawFrames';
 import { DETECTION_PRESETS } from '../../../core/presets';
 import type { Track } from '../../../core/project';
-import { progressFromFrames } from '../../../electron/main/media/progress';
+import { progressFromFrames } from '../../../core/progress';
 import { BrowserDetectorPool } from './detectorPool';
 import type { AnalyseRequest, WorkerReply, WorkerRequest } from './protocol';
 

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../electron/main/media/progress';
+import { formatDuration } from '../../../core/progress';
 import { isPresetName } from '../../../core/presets';
 import { useControllerContext } from '../controllerContext';
 import { useEditor, useEditorStore } from '../store';

@@ -1,4 +1,4 @@
-import { formatDuration } from '../../../electron/main/media/progress';
+import { formatDuration } from '../../../core/progress';
 import { exportSettingsSchema, type ExportSettings } from '../../../core/project';
 import { isRenderedTrack } from '../../../core/renderPlan';
 import { useControllerContext } from '../controllerContext';
