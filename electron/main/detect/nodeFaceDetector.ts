@@ -3,10 +3,11 @@ import path from 'node:path';
 import { BlurlineError } from '../../../core/errors';
 import type { FaceDetector } from '../../../core/detection';
 import { createFaceApiDetector, type FaceApiDetectorOptions, type FaceApiModule } from '../../../core/faceApiDetector';
+import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
 
 const require = createRequire(import.meta.url);
 
-interface TfModule {
+interface TfModule extends TfKernelRegistry {
   setBackend(name: string): Promise<boolean>;
   ready(): Promise<void>;
   getBackend(): string;
@@ -31,6 +32,7 @@ function loadFaceApi(): Promise<FaceApiNode> {
     wasm.setWasmPaths(`${path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'))}/dist/`);
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
     await tf.ready();
+    installFastWasmConcat(tf);
     return require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiNode;
   })();
   return backendReady;

@@ -3,6 +3,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import type { FaceDetector } from '../../../core/detection';
 import { createFaceApiDetector, type FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
 
 /**
@@ -41,6 +42,7 @@ async function startBackend(backends: Backend[], wasmBaseUrl: string): Promise<B
         await tf.ready();
         // A backend can start and still fail on the first kernel (no WebGL context in a worker).
         tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
+        if (backend === 'wasm') installFastWasmConcat(tf as unknown as TfKernelRegistry);
         return backend;
       }
       failures.push(`${backend}: did not start`);
