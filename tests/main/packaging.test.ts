@@ -80,7 +80,7 @@ describe('electron-builder configuration', () => {
     expect(pkg.main).toBe('dist/electron/main.mjs');
     // The models and wasm the renderer loads are read from these packages inside the app.
     expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['@vladmandic/face-api', '@tensorflow/tfjs-backend-wasm', 'zod']));
-    expect(pkg.scripts).toMatchObject({ 'build:electron': expect.any(String), start: expect.stringContaining('electron .'), dist: expect.stringContaining('electron-builder') });
+    expect(pkg.scripts).toMatchObject({ 'build:electron': expect.any(String), start: expect.stringContaining('scripts/start-electron.ts'), dist: expect.stringContaining('electron-builder') });
   });
 });
 
