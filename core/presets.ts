@@ -50,7 +50,9 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
     },
   },
   // Towards real time on a laptop CPU: the Tiny Face Detector only, native resolution searched
-  // every 48 frames; the backwards search recovers the frames before a face was found.
+  // every 48 frames; the backwards search recovers the frames before a face was found, 64 back
+  // because the native sweep may see a small face up to 48 frames late (full approach scenario:
+  // 95.7% -> 100% coverage against 48 back; 64 frames of 1080p RGB hold about 400 MB).
   fast: {
     name: 'fast',
     maxAnalysisWidth: 1920,
@@ -62,7 +64,7 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
       ],
       roi: { detector: ROI, everyFrames: 3, context: 2.2, inputSize: ROI_INPUT },
       confirm: CONFIRM,
-      backtrackFrames: 48,
+      backtrackFrames: 64,
       tracker: { maxMissedFrames: 12, preRollFrames: 3, postRollFrames: 3 },
     },
   },
