@@ -1,5 +1,4 @@
 import type { Box } from './geometry';
-import { iou } from './geometry';
 import type { BlurStyle, ExportSettings, Project, Track, TrackKeyframe, TrackStatus } from './project';
 import { trackBoxAt, trackSpan } from './tracks';
 
@@ -250,42 +249,4 @@ export function setStyle(project: Project, trackIds: readonly string[], style: B
 export function setBoxAt(project: Project, trackId: string, frame: number, box: Box): Edit {
   findTrack(project, trackId);
   return { type: 'setKeyframe', trackId, keyframe: { frame, box: { ...box }, confidence: null } };
-}
-
-// ---- Detection results over segments of a clip ----
-
-/**
- * Joins the tracks of the next analysed segment onto those found so far: a track that reaches the
- * boundary and a new track that starts there with an overlapping box are one face, seen by two
- * analyses. Returns the joined list; ids of `found` are kept.
- */
-export function appendSegmentTracks(found: readonly Track[], next: readonly Track[], boundary: number, reach = 8): Track[] {
-  const result = found.slice();
-  const open = new Set(result.map((_, i) => i).filter((i) => trackSpan(result[i]).last >= boundary - reach));
-  for (const track of next) {
-    const span = trackSpan(track);
-    let best = -1;
-    let bestOverlap = 0.2;
-    if (span.first <= boundary + reach) {
-      for (const i of open) {
-        const before = result[i];
-        // Compare where both have a box: the earlier track's end against the later one's start.
-        const frame = Math.min(trackSpan(before).last, Math.max(span.first, boundary));
-        const a = trackBoxAt(before, Math.min(frame, trackSpan(before).last));
-        const b = trackBoxAt(track, Math.max(frame, span.first));
-        const overlap = a && b ? iou(a, b) : 0;
-        if (overlap > bestOverlap) {
-          best = i;
-          bestOverlap = overlap;
-        }
-      }
-    }
-    if (best >= 0) {
-      open.delete(best);
-      result[best] = { ...result[best], keyframes: mergeKeyframes(result[best].keyframes, track.keyframes) };
-    } else {
-      result.push(track);
-    }
-  }
-  return result;
 }

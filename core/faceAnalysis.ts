@@ -138,6 +138,7 @@ export class FaceAnalysis {
   private readonly lastRoiFrame = new Map<number, number>();
   private rejected: { frame: number; box: Box }[] = [];
   private lastIndex = -1;
+  private lastTracked = -1;
   private frameSize: FrameSize | null = null;
   readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, confirmCalls: 0, detections: 0 };
 
@@ -165,6 +166,11 @@ export class FaceAnalysis {
     while (this.waiting.length > LOOKAHEAD_FRAMES) await this.trackNext();
   }
 
+  /** The tracks found on the frames tracked so far (frames waiting in the lookahead are not yet); ends nothing. */
+  tracksSoFar(): Track[] {
+    return this.tracker.tracksSoFar(this.lastTracked, this.frameSize ?? undefined);
+  }
+
   /** Ends the analysis and returns the tracks, frames clamped to `lastFrame`. */
   async finish(lastFrame = this.lastIndex): Promise<Track[]> {
     while (this.waiting.length > 0) await this.trackNext();
@@ -175,6 +181,7 @@ export class FaceAnalysis {
   private async trackNext(): Promise<void> {
     const { index, frame, discovered } = this.waiting.shift()!;
     this.stats.framesAnalysed++;
+    this.lastTracked = index;
     const roi = this.roiCrops(index, frame);
     this.stats.roiCalls += roi.length;
     const [found, tracked] = await Promise.all([discovered, this.detectIn(roi)]);

@@ -239,9 +239,17 @@ export class FaceTracker {
    */
   finish(lastFrame: number, frameSize?: FrameSize): Track[] {
     this.ended.push(...this.live.splice(0));
+    return this.tracksSoFar(lastFrame, frameSize);
+  }
+
+  /**
+   * The tracks as they stand, ending none (an editor shows them while the analysis goes on):
+   * what `finish` would return now. Tracks still live get their margins as if they ended here.
+   */
+  tracksSoFar(lastFrame: number, frameSize?: FrameSize): Track[] {
     const merged = linkTracklets(
       mergeDuplicates(
-        this.ended.map((t) => t.observations),
+        [...this.ended, ...this.live].map((t) => t.observations),
         this.options.mergeIou,
       ),
       this.options,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   addManualTrack,
-  appendSegmentTracks,
   applyEdit,
   EditError,
   freshTrackId,
@@ -186,17 +185,5 @@ describe('history', () => {
   it('keeps edits, not projects: an entry holds only what it touched', () => {
     const state = commitEdit(sample(), EMPTY_HISTORY, setStatus(sample(), ['a'], 'rejected'), 'reject');
     expect(JSON.stringify(state.history).length).toBeLessThan(200);
-  });
-});
-
-describe('appendSegmentTracks', () => {
-  it('joins a track that reaches the boundary with the next segment track that continues it', () => {
-    const found = [track('auto-1', [keyframe(0, box(0)), keyframe(49, box(49))]), track('auto-2', [keyframe(5, box(500)), keyframe(20, box(500))])];
-    const next = [track('auto-1', [keyframe(47, box(47)), keyframe(52, box(52)), keyframe(99, box(99))]), track('auto-2', [keyframe(60, box(800))])];
-    const joined = appendSegmentTracks(found, next, 50);
-    expect(joined).toHaveLength(3);
-    expect(joined[0].keyframes.map((k) => k.frame)).toEqual([0, 49, 52, 99]);
-    expect(joined[1].id).toBe('auto-2');
-    expect(trackSpan(joined[2])).toEqual({ first: 60, last: 60 });
   });
 });

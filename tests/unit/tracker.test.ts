@@ -165,3 +165,21 @@ describe('smoothing and merging', () => {
     expect(merged[0].find((o) => o.frame === 2)!.score).toBe(0.9);
   });
 });
+
+describe('tracks so far', () => {
+  it('gives what finish would give now, and ends nothing', () => {
+    const tracker = new FaceTracker({ preRollFrames: 2, postRollFrames: 2 });
+    const frames: Record<number, FaceDetection[]> = {};
+    for (let f = 0; f <= 20; f++) frames[f] = [face(100 + 2 * f, 100)];
+    feed(tracker, frames, 20);
+    const sofar = tracker.tracksSoFar(20);
+    expect(sofar).toHaveLength(1);
+    // The track is still live: later detections continue it.
+    for (let f = 21; f <= 40; f++) tracker.update(f, [face(100 + 2 * f, 100)]);
+    const final = tracker.finish(40);
+    expect(final).toHaveLength(1);
+    expect(final[0].keyframes[0].frame).toBe(sofar[0].keyframes[0].frame);
+    expect(trackBoxAt(final[0], 10)).toEqual(trackBoxAt(sofar[0], 10));
+    expect(final[0].keyframes.at(-1)!.frame).toBe(40);
+  });
+});

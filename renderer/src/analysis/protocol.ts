@@ -27,7 +27,7 @@ export type WorkerReply =
   /** `backend`: what runs the models, e.g. `wasm × 2` (two workers). */
   | { type: 'stage'; stage: string; backend?: string }
   | { type: 'progress'; progress: JobProgressSnapshot }
-  /** Every track found so far, in source pixels (tracks continued across segments are joined). */
+  /** Every track found so far, in source pixels (the engine's tracks so far; the final ones come with "done"). */
   | { type: 'tracks'; tracks: Track[] }
   | { type: 'done'; tracks: Track[]; record: AnalysisRecord }
   /** `lastFrame`: the last frame analysed before the cancel. */

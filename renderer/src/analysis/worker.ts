@@ -1,4 +1,3 @@
-import { appendSegmentTracks } from '../../../core/edits';
 import { describeSchedule, FaceAnalysis } from '../../../core/faceAnalysis';
 import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
 import { scaleBox } from '../../../core/geometry';
@@ -11,9 +10,8 @@ import type { AnalyseRequest, WorkerReply, WorkerRequest } from './protocol';
 
 /**
  * The analysis worker: the CLI's analysis engine (core/faceAnalysis), fed exact-index RGB frames
- * streamed from the host, its face searches run by a pool of face-model workers. The clip is
- * analysed in segments so tracks reach the timeline while the run goes on; a face that crosses a
- * segment boundary is joined.
+ * streamed from the host, its face searches run by a pool of face-model workers. The tracks found
+ * so far are published while the run goes on, so they appear on the timeline as they are found.
  */
 
 const scope = self as unknown as {
@@ -21,8 +19,8 @@ const scope = self as unknown as {
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
 };
 
-/** Frames per segment: tracks are published after each one. */
-const SEGMENT_FRAMES = 60;
+/** The tracks found so far reach the timeline every this many frames. */
+const PUBLISH_EVERY_FRAMES = 60;
 
 let running: AbortController | null = null;
 /** Started on the first run; the models stay loaded for the next. */
@@ -65,54 +63,37 @@ async function analyse(request: AnalyseRequest, signal: AbortSignal): Promise<vo
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
   const width = Math.min(preset.maxAnalysisWidth, request.source.width);
-  let found: Track[] = [];
-  let nextId = 1;
-  let framesAnalysed = 0;
+  const analysis = new FaceAnalysis(detectorFor, preset.schedule);
+  let scale = 1;
   let analysisWidth = width;
-  let segment: { analysis: FaceAnalysis; first: number; scale: number } | null = null;
   let lastReport = 0;
-
-  const closeSegment = async (lastFrame: number) => {
-    if (!segment) return;
-    const tracks = await segment.analysis.finish(lastFrame);
-    framesAnalysed += segment.analysis.stats.framesAnalysed;
-    const scale = segment.scale;
-    const scaled = tracks.map((t) => ({
-      ...t,
-      id: `found-${nextId++}`,
-      keyframes: t.keyframes.map((k) => ({ ...k, box: scaleBox(k.box, scale) })),
-    }));
-    found = appendSegmentTracks(found, scaled, segment.first);
-    segment = null;
-    post({ type: 'tracks', tracks: found });
-  };
+  // Boxes come back in analysis pixels; the project keeps source pixels.
+  const toSource = (tracks: Track[]): Track[] =>
+    tracks.map((t, i) => ({ ...t, id: `found-${i + 1}`, keyframes: t.keyframes.map((k) => ({ ...k, box: scaleBox(k.box, scale) })) }));
 
   post({ type: 'stage', stage: 'analysing', backend });
   let lastIndex = request.first - 1;
   try {
-    // One request and one engine per segment: the host seeks to each segment's first frame.
-    for (let first = request.first; first <= request.last && !signal.aborted; first += SEGMENT_FRAMES) {
-      const last = Math.min(request.last, first + SEGMENT_FRAMES - 1);
-      for await (const { index, frame } of fetchFrames(request.framesUrl, first, last, width, signal)) {
-        if (!segment) {
-          analysisWidth = frame.width;
-          segment = { analysis: new FaceAnalysis(detectorFor, preset.schedule), first: index, scale: request.source.width / frame.width };
-        }
-        await segment.analysis.push(index, frame);
-        lastIndex = index;
-        if (signal.aborted) break;
-        if (performance.now() - lastReport > 250) {
-          lastReport = performance.now();
-          post({ type: 'progress', progress: progressFromFrames(index - request.first + 1, total, elapsed()) });
-        }
+    // One engine over the whole range, as the CLI runs it; the tracks so far are published as it goes.
+    for await (const { index, frame } of fetchFrames(request.framesUrl, request.first, request.last, width, signal)) {
+      if (index === request.first) {
+        analysisWidth = frame.width;
+        scale = request.source.width / frame.width;
       }
-      if (!signal.aborted) await closeSegment(last);
+      await analysis.push(index, frame);
+      lastIndex = index;
+      if (signal.aborted) break;
+      if ((index - request.first + 1) % PUBLISH_EVERY_FRAMES === 0) post({ type: 'tracks', tracks: toSource(analysis.tracksSoFar()) });
+      if (performance.now() - lastReport > 250) {
+        lastReport = performance.now();
+        post({ type: 'progress', progress: progressFromFrames(index - request.first + 1, total, elapsed()) });
+      }
     }
   } catch (err) {
     if (!signal.aborted) throw err;
   }
   // A cancelled run keeps what it found on the frames it analysed.
-  await closeSegment(lastIndex);
+  const found = toSource(await analysis.finish(signal.aborted ? lastIndex : request.last));
   if (signal.aborted) {
     post({ type: 'cancelled', tracks: found, lastFrame: lastIndex });
     return;
@@ -125,7 +106,7 @@ async function analyse(request: AnalyseRequest, signal: AbortSignal): Promise<vo
       detector: describeSchedule(preset.schedule),
       minConfidence: Math.min(...preset.schedule.discovery.map((level) => level.detector.minConfidence)),
       analysisWidth,
-      framesAnalysed,
+      framesAnalysed: analysis.stats.framesAnalysed,
     },
   });
 }
