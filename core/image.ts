@@ -59,19 +59,28 @@ export function downscaleRgb(frame: RgbFrame, factor: number, region?: Box): Rgb
   const out = new Uint8Array(w * h * 3);
   const sums = new Uint32Array(w * 3);
   const area = factor * factor;
+  const half = area >> 1;
+  const data = frame.data;
   for (let j = 0; j < h; j++) {
     sums.fill(0);
     for (let dy = 0; dy < factor; dy++) {
       let p = (((y0 + j) * factor + dy) * frame.width + x0 * factor) * 3;
-      for (let i = 0; i < w; i++) {
+      for (let o = 0; o < w * 3; o += 3) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
         for (let dx = 0; dx < factor; dx++, p += 3) {
-          sums[i * 3] += frame.data[p];
-          sums[i * 3 + 1] += frame.data[p + 1];
-          sums[i * 3 + 2] += frame.data[p + 2];
+          r += data[p];
+          g += data[p + 1];
+          b += data[p + 2];
         }
+        sums[o] += r;
+        sums[o + 1] += g;
+        sums[o + 2] += b;
       }
     }
-    for (let k = 0; k < w * 3; k++) out[j * w * 3 + k] = (sums[k] + (area >> 1)) / area;
+    const row = j * w * 3;
+    for (let k = 0; k < w * 3; k++) out[row + k] = (sums[k] + half) / area;
   }
   return { data: out, width: w, height: h };
 }
