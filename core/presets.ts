@@ -49,7 +49,8 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
       tracker: { maxMissedFrames: 12, preRollFrames: 4, postRollFrames: 4 },
     },
   },
-  // Towards real time on a laptop CPU: the Tiny Face Detector only, native resolution searched
+  // Towards real time on a laptop CPU: the Tiny Face Detector searches (SSD only takes the second
+  // look at a new face Tiny did not confirm: it keeps turned faces), native resolution searched
   // every 48 frames; the backwards search recovers the frames before a face was found, 64 back
   // because the native sweep may see a small face up to 48 frames late (full approach scenario:
   // 95.7% -> 100% coverage against 48 back; 64 frames of 1080p RGB hold about 400 MB).
