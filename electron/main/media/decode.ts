@@ -1,3 +1,4 @@
+import { BlurlineError } from '../../../core/errors';
 import { splitFrames } from '../../../core/rawFrames';
 import { yuv420FrameSize } from '../../../core/anonymise';
 import { spawnMedia } from './ffmpeg';
@@ -55,8 +56,14 @@ export async function* decodeFrames(file: string, options: DecodeOptions): Async
   const frameSize = frameByteSize(options.pixelFormat, width, height);
   let index = 0;
   try {
-    for await (const data of splitFrames(proc.child.stdout! as AsyncIterable<Uint8Array>, frameSize)) {
-      yield { index: index++, width, height, data };
+    try {
+      for await (const data of splitFrames(proc.child.stdout! as AsyncIterable<Uint8Array>, frameSize)) {
+        yield { index: index++, width, height, data };
+      }
+    } catch (err) {
+      // A stream cut inside a frame: ffmpeg's own failure (if it failed) says why, so it goes first.
+      if (err instanceof BlurlineError && err.code === 'SOURCE_TRUNCATED') await proc.done;
+      throw err;
     }
     await proc.done;
   } finally {
