@@ -383,13 +383,12 @@ export function linkTracklets(tracks: Observation[][], options: Pick<TrackerOpti
   const absorbed = new Set<Observation[]>();
   for (const earlier of byEnd) {
     if (absorbed.has(earlier)) continue;
-    let chain = earlier;
     for (;;) {
-      const end = chain[chain.length - 1];
-      const velocity = velocityBetween(chain.slice(-4));
+      const end = earlier[earlier.length - 1];
+      const velocity = velocityBetween(earlier.slice(-4));
       let best: { track: Observation[]; distance: number } | null = null;
       for (const later of byEnd) {
-        if (later === chain || absorbed.has(later) || later === earlier) continue;
+        if (later === earlier || absorbed.has(later)) continue;
         const start = later[0];
         const gap = start.frame - end.frame;
         if (gap <= 0 || gap > options.linkFrames) continue;
@@ -404,7 +403,7 @@ export function linkTracklets(tracks: Observation[][], options: Pick<TrackerOpti
       }
       if (!best) break;
       absorbed.add(best.track);
-      chain.push(...best.track);
+      earlier.push(...best.track);
     }
   }
   return byEnd.filter((t) => !absorbed.has(t)).sort((a, b) => a[0].frame - b[0].frame);
