@@ -202,10 +202,27 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
     await expect.poll(frameNumber, { timeout: 10_000 }).toBeGreaterThan(5);
     await page.keyboard.press('k');
     expect(await page.getByTestId('play').textContent()).toBe('▶︎');
-    // A frame or two may still be presented after the stop; then number and picture agree.
+    // A frame or two may still be presented after the stop, and the pause seeks to the frame at
+    // the paused time; once that seek is done and nothing moves any more, number and picture agree.
     const painted = async () => Number(await page.getByTestId('preview').getAttribute('data-frame'));
-    await expect.poll(async () => (await frameNumber()) - (await painted())).toBe(0);
+    const settledFrame = async () => {
+      const idle = await page.evaluate<boolean>(`(() => {
+        const video = document.querySelector('video');
+        return !!video && video.paused && !video.seeking && video.readyState >= 2;
+      })()`);
+      const [number, picture] = [await frameNumber(), await painted()];
+      return idle && number === picture ? number : null;
+    };
+    let lastSeen: number | null = null;
+    await expect
+      .poll(async () => {
+        const previous = lastSeen;
+        lastSeen = await settledFrame();
+        return lastSeen !== null && lastSeen === previous;
+      }, { interval: 250 })
+      .toBe(true);
     const stopped = await frameNumber();
+    expect(await painted()).toBe(stopped);
     expect(stopped).toBeGreaterThan(5);
     // The picture is that frame: testsrc2 prints the frame number in its corner; compare with ffmpeg's.
     await page.getByTestId('show-original').check();
