@@ -57,6 +57,13 @@ export function downscaleRgb(frame: RgbFrame, factor: number, region?: Box): Rgb
   const w = region?.width ?? Math.floor(frame.width / factor);
   const h = region?.height ?? Math.floor(frame.height / factor);
   const out = new Uint8Array(w * h * 3);
+  if (factor === 1) {
+    for (let j = 0; j < h; j++) {
+      const start = ((y0 + j) * frame.width + x0) * 3;
+      out.set(frame.data.subarray(start, start + w * 3), j * w * 3);
+    }
+    return { data: out, width: w, height: h };
+  }
   const sums = new Uint32Array(w * 3);
   const area = factor * factor;
   const half = area >> 1;

@@ -1,21 +1,27 @@
 import { boxArea, intersectionArea, type Box } from './geometry';
 import type { FaceDetection } from './detection';
 
+/** A tile's size; a side at least the frame's makes one column (or row) of tiles. */
+export interface TileSize {
+  width: number;
+  height: number;
+}
+
 /**
- * Overlapping square tiles covering a frame. A face smaller than `overlap` always lies whole in
- * at least one tile, so splitting the frame never loses it.
+ * Overlapping tiles covering a frame. A face smaller than `overlap` always lies whole in at
+ * least one tile, so splitting the frame never loses it.
  */
-export function tileLayout(width: number, height: number, tileSize: number, overlap: number): Box[] {
-  const positions = (extent: number): number[] => {
-    if (extent <= tileSize) return [0];
-    const count = Math.ceil((extent - overlap) / (tileSize - overlap));
-    const step = (extent - tileSize) / (count - 1);
+export function tileLayout(width: number, height: number, tile: TileSize, overlap: number): Box[] {
+  const positions = (extent: number, size: number): number[] => {
+    if (extent <= size) return [0];
+    const count = Math.ceil((extent - overlap) / (size - overlap));
+    const step = (extent - size) / (count - 1);
     return Array.from({ length: count }, (_, i) => Math.round(i * step));
   };
-  const xs = positions(width);
-  const ys = positions(height);
-  const w = Math.min(tileSize, width);
-  const h = Math.min(tileSize, height);
+  const xs = positions(width, tile.width);
+  const ys = positions(height, tile.height);
+  const w = Math.min(tile.width, width);
+  const h = Math.min(tile.height, height);
   return ys.flatMap((y) => xs.map((x) => ({ x, y, width: w, height: h })));
 }
 

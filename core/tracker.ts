@@ -205,6 +205,23 @@ export class FaceTracker {
     return track ? { ...track.observations[track.observations.length - 1].box } : null;
   }
 
+  /** The last frame on which a live track was seen (detected or followed); null for a track that ended. */
+  lastSeenFrame(key: number): number | null {
+    return this.live.find((t) => t.key === key)?.lastSeen ?? null;
+  }
+
+  /**
+   * Adds where a live track's face was followed by its look on `frame` (no detector saw it).
+   * It counts as seeing the face: the track stays alive and its motion follows the face.
+   */
+  addFollowed(key: number, frame: number, face: FaceDetection): void {
+    const track = this.live.find((t) => t.key === key);
+    if (!track || frame <= track.lastSeen) return;
+    track.observations.push({ frame, box: { ...face.box }, score: face.score });
+    track.motion = observe(track.motion, face.box, frame);
+    track.lastSeen = frame;
+  }
+
   /** Forgets a live track (a detection that a second look did not confirm). */
   discard(key: number): void {
     const i = this.live.findIndex((t) => t.key === key);

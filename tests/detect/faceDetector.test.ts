@@ -5,6 +5,12 @@ import { decodeFrames } from '../../electron/main/media/decode';
 import { createNodeFaceDetector } from '../../electron/main/detect/nodeFaceDetector';
 import { ffprobeJson, samplePath } from '../helpers/media';
 import sampleFaces from '../fixtures/sample-faces.json';
+import { createRequire } from 'node:module';
+import type * as FaceApi from '@vladmandic/face-api';
+import { tinyBoxToSsd } from '../../core/faceApiDetector';
+import { cropResizeRgb } from '../../core/image';
+
+const require = createRequire(import.meta.url);
 
 /** Faces in the face-api demo photos, checked by eye on the photos (x, y, width, height at full size). */
 const EXPECTED: Record<number, Box[]> = sampleFaces;
@@ -64,14 +70,38 @@ describe('face detection with the real model (SSD MobileNet v1, wasm)', () => {
 });
 
 describe('face detection with the Tiny Face Detector', () => {
-  it('finds the faces in sample1.jpg', async () => {
-    const tiny = await createNodeFaceDetector({ model: 'tiny-face-detector', minConfidence: 0.5 });
-    const faces = await tiny.detect(await loadPhoto(1));
-    // Tiny Face Detector draws squarer boxes than SSD, so the overlap with SSD's boxes is lower.
+  let tiny: FaceDetector;
+  beforeAll(async () => {
+    tiny = await createNodeFaceDetector({ model: 'tiny-face-detector', minConfidence: 0.5 });
+  });
+
+  it('finds the faces in sample1.jpg, run at the picture’s own scale (a 480 px wide copy: faces of 50–70 px)', async () => {
+    const frame = await loadPhoto(1, 480);
+    const faces = await tiny.detect(frame);
     expectFaces(
-      faces.map((f) => f.box),
+      faces.map((f) => scaleBox(f.box, 1920 / frame.width, 1280 / frame.height)),
       EXPECTED[1],
-      0.35,
+      0.5,
     );
+  });
+
+  it('gives face-api’s own detections on a square input of the model’s size', async () => {
+    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
+    const photo = await loadPhoto(5);
+    for (const [width, height] of [
+      [416, 416],
+      [416, 288],
+    ]) {
+      const image = cropResizeRgb(photo, { x: 0, y: 0, width: photo.width, height: photo.height }, width, height);
+      const tensor = faceapi.tf.tensor3d(image.data, [height, width, 3], 'int32');
+      const reference = await faceapi.detectAllFaces(tensor as unknown as FaceApi.TNetInput, new faceapi.TinyFaceDetectorOptions({ inputSize: 416, scoreThreshold: 0.5 }));
+      tensor.dispose();
+      const ours = await tiny.detect(image);
+      expect(ours).toHaveLength(reference.length);
+      for (const face of reference) {
+        const box = tinyBoxToSsd({ x: face.box.x, y: face.box.y, width: face.box.width, height: face.box.height });
+        expect(Math.max(...ours.map((o) => iou(o.box, box))), `${width}×${height}`).toBeGreaterThan(0.97);
+      }
+    }
   });
 });

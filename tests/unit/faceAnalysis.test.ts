@@ -49,8 +49,8 @@ function frameWith(face: Box | null, width = 320, height = 180): RgbFrame {
 const TINY = { model: 'tiny-face-detector' as const, minConfidence: 0.5 };
 const schedule: AnalysisSchedule = {
   // Half-size discovery only: a face is found once it is 32 px (16 px in the shrunk frame).
-  discovery: [{ detector: TINY, shrink: 2, tileSize: 96, overlap: 32, everyFrames: 2, stretchLevels: false }],
-  roi: { detector: { ...TINY, tinyInputSize: 64 }, everyFrames: 2, context: 2.2, inputSize: 64 },
+  discovery: [{ detector: TINY, shrink: 2, tile: { width: 96, height: 96 }, overlap: 32, everyFrames: 2, stretchLevels: false }],
+  roi: { detector: TINY, everyFrames: 2, context: 2.2, inputSize: 64 },
   confirm: null,
   backtrackFrames: 40,
   tracker: { preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 },
@@ -65,7 +65,7 @@ describe('FaceAnalysis', () => {
     const roiCalls = { sizes: [] as number[] };
     const discovery = brightSquareDetector(16, discoveryCalls);
     const roi = brightSquareDetector(16, roiCalls);
-    const analysis = new FaceAnalysis((options) => (options.tinyInputSize === 64 ? roi : discovery), schedule);
+    const analysis = new FaceAnalysis((_options, urgency) => (urgency === 'urgent' ? roi : discovery), schedule);
     for (let n = 0; n < 40; n++) await analysis.push(n, frameWith(growingFace(n)));
     const tracks = await analysis.finish();
     expect(tracks).toHaveLength(1);

@@ -5,7 +5,7 @@ import type { RgbFrame } from '../../core/detection';
 
 describe('tileLayout', () => {
   it('covers the frame with tiles that overlap by at least the requested amount', () => {
-    const tiles = tileLayout(1920, 1080, 512, 128);
+    const tiles = tileLayout(1920, 1080, { width: 512, height: 512 }, 128);
     expect(tiles).toHaveLength(5 * 3);
     for (const t of tiles) {
       expect([t.width, t.height]).toEqual([512, 512]);
@@ -19,7 +19,14 @@ describe('tileLayout', () => {
   });
 
   it('uses one tile, clipped to the frame, when the frame is smaller than a tile', () => {
-    expect(tileLayout(480, 270, 512, 0)).toEqual([{ x: 0, y: 0, width: 480, height: 270 }]);
+    expect(tileLayout(480, 270, { width: 512, height: 512 }, 0)).toEqual([{ x: 0, y: 0, width: 480, height: 270 }]);
+  });
+
+  it('lays out full-width strips when the tile is as wide as the frame', () => {
+    expect(tileLayout(1920, 1080, { width: 1920, height: 640 }, 96)).toEqual([
+      { x: 0, y: 0, width: 1920, height: 640 },
+      { x: 0, y: 440, width: 1920, height: 640 },
+    ]);
   });
 });
 

@@ -27,7 +27,7 @@ export async function analyseVideo(source: SourceInfo, options: AnalyseOptions):
   const elapsed = () => (performance.now() - started) / 1000;
   const pool = new DetectorPool();
   const size = decodeSize({ sourceWidth: source.width, sourceHeight: source.height, width: preset.maxAnalysisWidth });
-  const analysis = new FaceAnalysis((detector) => pool.detector(detector), preset.schedule);
+  const analysis = new FaceAnalysis((detector, urgency) => pool.detector(detector, urgency), preset.schedule);
   let lastReport = 0;
   let found: Track[];
   try {

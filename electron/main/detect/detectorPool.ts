@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { DetectionDispatcher } from '../../../core/detectionDispatch';
+import { DetectionDispatcher, type SearchUrgency } from '../../../core/detectionDispatch';
 import { BlurlineError } from '../../../core/errors';
 import type { FaceDetector } from '../../../core/detection';
 import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
@@ -8,8 +8,8 @@ import type { DetectReply, DetectRequest } from './detectorWorker';
 
 /**
  * Runs detections in parallel worker threads (the wasm backend is single-threaded in Node, so
- * one worker per core is how detection uses the whole CPU). Detectors made by `detector()` send
- * each frame to the least busy worker; frames are transferred, not copied.
+ * one worker per core is how detection uses the whole CPU). Detectors made by `detector()` queue
+ * their searches for the next free worker (urgent ones first); frames are transferred, not copied.
  */
 export class DetectorPool {
   private readonly workers: Worker[];
@@ -30,8 +30,8 @@ export class DetectorPool {
     return this.workers.length;
   }
 
-  detector(options: FaceApiDetectorOptions): FaceDetector {
-    return this.dispatcher.detector(options);
+  detector(options: FaceApiDetectorOptions, urgency?: SearchUrgency): FaceDetector {
+    return this.dispatcher.detector(options, urgency);
   }
 
   async close(): Promise<void> {

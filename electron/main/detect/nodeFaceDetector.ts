@@ -13,9 +13,11 @@ interface TfModule extends TfKernelRegistry {
   getBackend(): string;
 }
 
-interface FaceApiNode extends FaceApiModule {
-  nets: Record<'ssdMobilenetv1' | 'tinyFaceDetector', { isLoaded: boolean; loadFromDisk(dir: string): Promise<void> }>;
-}
+type LoadableNet = { isLoaded: boolean; loadFromDisk(dir: string): Promise<void> };
+
+type FaceApiNode = FaceApiModule & {
+  nets: { ssdMobilenetv1: LoadableNet; tinyFaceDetector: LoadableNet };
+};
 
 /** Folder of the face models shipped inside @vladmandic/face-api. */
 export function faceModelDir(): string {

@@ -1,5 +1,5 @@
 import type { FaceDetector } from '../../../core/detection';
-import { DetectionDispatcher } from '../../../core/detectionDispatch';
+import { DetectionDispatcher, type SearchUrgency } from '../../../core/detectionDispatch';
 import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
 import type { DetectionAssets } from '../../../electron/shared/contract';
@@ -10,7 +10,7 @@ const MAX_WORKERS = 4;
 /**
  * Face-model workers for the analysis engine, as the CLI's DetectorPool is for Node: wasm runs one
  * core per worker, so there is one worker per core; WebGL shares one GPU, so one worker. Each crop
- * goes to the least busy worker, its pixels transferred, not copied.
+ * waits for the next free worker (urgent ones first), its pixels transferred, not copied.
  */
 export class BrowserDetectorPool {
   private readonly dispatch: DetectionDispatcher<Worker>;
@@ -44,8 +44,8 @@ export class BrowserDetectorPool {
     return this.workers.length;
   }
 
-  detector(options: FaceApiDetectorOptions): FaceDetector {
-    return this.dispatch.detector(options);
+  detector(options: FaceApiDetectorOptions, urgency?: SearchUrgency): FaceDetector {
+    return this.dispatch.detector(options, urgency);
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import { describeSchedule, FaceAnalysis } from '../../../core/faceAnalysis';
+import type { SearchUrgency } from '../../../core/detectionDispatch';
 import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
 import { scaleBox } from '../../../core/geometry';
 import { splitFrames } from '../../../core/rawFrames';
@@ -57,7 +58,7 @@ async function analyse(request: AnalyseRequest, signal: AbortSignal): Promise<vo
   });
   const backend = `${detectors.backend} × ${detectors.size}`;
   const preset = DETECTION_PRESETS[request.preset];
-  const detectorFor = (options: FaceApiDetectorOptions) => detectors.detector(options);
+  const detectorFor = (options: FaceApiDetectorOptions, urgency: SearchUrgency) => detectors.detector(options, urgency);
 
   const total = request.last - request.first + 1;
   const started = performance.now();

@@ -1,0 +1,129 @@
+import type { Box } from './geometry';
+import type { RgbFrame } from './detection';
+
+/**
+ * Following a face by its look between detections. Both models lose faces for tens of frames
+ * at a time — a head turning to profile, a dark face at night — while the face itself is still
+ * plainly there; matching the face's own pixels from the frame before keeps its blur on it.
+ */
+
+/** A face's look: the grey pixels of its box sampled on a `size`×`size` grid, zero mean, unit length. */
+export interface FaceTemplate {
+  size: number;
+  pixels: Float32Array;
+}
+
+/** Samples of the face box per side: enough to tell a face from the road, cheap to match. */
+export const TEMPLATE_SIZE = 24;
+/** Grey levels below which a patch is flat (nothing to match on, any position would do). */
+const FLAT_DEVIATION = 1;
+
+/**
+ * Grey samples of `rect` on a `cols`×`rows` grid (bilinear, edges repeated). Samples sit at grid
+ * cell centres, so a rect sampled at the same step as a template lines up with it.
+ */
+function sampleGrey(frame: RgbFrame, rect: Box, cols: number, rows: number): Float32Array {
+  const { data, width, height } = frame;
+  const out = new Float32Array(cols * rows);
+  const sx = rect.width / cols;
+  const sy = rect.height / rows;
+  for (let j = 0; j < rows; j++) {
+    const fy = Math.min(height - 1, Math.max(0, rect.y + (j + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(height - 1, y0 + 1);
+    const ty = fy - y0;
+    for (let i = 0; i < cols; i++) {
+      const fx = Math.min(width - 1, Math.max(0, rect.x + (i + 0.5) * sx - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(width - 1, x0 + 1);
+      const tx = fx - x0;
+      const grey = (p: number) => 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
+      const top = grey((y0 * width + x0) * 3) * (1 - tx) + grey((y0 * width + x1) * 3) * tx;
+      const bottom = grey((y1 * width + x0) * 3) * (1 - tx) + grey((y1 * width + x1) * 3) * tx;
+      out[j * cols + i] = top * (1 - ty) + bottom * ty;
+    }
+  }
+  return out;
+}
+
+/** The look of the face in `box` on this frame; null where the box is flat (nothing to follow). */
+export function faceTemplate(frame: RgbFrame, box: Box, size = TEMPLATE_SIZE): FaceTemplate | null {
+  const pixels = sampleGrey(frame, box, size, size);
+  const mean = pixels.reduce((a, b) => a + b, 0) / pixels.length;
+  let squares = 0;
+  for (let i = 0; i < pixels.length; i++) {
+    pixels[i] -= mean;
+    squares += pixels[i] * pixels[i];
+  }
+  if (Math.sqrt(squares / pixels.length) < FLAT_DEVIATION) return null;
+  const norm = Math.sqrt(squares);
+  for (let i = 0; i < pixels.length; i++) pixels[i] /= norm;
+  return { size, pixels };
+}
+
+/**
+ * Finds where the face of `template` is on this frame near `expected` (the tracker's prediction,
+ * whose size it keeps): the position within `reach` box sizes of it where the pixels correlate
+ * best with the template (normalised cross-correlation, 1 = same look, 0 = unrelated).
+ */
+export function followFace(frame: RgbFrame, template: FaceTemplate, expected: Box, reach = 0.5): { box: Box; similarity: number } {
+  const n = template.size;
+  const r = Math.max(1, Math.round(reach * n));
+  const side = n + 2 * r;
+  const stepX = expected.width / n;
+  const stepY = expected.height / n;
+  const window = sampleGrey(frame, { x: expected.x - r * stepX, y: expected.y - r * stepY, width: side * stepX, height: side * stepY }, side, side);
+  // Sums of the window and of its squares over every n×n patch, from summed-area tables.
+  const stride = side + 1;
+  const sum = new Float64Array(stride * stride);
+  const sumSq = new Float64Array(stride * stride);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const v = window[y * side + x];
+      const at = (y + 1) * stride + x + 1;
+      sum[at] = v + sum[at - 1] + sum[at - stride] - sum[at - stride - 1];
+      sumSq[at] = v * v + sumSq[at - 1] + sumSq[at - stride] - sumSq[at - stride - 1];
+    }
+  }
+  const area = (table: Float64Array, x: number, y: number) =>
+    table[(y + n) * stride + x + n] - table[y * stride + x + n] - table[(y + n) * stride + x] + table[y * stride + x];
+  const t = template.pixels;
+  const span = 2 * r + 1;
+  const scores = new Float32Array(span * span).fill(-1);
+  let best = { dx: r, dy: r, similarity: -1 };
+  for (let dy = 0; dy <= 2 * r; dy++) {
+    for (let dx = 0; dx <= 2 * r; dx++) {
+      const s = area(sum, dx, dy);
+      const variance = area(sumSq, dx, dy) - (s * s) / (n * n);
+      if (variance < FLAT_DEVIATION * FLAT_DEVIATION * n * n) continue;
+      // The template is zero-mean, so correlating with the raw patch equals correlating with the centred one.
+      let dot = 0;
+      for (let y = 0; y < n; y++) {
+        const row = (dy + y) * side + dx;
+        const trow = y * n;
+        for (let x = 0; x < n; x++) dot += t[trow + x] * window[row + x];
+      }
+      const similarity = dot / Math.sqrt(variance);
+      scores[dy * span + dx] = similarity;
+      if (similarity > best.similarity) best = { dx, dy, similarity };
+    }
+  }
+  // A face moves a fraction of a sample per frame: the peak is placed between samples (a parabola
+  // through it and its neighbours), or a template renewed every frame would never move at all.
+  const peakShift = (before: number, after: number) => {
+    const curvature = before - 2 * best.similarity + after;
+    return before < 0 || after < 0 || curvature >= 0 ? 0 : Math.max(-0.5, Math.min(0.5, (before - after) / (2 * curvature)));
+  };
+  const at = (dx: number, dy: number) => (dx < 0 || dy < 0 || dx >= span || dy >= span ? -1 : scores[dy * span + dx]);
+  const shiftX = peakShift(at(best.dx - 1, best.dy), at(best.dx + 1, best.dy));
+  const shiftY = peakShift(at(best.dx, best.dy - 1), at(best.dx, best.dy + 1));
+  return {
+    box: {
+      x: expected.x + (best.dx + shiftX - r) * stepX,
+      y: expected.y + (best.dy + shiftY - r) * stepY,
+      width: expected.width,
+      height: expected.height,
+    },
+    similarity: best.similarity,
+  };
+}
