@@ -102,7 +102,7 @@ describe('FaceAnalysis', () => {
     for (let n = 1; n < 30; n++) expect(iou(trackBoxAt(track, n)!, face(n)), `frame ${n}`).toBeGreaterThan(0.7);
   });
 
-  it('drops a new face that the confirming detector does not see, and does not ask again for the same box', async () => {
+  it('drops a new face that the confirming detector does not see, and asks again for the same box only after 30 frames', async () => {
     const calls = { sizes: [] as number[] };
     const finds = brightSquareDetector(16, calls);
     const confirmCalls = { sizes: [] as number[] };
@@ -111,10 +111,18 @@ describe('FaceAnalysis', () => {
       ...schedule,
       confirm: { looks: [{ detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, inputSize: 128 }], context: 2.2, minSize: 20 },
     });
-    for (let n = 0; n < 10; n++) await analysis.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
+    for (let n = 0; n < 30; n++) await analysis.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
     expect(await analysis.finish()).toEqual([]);
     expect(analysis.stats.confirmCalls).toBe(1);
     expect(confirmCalls.sizes).toEqual([128]);
+    // A face too dark or small to confirm at first may be clear later: after 30 frames it is checked again.
+    const longer = new FaceAnalysis((options) => (options.model === 'ssd-mobilenet-v1' ? neverSees : finds), {
+      ...schedule,
+      confirm: { looks: [{ detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, inputSize: 128 }], context: 2.2, minSize: 20 },
+    });
+    for (let n = 0; n < 40; n++) await longer.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
+    expect(await longer.finish()).toEqual([]);
+    expect(longer.stats.confirmCalls).toBe(2);
   });
 
   it('accepts a new face the confirming detector also finds, and small ones without asking', async () => {
