@@ -18,6 +18,10 @@ export const TEMPLATE_SIZE = 24;
 /** Grey levels below which a patch is flat (nothing to match on, any position would do). */
 const FLAT_DEVIATION = 1;
 
+function greyAt(data: Uint8Array, p: number): number {
+  return 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
+}
+
 /**
  * Grey samples of `rect` on a `cols`×`rows` grid (bilinear, edges repeated). Samples sit at grid
  * cell centres, so a rect sampled at the same step as a template lines up with it.
@@ -37,9 +41,8 @@ function sampleGrey(frame: RgbFrame, rect: Box, cols: number, rows: number): Flo
       const x0 = Math.floor(fx);
       const x1 = Math.min(width - 1, x0 + 1);
       const tx = fx - x0;
-      const grey = (p: number) => 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
-      const top = grey((y0 * width + x0) * 3) * (1 - tx) + grey((y0 * width + x1) * 3) * tx;
-      const bottom = grey((y1 * width + x0) * 3) * (1 - tx) + grey((y1 * width + x1) * 3) * tx;
+      const top = greyAt(data, (y0 * width + x0) * 3) * (1 - tx) + greyAt(data, (y0 * width + x1) * 3) * tx;
+      const bottom = greyAt(data, (y1 * width + x0) * 3) * (1 - tx) + greyAt(data, (y1 * width + x1) * 3) * tx;
       out[j * cols + i] = top * (1 - ty) + bottom * ty;
     }
   }
