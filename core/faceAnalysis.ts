@@ -82,7 +82,11 @@ export interface AnalysisStats {
   followed: number;
 }
 
-/** Frames whose search for new faces may run ahead of tracking (keeps every worker busy). */
+/**
+ * Frames whose search for new faces may run ahead of tracking: while one worker spends a third
+ * of a second on a native-resolution strip, the other searches the next frames instead of
+ * waiting (fast preset on the crossing scenario: 17.3 fps with 3, 19.2 with 12).
+ */
 const LOOKAHEAD_FRAMES = 12;
 /**
  * A rejected detection is not checked again at the same place for this many frames (a sign that
@@ -218,9 +222,10 @@ function contextRect(box: Box, context: number): Box {
 
 /**
  * The analysis engine shared by every host: fed decoded frames in order, it decides what to
- * search on each frame (tiles for new faces, zoomed crops around known ones), tracks faces
- * between searches and, when a face first appears, searches the frames before it so the blur
- * starts when the face does. Memory is bounded by `backtrackFrames` frames.
+ * search on each frame (shrunk frames and tiles for new faces, zoomed crops around known ones),
+ * tracks faces between searches, follows faces no detector sees by their look and, when a face
+ * first appears, searches the frames before it so the blur starts when the face does. Memory is
+ * bounded by `backtrackFrames` + 12 lookahead frames.
  */
 export class FaceAnalysis {
   private readonly tracker: FaceTracker;
