@@ -68,7 +68,9 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
         { detector: TINY, shrink: 2, tile: WHOLE_FRAME, overlap: 96, everyFrames: 12, stretchLevels: false },
         { detector: TINY, shrink: 1, tile: NATIVE_STRIP, overlap: 96, everyFrames: 48, stretchLevels: false },
       ],
-      roi: { detector: ROI, everyFrames: 3, context: 2.2, inputSize: ROI_INPUT },
+      // Slow faces are followed by their look between zoomed looks every 6 frames (every 3 before
+      // following: crowd 17.6 -> 19.9 fps, profile 97.6 -> 100 %, no scenario lost coverage).
+      roi: { detector: ROI, everyFrames: 6, context: 2.2, inputSize: ROI_INPUT },
       confirm: CONFIRM,
       backtrackFrames: 64,
       tracker: { maxMissedFrames: 12, preRollFrames: 3, postRollFrames: 3 },
