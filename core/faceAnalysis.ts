@@ -3,7 +3,7 @@ import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
 import type { SearchUrgency } from './detectionDispatch';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
 import { faceTemplate, followFace, type FaceTemplate } from './follow';
-import { cropResizeRgb, downscaleRgb, normaliseContrast } from './image';
+import { cropResizeRgb, downscaleRgb, normaliseContrast, subsampleRgb } from './image';
 import type { Track } from './project';
 import { suppressDuplicates, tileLayout, type TileSize } from './tiling';
 import { FaceTracker, type FrameSize, type TrackerOptions } from './tracker';
@@ -57,6 +57,12 @@ export interface AnalysisSchedule {
   } | null;
   /** When a face is first found, search up to this many earlier frames for it (they are kept in memory). */
   backtrackFrames: number;
+  /**
+   * Frames before those, kept at half size (an eighth of the memory), over which a newly found
+   * face is followed further back by its look alone: a dark face may be found only seconds
+   * after it came into view.
+   */
+  followBackFrames: number;
   tracker: Partial<TrackerOptions>;
 }
 
@@ -139,7 +145,7 @@ function fromCore(core: Box): Box {
 }
 
 /** Where the face of `look` is on this frame near the centre of `expected`, or null when its look is not there. */
-function followLook(frame: RgbFrame, look: FaceLook, expected: Box): { face: FaceDetection; latest: FaceTemplate } | null {
+function followLook(frame: RgbFrame, look: FaceLook, expected: Box): { face: FaceDetection; latest: FaceTemplate; similarity: number } | null {
   const box = { x: expected.x + (expected.width - look.width) / 2, y: expected.y + (expected.height - look.height) / 2, width: look.width, height: look.height };
   const core = lookCore(box);
   const latest = followFace(frame, look.latest, core);
@@ -149,7 +155,26 @@ function followLook(frame: RgbFrame, look: FaceLook, expected: Box): { face: Fac
   const template = faceTemplate(frame, latest.box);
   if (!template) return null;
   // Scored below any detection: the project shows how sure each box is.
-  return { face: { box: fromCore(latest.box), score: 0.5 * detected.similarity }, latest: template };
+  return { face: { box: fromCore(latest.box), score: 0.5 * detected.similarity }, latest: template, similarity: latest.similarity };
+}
+
+/**
+ * Follows a face one frame back, letting its size change by a few percent (going back in time an
+ * approaching face shrinks: a box kept at the size it was found at slides off a face half as
+ * large). Updates the look's size and latest template.
+ */
+function followBack(frame: RgbFrame, look: FaceLook, later: Box): FaceDetection | null {
+  let best: { followed: NonNullable<ReturnType<typeof followLook>>; scale: number } | null = null;
+  for (const scale of [1, 1 / 1.04, 1.04]) {
+    const followed = followLook(frame, { ...look, width: look.width * scale, height: look.height * scale }, later);
+    // Another size only when it clearly matches better (a smaller core of a face always matches a little better).
+    if (followed && (!best || followed.similarity > best.followed.similarity + 0.03)) best = { followed, scale };
+  }
+  if (!best) return null;
+  look.width *= best.scale;
+  look.height *= best.scale;
+  look.latest = best.followed.latest;
+  return best.followed.face;
 }
 
 /**
@@ -230,6 +255,8 @@ function contextRect(box: Box, context: number): Box {
 export class FaceAnalysis {
   private readonly tracker: FaceTracker;
   private readonly recent: { index: number; frame: RgbFrame }[] = [];
+  /** Half-size copies of the `followBackFrames` frames before `recent`. */
+  private readonly older: { index: number; frame: RgbFrame }[] = [];
   private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]> }[] = [];
   private readonly lastRoiFrame = new Map<number, number>();
   private readonly looks = new Map<number, FaceLook>();
@@ -272,6 +299,7 @@ export class FaceAnalysis {
   async finish(lastFrame = this.lastIndex): Promise<Track[]> {
     while (this.waiting.length > 0) await this.trackNext();
     this.recent.length = 0;
+    this.older.length = 0;
     return this.tracker.finish(lastFrame, this.frameSize ?? undefined);
   }
 
@@ -290,7 +318,13 @@ export class FaceAnalysis {
       if (await this.confirmed(key, index, frame)) await this.backtrack(key, frame);
     }
     this.recent.push({ index, frame });
-    if (this.recent.length > this.schedule.backtrackFrames) this.recent.shift();
+    if (this.recent.length > this.schedule.backtrackFrames) {
+      const left = this.recent.shift()!;
+      if (this.schedule.followBackFrames > 0) {
+        this.older.push({ index: left.index, frame: subsampleRgb(left.frame, 2) });
+        if (this.older.length > this.schedule.followBackFrames) this.older.shift();
+      }
+    }
   }
 
   /**
@@ -418,16 +452,30 @@ export class FaceAnalysis {
         continue;
       }
       // Around where it was a frame later: the motion of a track this young is not known yet.
-      const followed = look && earliest && look.detectedFrame - index <= FOLLOW.maxFrames ? followLook(frame, look, earliest) : null;
-      if (followed && look) {
+      const followed = look && earliest && look.detectedFrame - index <= FOLLOW.maxFrames ? followBack(frame, look, earliest) : null;
+      if (followed) {
         this.stats.followed++;
-        this.tracker.addEarlierObservation(key, index, followed.face);
-        look.latest = followed.latest;
-        earliest = followed.face.box;
+        this.tracker.addEarlierObservation(key, index, followed);
+        earliest = followed.box;
         misses = 0;
       } else {
         misses++;
       }
+    }
+    if (misses >= 2 || !look || !earliest) return;
+    // Past the full-size frames: on half-size ones, by its look alone (sizes halved, then doubled back).
+    const half = (b: Box): Box => ({ x: b.x / 2, y: b.y / 2, width: b.width / 2, height: b.height / 2 });
+    const firstKept = this.recent[0]?.index ?? Infinity;
+    const halfLook: FaceLook = { ...look, width: look.width / 2, height: look.height / 2 };
+    for (let i = this.older.length - 1; i >= 0; i--) {
+      const { index, frame } = this.older[i];
+      if (index >= firstKept) continue;
+      const followed = followBack(frame, halfLook, half(earliest));
+      if (!followed) return;
+      const box = { x: followed.box.x * 2, y: followed.box.y * 2, width: followed.box.width * 2, height: followed.box.height * 2 };
+      this.stats.followed++;
+      this.tracker.addEarlierObservation(key, index, { box, score: followed.score });
+      earliest = box;
     }
   }
 }

@@ -93,6 +93,27 @@ export function downscaleRgb(frame: RgbFrame, factor: number, region?: Box): Rgb
 }
 
 /**
+ * Keeps every `step`-th pixel of every `step`-th row: a cheap small copy of a frame (no
+ * averaging) for remembering many frames where only their rough look matters.
+ */
+export function subsampleRgb(frame: RgbFrame, step: number): RgbFrame {
+  const width = Math.floor(frame.width / step);
+  const height = Math.floor(frame.height / step);
+  const out = new Uint8Array(width * height * 3);
+  const { data } = frame;
+  let o = 0;
+  for (let y = 0; y < height; y++) {
+    let p = y * step * frame.width * 3;
+    for (let x = 0; x < width; x++, p += 3 * step) {
+      out[o++] = data[p];
+      out[o++] = data[p + 1];
+      out[o++] = data[p + 2];
+    }
+  }
+  return { data: out, width, height };
+}
+
+/**
  * Stretches a dark or flat picture's levels to the full range before detection: both face
  * models were trained on well-exposed photos and miss faces at night (gain 0.25) that they find
  * once the levels are spread. The 1st and 99th luma percentiles map to 0 and 255; a picture that

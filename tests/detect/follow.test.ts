@@ -104,6 +104,7 @@ const schedule: AnalysisSchedule = {
   roi: { detector: { model: 'tiny-face-detector', minConfidence: 0.4 }, everyFrames: 1, context: 2.2, inputSize: 64 },
   confirm: null,
   backtrackFrames: 0,
+  followBackFrames: 0,
   tracker: { preRollFrames: 0, postRollFrames: 0, maxMissedFrames: 3, linkFrames: 0 },
 };
 
@@ -117,6 +118,20 @@ describe('FaceAnalysis follows a face no detector sees', () => {
     expect(tracks).toHaveLength(1);
     for (let n = 0; n < 30; n++) expect(iou(trackBoxAt(tracks[0], n)!, moved(face, 4 * n, 0)), `frame ${n}`).toBeGreaterThan(0.7);
     expect(analysis.stats.followed).toBe(25);
+  });
+
+  it('follows a face found late back over the half-size frames kept before the full-size ones', async () => {
+    const frames = Array.from({ length: 30 }, (_, n) => shifted(photo, 3 * n, 0));
+    // Found only from frame 25; full-size frames reach back 2 frames, half-size ones 30 more.
+    const analysis = new FaceAnalysis(detectorsSeeing(frames.map((_, n) => (n >= 25 ? moved(face, 3 * n, 0) : null))), {
+      ...schedule,
+      backtrackFrames: 2,
+      followBackFrames: 30,
+    });
+    for (let n = 0; n < frames.length; n++) await analysis.push(n, frames[n]);
+    const [track] = await analysis.finish();
+    expect(track.keyframes[0].frame).toBe(0);
+    for (let n = 0; n < 30; n++) expect(iou(trackBoxAt(track, n)!, moved(face, 3 * n, 0)), `frame ${n}`).toBeGreaterThan(0.7);
   });
 
   it('stops following when something covers the face, and the track ends', async () => {

@@ -53,6 +53,7 @@ const schedule: AnalysisSchedule = {
   roi: { detector: TINY, everyFrames: 2, context: 2.2, inputSize: 64 },
   confirm: null,
   backtrackFrames: 40,
+  followBackFrames: 0,
   tracker: { preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 },
 };
 
