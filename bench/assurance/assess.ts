@@ -12,11 +12,16 @@ export interface Assessment {
   /** Detections summed over frames, and the tracks they were linked into. */
   faces: number;
   tracks: number;
+  /** Largest resident memory of the process (analysis workers included) while it analysed, in MB. */
+  peakMemoryMb: number;
 }
 
 export async function assessClip(clip: GeneratedClip, preset: PresetName): Promise<Assessment> {
-  const run = await detectToProject(clip.path, { preset });
+  let peak = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
+  const run = await detectToProject(clip.path, { preset }).finally(() => clearInterval(sampler));
   return {
+    peakMemoryMb: Math.round(peak / 2 ** 20),
     score: scoreProject(run.project, clip.truth),
     framesAnalysed: run.framesAnalysed,
     analyseSeconds: run.analyseSeconds,

@@ -47,6 +47,7 @@ interface Row {
   speed: AnalysisSpeed;
   faces: number;
   tracks: number;
+  peakMemoryMb: number;
 }
 
 const pct = (v: number, digits = 1) => `${(v * 100).toFixed(digits)}%`;
@@ -94,7 +95,15 @@ const rows: Row[] = [];
 for (const preset of options.presets) {
   for (const { clip, decodeSeconds } of clips) {
     const result = await assessClip(clip, preset);
-    const row = { scenario: clip.scenario.name, preset, score: result.score, speed: analysisSpeed(result, decodeSeconds), faces: result.faces, tracks: result.tracks };
+    const row = {
+      scenario: clip.scenario.name,
+      preset,
+      score: result.score,
+      speed: analysisSpeed(result, decodeSeconds),
+      faces: result.faces,
+      tracks: result.tracks,
+      peakMemoryMb: result.peakMemoryMb,
+    };
     console.log(`assessed ${row.scenario} with ${preset}: ${pct(row.score.coverage)} covered, ${row.speed.fps.toFixed(1)} fps`);
     rows.push(row);
   }
@@ -105,18 +114,20 @@ const overall = options.presets.map((preset) => {
   const own = rows.filter((r) => r.preset === preset);
   for (const r of own) {
     const where = r.score.worstGapStart === null ? '' : `gap from frame ${r.score.worstGapStart}; `;
-    console.log(formatRow(r.scenario, preset, r.score, r.speed, `${where}${r.faces} detections, ${r.tracks} tracks`));
+    console.log(formatRow(r.scenario, preset, r.score, r.speed, `${where}${r.faces} detections, ${r.tracks} tracks, peak ${r.peakMemoryMb} MB`));
   }
   const score = pooledScore(own.map((r) => r.score));
   const speed = pooledSpeed(own.map((r) => r.speed));
   const checks = checkFloors(ASSURANCE_FLOORS[preset], score, speed);
   const missed = checks.filter((c) => !c.met).map((c) => c.metric);
-  console.log(formatRow('overall', preset, score, speed, missed.length ? `below target: ${missed.join(', ')}` : 'meets every target'));
+  const peakMemoryMb = Math.max(...own.map((r) => r.peakMemoryMb));
+  console.log(formatRow('overall', preset, score, speed, `${missed.length ? `below target: ${missed.join(', ')}` : 'meets every target'}; peak ${peakMemoryMb} MB`));
   console.log(`${formatFloors(preset, ASSURANCE_FLOORS[preset])}\n`);
-  return { preset, score, speed, checks };
+  return { preset, score, speed, checks, peakMemoryMb };
 });
 console.log('coverage: face-frames with ≥ 90% of the face box blurred; worst gap: longest run of frames leaving a face showing;');
-console.log('false blur: blurred area outside the padded face boxes, share of the frame; vs decode: analysis time over plain ffmpeg decode time.');
+console.log('false blur: blurred area outside the padded face boxes, share of the frame; vs decode: analysis time over plain ffmpeg decode time;');
+console.log('peak: largest resident memory of the process (detection workers included) while analysing.');
 
 const results = {
   scale,
