@@ -219,7 +219,8 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
         const previous = lastSeen;
         lastSeen = await settledFrame();
         return lastSeen !== null && lastSeen === previous;
-      }, { interval: 250 })
+        // A loaded machine can take a second or more to finish the pause's seek.
+      }, { interval: 250, timeout: 10_000 })
       .toBe(true);
     const stopped = await frameNumber();
     expect(await painted()).toBe(stopped);
