@@ -1,4 +1,4 @@
-import { iou, type Box } from './geometry';
+import { iou, padBox, scaleBox, type Box } from './geometry';
 import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
 import type { SearchUrgency } from './detectionDispatch';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
@@ -134,15 +134,9 @@ interface FaceLook {
   height: number;
 }
 
-function lookCore(box: Box): Box {
-  const k = FOLLOW.core;
-  return { x: box.x + (box.width * (1 - k)) / 2, y: box.y + (box.height * (1 - k)) / 2, width: box.width * k, height: box.height * k };
-}
-
-function fromCore(core: Box): Box {
-  const k = FOLLOW.core;
-  return { x: core.x - (core.width * (1 / k - 1)) / 2, y: core.y - (core.height * (1 / k - 1)) / 2, width: core.width / k, height: core.height / k };
-}
+/** The middle of a face box that makes its look, and back. */
+const lookCore = (box: Box): Box => padBox(box, (FOLLOW.core - 1) / 2);
+const fromCore = (core: Box): Box => padBox(core, (1 / FOLLOW.core - 1) / 2);
 
 /** Where the face of `look` is on this frame near the centre of `expected`, or null when its look is not there. */
 function followLook(frame: RgbFrame, look: FaceLook, expected: Box): { face: FaceDetection; latest: FaceTemplate; similarity: number } | null {
@@ -464,15 +458,14 @@ export class FaceAnalysis {
     }
     if (misses >= 2 || !look || !earliest) return;
     // Past the full-size frames: on half-size ones, by its look alone (sizes halved, then doubled back).
-    const half = (b: Box): Box => ({ x: b.x / 2, y: b.y / 2, width: b.width / 2, height: b.height / 2 });
     const firstKept = this.recent[0]?.index ?? Infinity;
     const halfLook: FaceLook = { ...look, width: look.width / 2, height: look.height / 2 };
     for (let i = this.older.length - 1; i >= 0; i--) {
       const { index, frame } = this.older[i];
       if (index >= firstKept) continue;
-      const followed = followBack(frame, halfLook, half(earliest));
+      const followed = followBack(frame, halfLook, scaleBox(earliest, 0.5));
       if (!followed) return;
-      const box = { x: followed.box.x * 2, y: followed.box.y * 2, width: followed.box.width * 2, height: followed.box.height * 2 };
+      const box = scaleBox(followed.box, 2);
       this.stats.followed++;
       this.tracker.addEarlierObservation(key, index, { box, score: followed.score });
       earliest = box;

@@ -116,6 +116,13 @@ function observe(s: MotionState, box: Box, frame: number): MotionState {
   };
 }
 
+/** Records the face where a live track was seen on `frame` (detected or followed). */
+function seeOn(track: LiveTrack, frame: number, face: FaceDetection): void {
+  track.observations.push({ frame, box: { ...face.box }, score: face.score });
+  track.motion = observe(track.motion, face.box, frame);
+  track.lastSeen = frame;
+}
+
 /**
  * How well a detection continues a track: IoU with the prediction, or a small score for a near
  * miss. The near-miss radius widens with the frames since the track was last seen, because the
@@ -176,10 +183,7 @@ export class FaceTracker {
       if (usedTracks.has(t) || usedFaces.has(f)) continue;
       usedTracks.add(t);
       usedFaces.add(f);
-      const track = this.live[t];
-      track.observations.push({ frame, box: { ...faces[f].box }, score: faces[f].score });
-      track.motion = observe(track.motion, faces[f].box, frame);
-      track.lastSeen = frame;
+      seeOn(this.live[t], frame, faces[f]);
     }
     const started: number[] = [];
     faces.forEach((face, f) => {
@@ -220,10 +224,7 @@ export class FaceTracker {
    */
   addFollowed(key: number, frame: number, face: FaceDetection): void {
     const track = this.live.find((t) => t.key === key);
-    if (!track || frame <= track.lastSeen) return;
-    track.observations.push({ frame, box: { ...face.box }, score: face.score });
-    track.motion = observe(track.motion, face.box, frame);
-    track.lastSeen = frame;
+    if (track && frame > track.lastSeen) seeOn(track, frame, face);
   }
 
   /** Forgets a live track (a detection that a second look did not confirm). */

@@ -108,21 +108,21 @@ describe('FaceAnalysis', () => {
     const finds = brightSquareDetector(16, calls);
     const confirmCalls = { sizes: [] as number[] };
     const neverSees: FaceDetector = { ...brightSquareDetector(1000, confirmCalls) };
-    const analysis = new FaceAnalysis((options) => (options.model === 'ssd-mobilenet-v1' ? neverSees : finds), {
-      ...schedule,
-      confirm: { looks: [{ detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, inputSize: 128 }], context: 2.2, minSize: 20 },
-    });
-    for (let n = 0; n < 30; n++) await analysis.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
-    expect(await analysis.finish()).toEqual([]);
+    /** A still 40 px face on `frames` frames, which the confirming look never sees. */
+    const analysedFor = async (frames: number) => {
+      const analysis = new FaceAnalysis((options) => (options.model === 'ssd-mobilenet-v1' ? neverSees : finds), {
+        ...schedule,
+        confirm: { looks: [{ detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, inputSize: 128 }], context: 2.2, minSize: 20 },
+      });
+      for (let n = 0; n < frames; n++) await analysis.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
+      expect(await analysis.finish()).toEqual([]);
+      return analysis;
+    };
+    const analysis = await analysedFor(30);
     expect(analysis.stats.confirmCalls).toBe(1);
     expect(confirmCalls.sizes).toEqual([128]);
     // A face too dark or small to confirm at first may be clear later: after 30 frames it is checked again.
-    const longer = new FaceAnalysis((options) => (options.model === 'ssd-mobilenet-v1' ? neverSees : finds), {
-      ...schedule,
-      confirm: { looks: [{ detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 }, inputSize: 128 }], context: 2.2, minSize: 20 },
-    });
-    for (let n = 0; n < 40; n++) await longer.push(n, frameWith({ x: 100, y: 50, width: 40, height: 40 }));
-    expect(await longer.finish()).toEqual([]);
+    const longer = await analysedFor(40);
     expect(longer.stats.confirmCalls).toBe(2);
   });
 
