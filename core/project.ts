@@ -109,13 +109,25 @@ export const trackSchema = z
 export type Track = z.infer<typeof trackSchema>;
 export type TrackStatus = Track['status'];
 
+export const MASTER_CODECS = ['h264', 'h265', 'prores'] as const;
+export type MasterCodec = (typeof MASTER_CODECS)[number];
+
+/** An inclusive span of frames (decode-order indices). */
+export const frameRangeSchema = z
+  .object({ first: nonNegInt, last: nonNegInt })
+  .refine((r) => r.last >= r.first, { message: 'last must not be before first' });
+export type FrameRange = z.infer<typeof frameRangeSchema>;
+
 export const exportSettingsSchema = z.object({
-  videoCodec: z.enum(['h264']),
-  /** x264 constant rate factor: lower is better quality. */
+  /** h264 / h265: CRF-coded delivery masters; prores: ProRes 422 HQ in .mov for NLE round-trip. */
+  videoCodec: z.enum(MASTER_CODECS),
+  /** x264/x265 constant rate factor: lower is better quality (ProRes ignores it). */
   crf: z.number().int().min(0).max(51),
   preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow']),
-  /** Drop container/stream tags (GPS, device, creation time) and data streams. */
+  /** Drop container/stream tags (GPS, device, creation time) and data/subtitle streams (telemetry, GPS tracks). */
   stripMetadata: z.boolean(),
+  /** Export only these frames (null: the whole clip). */
+  range: frameRangeSchema.nullable().default(null),
 });
 export type ExportSettings = z.infer<typeof exportSettingsSchema>;
 
@@ -124,7 +136,72 @@ export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
   crf: 18,
   preset: 'medium',
   stripMetadata: true,
+  range: null,
 };
+
+/** A span of the source's audio to silence or bleep in the master (a name said aloud identifies too). */
+export const audioRedactionSchema = z
+  .object({
+    id: z.string().min(1),
+    startSeconds: finite.nonnegative(),
+    endSeconds: finite.positive(),
+    mode: z.enum(['mute', 'bleep']),
+    /** Why, for the audit report ("name of the victim"). */
+    label: z.string(),
+  })
+  .refine((r) => r.endSeconds > r.startSeconds, { message: 'endSeconds must be after startSeconds' });
+export type AudioRedaction = z.infer<typeof audioRedactionSchema>;
+
+export const PASS_STATES = ['draft', 'in-review', 'approved', 'changes-requested'] as const;
+export type PassState = (typeof PASS_STATES)[number];
+
+export const REVIEW_EVENT_TYPES = [
+  'edit',
+  'review-started',
+  'track-approved',
+  'track-sent-back',
+  'approval-invalidated',
+  'pass-approved',
+  'changes-requested',
+  'rendered',
+  'leak-check',
+  'waiver',
+] as const;
+export type ReviewEventType = (typeof REVIEW_EVENT_TYPES)[number];
+
+/** One entry of the pass's append-only log; the audit report prints them all. */
+export const reviewEventSchema = z.object({
+  seq: nonNegInt,
+  at: z.string(),
+  actor: z.string(),
+  role: z.enum(['editor', 'reviewer', 'system']),
+  type: z.enum(REVIEW_EVENT_TYPES),
+  trackIds: z.array(z.string()),
+  /** What happened, in words ("Trim track t3", "approved"). */
+  detail: z.string(),
+  comment: z.string().nullable(),
+});
+export type ReviewEvent = z.infer<typeof reviewEventSchema>;
+
+export const trackDecisionSchema = z.object({
+  decision: z.enum(['approved', 'sent-back']),
+  by: z.string(),
+  at: z.string(),
+  comment: z.string().nullable(),
+});
+export type TrackDecision = z.infer<typeof trackDecisionSchema>;
+
+export const reviewSchema = z.object({
+  state: z.enum(PASS_STATES),
+  /** The reviewer's decision on each track, by track id; an edit of a track removes its decision. */
+  decisions: z.record(z.string(), trackDecisionSchema),
+  /** Frames the reviewer has watched, as merged inclusive ranges in increasing order. */
+  watched: z.array(frameRangeSchema),
+  events: z.array(reviewEventSchema),
+});
+export type Review = z.infer<typeof reviewSchema>;
+
+export const EMPTY_REVIEW: Review = { state: 'draft', decisions: {}, watched: [], events: [] };
 
 export const analysisInfoSchema = z.object({
   preset: z.string(),
@@ -144,6 +221,8 @@ export const projectSchema = z.object({
   analysis: analysisInfoSchema.nullable(),
   tracks: z.array(trackSchema),
   exportSettings: exportSettingsSchema,
+  audioRedactions: z.array(audioRedactionSchema).default([]),
+  review: reviewSchema.default(EMPTY_REVIEW),
 });
 export type Project = z.infer<typeof projectSchema>;
 
@@ -169,6 +248,8 @@ export function createProject(source: SourceInfo, now: Date = new Date()): Proje
     analysis: null,
     tracks: [],
     exportSettings: { ...DEFAULT_EXPORT_SETTINGS },
+    audioRedactions: [],
+    review: EMPTY_REVIEW,
   };
 }
 
