@@ -1,5 +1,5 @@
 import type { Box } from './geometry';
-import type { BlurStyle, ExportSettings, Project, Track, TrackKeyframe, TrackStatus } from './project';
+import type { AudioRedaction, BlurStyle, ExportSettings, Project, Track, TrackKeyframe, TrackStatus } from './project';
 import { trackBoxAt, trackSpan } from './tracks';
 
 /**
@@ -15,7 +15,9 @@ export type Edit =
   /** Sets the box on a frame: replaces a keyframe there or adds one (outside the span this extends it). */
   | { type: 'setKeyframe'; trackId: string; keyframe: TrackKeyframe }
   | { type: 'removeKeyframe'; trackId: string; frame: number }
-  | { type: 'setExportSettings'; settings: ExportSettings };
+  | { type: 'setExportSettings'; settings: ExportSettings }
+  /** Replaces the audio redactions (the lane is small: the whole list is the step). */
+  | { type: 'setAudioRedactions'; redactions: AudioRedaction[] };
 
 export interface AppliedEdit {
   project: Project;
@@ -137,6 +139,11 @@ export function applyEdit(project: Project, edit: Edit): AppliedEdit {
       return {
         project: { ...project, exportSettings: { ...edit.settings } },
         inverse: { type: 'setExportSettings', settings: project.exportSettings },
+      };
+    case 'setAudioRedactions':
+      return {
+        project: { ...project, audioRedactions: edit.redactions.map((r) => ({ ...r })) },
+        inverse: { type: 'setAudioRedactions', redactions: project.audioRedactions },
       };
   }
 }
