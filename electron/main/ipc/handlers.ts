@@ -1,4 +1,5 @@
 import type { BlurlineCalls, BlurlineEvents, EventName } from '../../shared/contract';
+import { EventLogGuard } from '../project/eventLogGuard';
 import { JobRegistry } from './jobs';
 import type { MediaServer } from './mediaServer';
 import { projectCalls } from './projectCalls';
@@ -35,6 +36,7 @@ export interface HostDeps {
 export interface FeatureDeps extends Omit<HostDeps, 'userDataDir'> {
   store: UserDataStore;
   jobs: JobRegistry;
+  eventLog: EventLogGuard;
 }
 
 export interface BlurlineHandlers {
@@ -45,7 +47,7 @@ export interface BlurlineHandlers {
 
 export function createBlurlineHandlers(deps: HostDeps): BlurlineHandlers {
   const jobs = new JobRegistry((snapshot) => deps.emit('job', snapshot));
-  const features: FeatureDeps = { ...deps, store: new UserDataStore(deps.userDataDir), jobs };
+  const features: FeatureDeps = { ...deps, store: new UserDataStore(deps.userDataDir), jobs, eventLog: new EventLogGuard() };
   const calls: BlurlineCalls = { ...videoCalls(features), ...projectCalls(features), ...renderCalls(features) };
   return { calls, close: () => jobs.cancelAll() };
 }

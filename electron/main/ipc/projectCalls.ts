@@ -27,11 +27,16 @@ async function sourceChanged(project: Project): Promise<boolean> {
 }
 
 /** Project files: the autosave beside the app's data, Save As and Open through dialogs. */
-export function projectCalls({ dialogs, store }: FeatureDeps) {
+export function projectCalls({ dialogs, store, eventLog }: FeatureDeps) {
   return {
-    autosaveProject: ipcCall(['project'], [projectArg], async (project) => ({ savedAt: (await store.saveAutosave(project)).savedAt })),
+    autosaveProject: ipcCall(['project'], [projectArg], async (project) => {
+      eventLog.accept(project);
+      return { savedAt: (await store.saveAutosave(project)).savedAt };
+    }),
 
     saveProjectAs: ipcCall(['project'], [projectArg], async (project) => {
+      // Before the dialog: autosaves may extend the log while it is open.
+      eventLog.accept(project);
       const chosen = await dialogs.chooseProjectSavePath(defaultProjectPath(project));
       if (!chosen) return null;
       const file = path.extname(chosen) ? chosen : `${chosen}${PROJECT_EXTENSION}`;
@@ -43,6 +48,7 @@ export function projectCalls({ dialogs, store }: FeatureDeps) {
       const file = await dialogs.chooseProjectToOpen();
       if (!file) return null;
       const project = await readProjectFile(file);
+      eventLog.remember(project);
       return { path: file, project, sourceChanged: await sourceChanged(project) };
     }),
   } satisfies Partial<BlurlineCalls>;

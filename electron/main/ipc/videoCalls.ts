@@ -6,7 +6,7 @@ import type { FeatureDeps } from './handlers';
 import { cachedProxy, makeProxy, proxyReason } from './proxy';
 
 /** Opening sources: the dialog, probing, playback (the file or a proxy), the autosave, recent files. */
-export function videoCalls({ dialogs, store, media, jobs }: FeatureDeps) {
+export function videoCalls({ dialogs, store, media, jobs, eventLog }: FeatureDeps) {
   /** Running proxy jobs by source hash, so opening a source twice makes one proxy. */
   const proxyJobs = new Map<string, string>();
 
@@ -35,6 +35,7 @@ export function videoCalls({ dialogs, store, media, jobs }: FeatureDeps) {
       const source = await probeVideo(file);
       await store.addRecentFile(source.path);
       const autosave = await store.readAutosave(source.path);
+      if (autosave) eventLog.remember(autosave.project);
       const saved = autosave?.project.source;
       const urls = media.addSource(source);
       return {
