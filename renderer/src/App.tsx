@@ -3,8 +3,11 @@ import { useControllerContext } from './controllerContext';
 import { commandForKey } from './keymap';
 import { AnalysisPanel } from './panels/AnalysisPanel';
 import { ExportDialog } from './panels/ExportDialog';
+import { AudioRedactionPanel } from './panels/AudioRedactionPanel';
 import { HelpPanel } from './panels/HelpPanel';
+import { IdentityDialog } from './panels/IdentityDialog';
 import { Notices } from './panels/Notices';
+import { ReviewPanel } from './panels/ReviewPanel';
 import { Toolbar } from './panels/Toolbar';
 import { TrackPanel } from './panels/TrackPanel';
 import { Welcome } from './panels/Welcome';
@@ -21,11 +24,14 @@ export function App() {
   const store = useEditorStore();
   const controller = useControllerContext();
   const hasProject = useEditor((s) => s.project !== null);
+  const reviewing = useEditor((s) => s.role === 'reviewer');
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         store.getState().setHelpOpen(false);
+        store.getState().closeIdentityPrompt();
+        store.getState().setAudioMark(null);
         if (store.getState().renderJob?.status !== 'running') store.getState().openExportDialog(false);
         return;
       }
@@ -53,7 +59,10 @@ export function App() {
           <main className="workspace">
             <Player />
             <aside className="sidebar">
-              <AnalysisPanel />
+              {/* Detection changes the tracks: the reviewer sees the pass as the editor left it. */}
+              {!reviewing && <AnalysisPanel />}
+              <ReviewPanel />
+              <AudioRedactionPanel />
               <TrackPanel />
             </aside>
           </main>
@@ -65,6 +74,7 @@ export function App() {
       <Notices />
       <ExportDialog />
       <HelpPanel />
+      <IdentityDialog />
     </div>
   );
 }

@@ -20,4 +20,8 @@ export type Command =
   | 'range-start'
   | 'range-end'
   | 'draw-tool'
-  | 'analyse';
+  | 'analyse'
+  | 'audio-range'
+  | 'start-review'
+  | 'approve-track'
+  | 'next-undecided';

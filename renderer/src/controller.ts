@@ -1,13 +1,16 @@
 import { addManualTrack, freshTrackId, mergeTracks, removeTracks, setStatus, splitTrack, type Edit } from '../../core/edits';
 import type { Box } from '../../core/geometry';
 import { createProject, DEFAULT_BLUR_STYLE, type Track } from '../../core/project';
+import { nextUndecided, type Actor } from '../../core/review';
 import { trackSpan } from '../../core/tracks';
 import type { BlurlineApi, IpcResult, JobSnapshot, OpenedVideo, Project } from '../../electron/shared/contract';
 import type { Analyser } from './analysis/analyser';
 import type { Command } from './commands';
 import type { AnalysisRecord, Backend, WorkerReply } from './analysis/protocol';
+import { addRedaction, freshAudioId, removeRedaction } from './audioRedactions';
 import { defaultExportPath } from './paths';
 import type { EditorStore } from './store';
+import { actorOf } from './store/reviewSlice';
 
 /** How long edits wait before they are autosaved (a crash loses at most this much work). */
 const AUTOSAVE_DELAY_MS = 2000;
@@ -176,11 +179,15 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
   // ---- analysis ----
   /** Identifies the current run; replies of an older run (another video) are dropped. */
   let analysisRun = 0;
+  /** Who ran the current detection: its tracks are logged as their edit, whoever works when they arrive. */
+  let analysisActor: Actor = actorOf(state());
 
   async function startAnalysis() {
     const { project, media, analysis, range } = state();
     if (!project || !media) return;
     if (analysis.status === 'running' || analysis.status === 'starting') return;
+    if (!editingAllowed('detecting faces')) return;
+    analysisActor = actorOf(state());
     const first = range?.first ?? 0;
     const last = range?.last ?? project.source.frameCount - 1;
     const run = ++analysisRun;
@@ -222,7 +229,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       return { ...t, id };
     });
     const edit: Edit = { type: 'replace', remove: stale.map((t) => t.id), insert: tracks.map((track, i) => ({ index: kept.length + i, track })) };
-    if (edit.remove.length > 0 || edit.insert.length > 0) state().edit(() => edit, `Detect faces (frames ${first}–${last})`);
+    if (edit.remove.length > 0 || edit.insert.length > 0) state().edit(() => edit, `Detection (frames ${first}–${last})`, false, analysisActor);
     if (info) {
       // The record of how the project was analysed; it travels with the detection step's autosave.
       store.setState((s) => ({ project: s.project && { ...s.project, analysis: { preset: s.analysis.preset, ...info } } }));
@@ -311,6 +318,55 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
   }
 
   // ---- editing commands ----
+  /** Editing tools are the editor's: in reviewer mode they say so; returns whether to go on. */
+  function editingAllowed(what: string): boolean {
+    if (state().role !== 'reviewer') return true;
+    state().notify('warning', `Reviewer mode: ${what} is not available — the reviewer sees the pass as the editor left it. Switch the role to Editor to change it.`);
+    return false;
+  }
+
+  /** R: the first press marks where an audio redaction starts, the second adds it up to the playhead; with an I/O range, one press covers the range. */
+  function markAudioRange() {
+    const s = state();
+    if (!s.project || !editingAllowed('marking audio redactions')) return;
+    let first: number;
+    let last: number;
+    if (s.audioMark !== null) [first, last] = [Math.min(s.audioMark, s.frame), Math.max(s.audioMark, s.frame)];
+    else if (s.range) ({ first, last } = s.range);
+    else {
+      s.setAudioMark(s.frame);
+      s.notify('info', `Audio redaction starts at frame ${s.frame}: go to where it ends and press R again (Esc cancels).`);
+      return;
+    }
+    const id = freshAudioId(s.project.audioRedactions);
+    if (s.edit((p) => addRedaction(p, id, first, last), `Add audio redaction ${id} (frames ${first}–${last})`)) s.selectAudio(id);
+    s.setAudioMark(null);
+  }
+
+  function deleteSelection() {
+    const s = state();
+    const audioId = s.selectedAudioId;
+    if (audioId && s.selectedIds.length === 0) {
+      if (s.edit((p) => removeRedaction(p, audioId), `Delete audio redaction ${audioId}`)) s.selectAudio(null);
+      return;
+    }
+    const tracks = needSelection('Delete');
+    if (tracks && s.edit((p) => removeTracks(p, tracks.map((t) => t.id)), `Delete ${tracks.map((t) => t.id).join(', ')}`)) s.select([]);
+  }
+
+  /** N: the next track without a decision after the selected one; selects it and shows its first frame. */
+  function goToNextUndecided() {
+    const s = state();
+    if (!s.project) return;
+    const next = nextUndecided(s.project, s.selectedIds[0] ?? null);
+    if (!next) {
+      s.notify('info', s.project.tracks.length === 0 ? 'There are no tracks to review.' : 'Every track has a decision.');
+      return;
+    }
+    s.select([next.id]);
+    s.seekTo(trackSpan(next).first);
+  }
+
   function selectedTracks(): Track[] {
     const { project, selectedIds } = state();
     return project ? project.tracks.filter((t) => selectedIds.includes(t.id)) : [];
@@ -372,11 +428,8 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         return s.seekTo(0);
       case 'last-frame':
         return s.seekTo(project.source.frameCount - 1);
-      case 'delete-track': {
-        const tracks = needSelection('Delete');
-        if (tracks && s.edit((p) => removeTracks(p, tracks.map((t) => t.id)), `Delete ${tracks.map((t) => t.id).join(', ')}`)) s.select([]);
-        return;
-      }
+      case 'delete-track':
+        return deleteSelection();
       case 'confirm-track':
       case 'reject-track': {
         const tracks = needSelection(name === 'confirm-track' ? 'Confirm' : 'Reject');
@@ -403,9 +456,22 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       case 'range-end':
         return s.setRange({ first: Math.min(s.frame, s.range?.first ?? 0), last: s.frame });
       case 'draw-tool':
+        if (s.tool === 'select' && !editingAllowed('drawing boxes')) return;
         return s.setTool(s.tool === 'draw' ? 'select' : 'draw');
       case 'analyse':
         return void startAnalysis();
+      case 'audio-range':
+        return markAudioRange();
+      case 'start-review':
+        return void s.startReview();
+      case 'approve-track': {
+        const tracks = needSelection('Approve');
+        if (!tracks) return;
+        for (const t of tracks) if (!state().decideTrack(t.id, 'approved')) return;
+        return;
+      }
+      case 'next-undecided':
+        return goToNextUndecided();
     }
   }
 

@@ -38,6 +38,9 @@ export const BINDINGS: Binding[] = [
   { key: 'i', command: 'range-start', label: 'I', description: 'Analysis range starts at the playhead' },
   { key: 'o', command: 'range-end', label: 'O', description: 'Analysis range ends at the playhead' },
   { key: 'd', command: 'analyse', label: 'D', description: 'Detect faces in the range (or the whole clip)' },
+  { key: 'r', command: 'audio-range', label: 'R', description: 'Audio redaction: press at its start and again at its end (with an I/O range set: covers the range)' },
+  { key: 'n', command: 'next-undecided', label: 'N', description: 'Next undecided track: select it and go to its first frame' },
+  { key: 'a', command: 'approve-track', label: 'A', description: 'Reviewer: approve the selected track' },
   { key: 'v', command: 'toggle-original', label: 'V', description: 'Show the original / the blur preview' },
   { key: '?', command: 'show-shortcuts', label: '?', description: 'Show these shortcuts' },
 ];

@@ -6,6 +6,7 @@ import { createWorkerAnalyser } from './analysis/analyser';
 import type { Backend } from './analysis/protocol';
 import { bindIpc } from './controller';
 import { ControllerContext } from './controllerContext';
+import { bindIdentityStorage } from './identity';
 import { createEditorStore, StoreContext } from './store';
 import './styles.css';
 
@@ -21,6 +22,7 @@ if (!api) {
   root.render(<p className="fatal">Blurline's host API is missing: this page must be opened by the Blurline app.</p>);
 } else {
   const store = createEditorStore();
+  bindIdentityStorage(store, window.localStorage);
   // `?backend=wasm` forces the detection backend (tests compare backends; WebGL is tried first).
   const backend = new URLSearchParams(location.search).get('backend');
   const backends: Backend[] | undefined = backend === 'wasm' || backend === 'webgl' ? [backend] : undefined;

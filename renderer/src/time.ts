@@ -33,3 +33,18 @@ export function timecode(clock: FrameClock, frame: number): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(Math.floor(totalSeconds / 3600))}:${pad(Math.floor(totalSeconds / 60) % 60)}:${pad(totalSeconds % 60)}:${pad(frame % rate)}`;
 }
+
+/** Where frame `n` starts on the source's timeline, in seconds (rounded to microseconds). */
+export function frameStartSeconds(clock: FrameClock, frame: number): number {
+  return Math.round((frame / fpsOf(clock)) * 1e6) / 1e6;
+}
+
+/**
+ * The frames a span of seconds touches (inclusive): the frame holding `start`, up to the frame
+ * holding the last instant before `end`. A span that ends on a frame boundary stops before it.
+ */
+export function framesOfSeconds(clock: FrameClock, start: number, end: number): { first: number; last: number } {
+  const first = frameAtTime(clock, start);
+  const last = Math.min(clock.frameCount - 1, Math.ceil(end * fpsOf(clock) - 0.01) - 1);
+  return { first, last: Math.max(first, last) };
+}

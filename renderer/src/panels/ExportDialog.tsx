@@ -1,6 +1,7 @@
 import { formatDuration } from '../../../core/progress';
-import { exportSettingsSchema, type ExportSettings } from '../../../core/project';
+import { exportSettingsSchema, type ExportSettings, type Project } from '../../../core/project';
 import { isRenderedTrack } from '../../../core/renderPlan';
+import { PASS_STATE_LABELS } from '../../../core/review';
 import { useControllerContext } from '../controllerContext';
 import { useEditor, useEditorStore } from '../store';
 
@@ -26,6 +27,7 @@ export function ExportDialog() {
     <div className="modal-backdrop">
       <div className="modal" role="dialog" aria-label="Export" data-testid="export-dialog">
         <h2>Export the blurred video</h2>
+        <ExportGate state={project.review.state} />
         <div className="row">
           <input className="path" readOnly value={path ?? ''} placeholder="Choose where to save…" data-testid="export-path" />
           <button onClick={() => controller.chooseExportPath()} disabled={running} data-testid="choose-export-path">Choose…</button>
@@ -56,6 +58,7 @@ export function ExportDialog() {
         <p className="small">
           {rendered} track{rendered === 1 ? '' : 's'} will be blurred{pending > 0 && <> ({pending} not yet reviewed: they are blurred too)</>}. Rejected tracks are not blurred.
         </p>
+        {/* The leak check of the written master and its audit report go here, after the render. */}
         {job && (
           <div className="job" data-testid="render-status" data-status={job.status}>
             {running && <progress max={1} value={job.progress?.ratio ?? 0} />}
@@ -84,6 +87,23 @@ export function ExportDialog() {
             </>
           )}
         </div>
+      </div>
+    </div>
+  );
+}
+
+/** Whether this export is of an approved pass: an approved export, or a draft one saying why. */
+function ExportGate({ state }: { state: Project['review']['state'] }) {
+  const approved = state === 'approved';
+  return (
+    <div className={`export-gate ${approved ? 'approved' : 'draft'}`} role="status">
+      <strong data-testid="export-gate" data-state={state}>
+        {approved ? 'Approved export' : `Draft export — the pass is not approved (${PASS_STATE_LABELS[state]})`}
+      </strong>
+      <div className="small">
+        {approved
+          ? 'A reviewer approved every track of this pass as it is now.'
+          : 'The master is written, but as a draft: a reviewer has not approved every track of the pass as it is now.'}
       </div>
     </div>
   );

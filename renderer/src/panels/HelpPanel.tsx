@@ -20,6 +20,8 @@ export function HelpPanel() {
           </tbody>
         </table>
         <p className="small">On the picture: click a blur to select its track, drag the box or its corners to set a keyframe on this frame; with “Add box” (B), drag to start a manual track. On the timeline: drag a track's ends to trim or extend it, shift-click to select a second track, Ctrl+wheel to zoom.</p>
+        <p className="small">Audio lane (under the tracks): R at the start and at the end of what must not be heard (or once over an I/O range); click a range to choose mute or bleep and say why, drag its ends to move them, Delete removes it.</p>
+        <p className="small">Reviewer mode (Role in the toolbar, signed with your name): the pass is read-only; N selects the next undecided track, A approves it, “Send back” returns it with a comment. Every frame shown counts as watched (the bar under the ruler); red marks are low-confidence detections — click one to go there.</p>
         <div className="row end">
           <button onClick={() => store.getState().setHelpOpen(false)}>Close</button>
         </div>

@@ -1,9 +1,13 @@
 import { useControllerContext } from '../controllerContext';
 import { fileName } from '../paths';
-import { useEditor } from '../store';
+import { useEditor, useEditorStore } from '../store';
+import { ROLE_LABELS, type WorkRole } from '../store/reviewSlice';
 
 export function Toolbar() {
   const controller = useControllerContext();
+  const store = useEditorStore();
+  const userName = useEditor((s) => s.userName);
+  const role = useEditor((s) => s.role);
   const hasProject = useEditor((s) => s.project !== null);
   const canUndo = useEditor((s) => s.history.past.length > 0);
   const canRedo = useEditor((s) => s.history.future.length > 0);
@@ -37,6 +41,22 @@ export function Toolbar() {
       <span className="sep" />
       <button className="primary" onClick={() => controller.command('export')} disabled={!hasProject} data-testid="open-export">Export…</button>
       <span className="spacer" />
+      <label className={`role role-${role}`} title="Editor: change the tracks. Reviewer: decide on them, read-only.">
+        Role
+        <select value={role} onChange={(e) => store.getState().setRole(e.target.value as WorkRole)} aria-label="Role" data-testid="role">
+          <option value="editor">{ROLE_LABELS.editor}</option>
+          <option value="reviewer">{ROLE_LABELS.reviewer}</option>
+        </select>
+      </label>
+      <button
+        className="identity"
+        onClick={() => store.getState().askIdentity('Your name signs your edits and review decisions in the project’s log.')}
+        title="Who is working: every edit and decision is logged under this name"
+        data-testid="identity"
+      >
+        {userName || 'Enter your name'}
+      </button>
+      <span className="sep" />
       {path && <span className="file-name" title={path}>{fileName(path)}</span>}
       {saveState && <span className={`save-state ${saveState === 'saved' ? '' : 'dirty'}`}>{saveState}</span>}
       <button onClick={() => controller.command('show-shortcuts')} title="Keyboard shortcuts (?)">?</button>

@@ -2,6 +2,7 @@ import { setStatus } from '../../../core/edits';
 import type { TrackStatus } from '../../../core/project';
 import { trackSpan } from '../../../core/tracks';
 import { useControllerContext } from '../controllerContext';
+import { DECISION_MARKS, decisionText } from '../decisions';
 import { useEditor, useEditorStore } from '../store';
 import { StyleEditor } from './StyleEditor';
 
@@ -14,6 +15,8 @@ export function TrackPanel() {
   const tracks = useEditor((s) => s.project?.tracks ?? []);
   const filter = useEditor((s) => s.statusFilter);
   const selectedIds = useEditor((s) => s.selectedIds);
+  const decisions = useEditor((s) => s.project?.review.decisions);
+  const editing = useEditor((s) => s.role === 'editor');
   const counts = Object.fromEntries(STATUSES.map((st) => [st, tracks.filter((t) => t.status === st).length])) as Record<TrackStatus, number>;
   const shown = tracks.filter((t) => filter[t.status]);
   const selected = tracks.filter((t) => selectedIds.includes(t.id));
@@ -31,6 +34,7 @@ export function TrackPanel() {
       <ul className="track-list" data-testid="track-list">
         {shown.map((t) => {
           const span = trackSpan(t);
+          const decision = decisions?.[t.id];
           return (
             <li
               key={t.id}
@@ -47,33 +51,40 @@ export function TrackPanel() {
               <span className="small">
                 {span.first}–{span.last} · {t.origin}
               </span>
-              <span className="quick">
-                <button
-                  title="Confirm (C)"
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    store.getState().edit((p) => setStatus(p, [t.id], 'confirmed'), `Confirm ${t.id}`);
-                  }}
-                >
-                  ✓
-                </button>
-                <button
-                  title="Reject: not a face, not blurred (X)"
-                  data-testid="reject"
-                  onClick={(e) => {
-                    e.stopPropagation();
-                    store.getState().edit((p) => setStatus(p, [t.id], 'rejected'), `Reject ${t.id}`);
-                  }}
-                >
-                  ✕
-                </button>
-              </span>
+              {decision && (
+                <span className={`decision decision-${decision.decision}`} title={decisionText(decision)} data-testid="decision">
+                  {DECISION_MARKS[decision.decision]}
+                </span>
+              )}
+              {editing && (
+                <span className="quick">
+                  <button
+                    title="Confirm (C)"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      store.getState().edit((p) => setStatus(p, [t.id], 'confirmed'), `Confirm ${t.id}`);
+                    }}
+                  >
+                    ✓
+                  </button>
+                  <button
+                    title="Reject: not a face, not blurred (X)"
+                    data-testid="reject"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      store.getState().edit((p) => setStatus(p, [t.id], 'rejected'), `Reject ${t.id}`);
+                    }}
+                  >
+                    ✕
+                  </button>
+                </span>
+              )}
             </li>
           );
         })}
         {shown.length === 0 && <li className="empty">No tracks to show.</li>}
       </ul>
-      {selected.length > 0 && (
+      {editing && selected.length > 0 && (
         <div className="selection-actions">
           <div className="small">Selected: {selected.map((t) => t.id).join(', ')}</div>
           <div className="row wrap">

@@ -59,6 +59,7 @@ export function Overlay({ width, height, scale }: { width: number; height: numbe
   const found = useEditor((s) => s.analysis.found);
   const selectedIds = useEditor((s) => s.selectedIds);
   const tool = useEditor((s) => s.tool);
+  const editable = useEditor((s) => s.role === 'editor');
   const svgRef = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
 
@@ -74,6 +75,10 @@ export function Overlay({ width, height, scale }: { width: number; height: numbe
   function begin(e: ReactPointerEvent, mode: DragMode, trackId: string | null, origin: Box) {
     e.stopPropagation();
     e.preventDefault();
+    if (!editable) {
+      store.getState().notify('warning', 'Reviewer mode: the boxes are read-only — the reviewer sees the pass as the editor left it. Switch the role to Editor to change them.');
+      return;
+    }
     store.getState().setRate(0);
     svgRef.current!.setPointerCapture(e.pointerId);
     const start = toSource(e);
@@ -143,7 +148,7 @@ export function Overlay({ width, height, scale }: { width: number; height: numbe
         );
       })}
       {selected && editedBox && (
-        <g className={`edit-box${selectedBox && !onFrame.some((t) => t.track.id === selected.id) && !drag ? ' ghost' : ''}`} data-testid="edit-box">
+        <g className={`edit-box${editable ? '' : ' read-only'}${selectedBox && !onFrame.some((t) => t.track.id === selected.id) && !drag ? ' ghost' : ''}`} data-testid="edit-box">
           {drag && drag.mode !== 'draw' && (() => {
             const r = regionFor(selected, drag.box).box;
             return <ellipse className="region selected dragging" cx={r.x + r.width / 2} cy={r.y + r.height / 2} rx={r.width / 2} ry={r.height / 2} />;
@@ -156,7 +161,7 @@ export function Overlay({ width, height, scale }: { width: number; height: numbe
             height={editedBox.height}
             onPointerDown={(e) => begin(e, 'move', selected.id, editedBox)}
           />
-          {handles.map((h) => (
+          {editable && handles.map((h) => (
             <rect
               key={h}
               className={`handle handle-${h}`}

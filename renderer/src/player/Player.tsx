@@ -47,7 +47,11 @@ export function Player() {
       const frame = frameAtTime(source, meta.mediaTime);
       // A frame decoded before the latest seek must not move the frame number back.
       const { seek, rate } = store.getState();
-      if (rate > 0 || seek === null || seek.frame === frame) store.getState().frameShown(frame);
+      if (rate > 0 || seek === null || seek.frame === frame) {
+        store.getState().frameShown(frame);
+        // In reviewer mode, what is on screen counts as watched.
+        store.getState().noteWatched(frame);
+      }
       presented.current = frame;
       paint(true);
       handle = video.requestVideoFrameCallback(onFrame);
@@ -55,8 +59,11 @@ export function Player() {
     // Chromium calls no frame callback for the first frame after loading: a finished seek
     // (always to the middle of a frame) names the frame as exactly.
     const onSeeked = () => {
+      const frame = frameAtTime(source, video.currentTime);
+      // A finished seek shows its frame, also one already on screen (for which no frame callback comes).
+      store.getState().noteWatched(frame);
       if (presented.current !== null) return;
-      presented.current = frameAtTime(source, video.currentTime);
+      presented.current = frame;
       paint();
     };
     // A frame callback can report a frame while the element already holds the next one (playback

@@ -13,6 +13,7 @@ export function PlayerControls() {
   const showOriginal = useEditor((s) => s.showOriginal);
   const zoom = useEditor((s) => s.pictureZoom);
   const tool = useEditor((s) => s.tool);
+  const editable = useEditor((s) => s.role === 'editor');
   const [jump, setJump] = useState('');
   if (!source) return null;
 
@@ -51,9 +52,11 @@ export function PlayerControls() {
         <input className="jump" value={jump} onChange={(e) => setJump(e.target.value)} placeholder="go to frame or 00:00:00:00" aria-label="Go to frame" />
       </form>
       <span className="spacer" />
-      <button className={tool === 'draw' ? 'active' : ''} onClick={() => controller.command('draw-tool')} title="Draw a box to start a manual track (B)" data-testid="draw-tool">
-        ▭ Add box
-      </button>
+      {editable && (
+        <button className={tool === 'draw' ? 'active' : ''} onClick={() => controller.command('draw-tool')} title="Draw a box to start a manual track (B)" data-testid="draw-tool">
+          ▭ Add box
+        </button>
+      )}
       <label className="toggle" title="Show the original picture without the blur (V)">
         <input type="checkbox" checked={showOriginal} onChange={() => controller.command('toggle-original')} data-testid="show-original" /> Original
       </label>

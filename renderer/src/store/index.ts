@@ -4,11 +4,12 @@ import { createAnalysisSlice, type AnalysisSlice } from './analysisSlice';
 import { createPlaybackSlice, type PlaybackSlice } from './playbackSlice';
 import { createProjectSlice, type ProjectSlice } from './projectSlice';
 import { createRenderSlice, type RenderSlice } from './renderSlice';
+import { createReviewSlice, type ReviewSlice } from './reviewSlice';
 import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createContext, useContext } from 'react';
 
-export type EditorState = ProjectSlice & PlaybackSlice & TimelineSlice & AnalysisSlice & RenderSlice & UiSlice;
+export type EditorState = ProjectSlice & PlaybackSlice & TimelineSlice & AnalysisSlice & RenderSlice & UiSlice & ReviewSlice;
 export type EditorStore = StoreApi<EditorState>;
 
 /** A fresh store (one per window; tests make their own). */
@@ -20,6 +21,7 @@ export function createEditorStore(): EditorStore {
     ...createAnalysisSlice(...a),
     ...createRenderSlice(...a),
     ...createUiSlice(...a),
+    ...createReviewSlice(...a),
   }));
 }
 

@@ -7,6 +7,10 @@ export type Tool = 'select' | 'draw';
 export interface TimelineSlice {
   /** Selected tracks, most recent last (merge joins the last into the first). */
   selectedIds: string[];
+  /** The selected audio redaction (selecting it deselects tracks, and the other way round). */
+  selectedAudioId: string | null;
+  /** Where an audio redaction being marked with R starts; null when none is being marked. */
+  audioMark: number | null;
   /** Pixels per frame on the timeline; the view starts at `scrollFrame`. */
   pxPerFrame: number;
   scrollFrame: number;
@@ -15,6 +19,8 @@ export interface TimelineSlice {
   range: { first: number; last: number } | null;
   tool: Tool;
   select(ids: string[]): void;
+  selectAudio(id: string | null): void;
+  setAudioMark(frame: number | null): void;
   toggleSelected(id: string): void;
   setZoom(pxPerFrame: number, anchorFrame?: number): void;
   zoomBy(factor: number): void;
@@ -34,9 +40,13 @@ export const createTimelineSlice: StateCreator<EditorState, [], [], TimelineSlic
   statusFilter: { pending: true, confirmed: true, rejected: true },
   range: null,
   tool: 'select',
-  select: (ids) => set({ selectedIds: ids }),
+  selectedAudioId: null,
+  audioMark: null,
+  select: (ids) => set((s) => ({ selectedIds: ids, selectedAudioId: ids.length > 0 ? null : s.selectedAudioId })),
+  selectAudio: (id) => set((s) => ({ selectedAudioId: id, selectedIds: id === null ? s.selectedIds : [] })),
+  setAudioMark: (frame) => set({ audioMark: frame }),
   toggleSelected: (id) =>
-    set((s) => ({ selectedIds: s.selectedIds.includes(id) ? s.selectedIds.filter((x) => x !== id) : [...s.selectedIds, id] })),
+    set((s) => ({ selectedIds: s.selectedIds.includes(id) ? s.selectedIds.filter((x) => x !== id) : [...s.selectedIds, id], selectedAudioId: null })),
   setZoom: (pxPerFrame, anchorFrame) => {
     const { scrollFrame, pxPerFrame: old, frame } = get();
     const next = Math.max(MIN_PX_PER_FRAME, Math.min(MAX_PX_PER_FRAME, pxPerFrame));

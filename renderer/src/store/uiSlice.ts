@@ -28,7 +28,9 @@ export const createUiSlice: StateCreator<EditorState, [], [], UiSlice> = (set) =
   helpOpen: false,
   recentFiles: [],
   busy: null,
-  notify: (kind, text) => set((s) => ({ notices: [...s.notices.slice(-4), { id: nextNoticeId++, kind, text }] })),
+  // The same notice again (a refused key pressed twice) replaces the one shown, at the end.
+  notify: (kind, text) =>
+    set((s) => ({ notices: [...s.notices.filter((n) => n.kind !== kind || n.text !== text).slice(-4), { id: nextNoticeId++, kind, text }] })),
   dismiss: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   setHelpOpen: (open) => set({ helpOpen: open }),
   setRecentFiles: (files) => set({ recentFiles: files }),

@@ -2,11 +2,14 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState, type PointerEven
 import { setTrackSpan } from '../../../core/edits';
 import type { Track } from '../../../core/project';
 import { keyframeIndexAtOrBefore, trackSpan } from '../../../core/tracks';
+import { DECISION_MARKS, decisionText } from '../decisions';
 import { useEditor, useEditorStore } from '../store';
 import { timecode } from '../time';
-import { followPointer } from './pointerDrag';
+import { AudioLane } from './AudioLane';
+import { dragSpanEnd, followPointer, type SpanEnd } from './pointerDrag';
 import { ThumbnailStrip } from './ThumbnailStrip';
 import { visibleTracks } from './visibleTracks';
+import { WatchedBar } from './WatchedBar';
 
 const LABEL_WIDTH = 132;
 const LANE_HEIGHT = 24;
@@ -40,7 +43,9 @@ export function Timeline() {
   const [width, setWidth] = useState(0);
   const [lanesHeight, setLanesHeight] = useState(0);
   const [scrollTop, setScrollTop] = useState(0);
-  const [trim, setTrim] = useState<{ trackId: string; end: 'first' | 'last'; frame: number } | null>(null);
+  const [trim, setTrim] = useState<{ trackId: string; end: SpanEnd; frame: number } | null>(null);
+  const decisions = useEditor((s) => s.project?.review.decisions);
+  const editable = useEditor((s) => s.role === 'editor');
 
   useLayoutEffect(() => {
     const area = areaRef.current;
@@ -110,26 +115,20 @@ export function Timeline() {
     store.getState().seekTo(f >= span.first && f <= span.last ? f : span.first);
   }
 
-  function onTrimDown(e: ReactPointerEvent<HTMLElement>, track: Track, end: 'first' | 'last') {
-    e.stopPropagation();
+  function onTrimDown(e: ReactPointerEvent<HTMLElement>, track: Track, end: SpanEnd) {
     store.getState().select([track.id]);
-    let current = trackSpan(track)[end];
-    setTrim({ trackId: track.id, end, frame: current });
-    followPointer(
+    const span = trackSpan(track);
+    dragSpanEnd(
       e,
-      (ev) => {
-        current = frameAt(ev.clientX);
-        setTrim({ trackId: track.id, end, frame: current });
-      },
-      () => {
+      span,
+      end,
+      frameAt,
+      (f) => setTrim({ trackId: track.id, end, frame: f }),
+      (changed) => {
         setTrim(null);
-        const s = store.getState();
-        const span = trackSpan(track);
-        const first = end === 'first' ? current : span.first;
-        const last = end === 'last' ? current : span.last;
-        if (s.project && (first !== span.first || last !== span.last)) {
-          s.edit((p) => setTrackSpan(p, track.id, first, last), `${first < span.first || last > span.last ? 'Extend' : 'Trim'} ${track.id} to frames ${first}–${last}`);
-        }
+        if (!changed) return;
+        const { first, last } = changed;
+        store.getState().edit((p) => setTrackSpan(p, track.id, first, last), `${first < span.first || last > span.last ? 'Extend' : 'Trim'} ${track.id} to frames ${first}–${last}`);
       },
     );
   }
@@ -160,6 +159,7 @@ export function Timeline() {
             {range && <div className="range" style={{ left: xOf(range.first), width: (range.last - range.first + 1) * pxPerFrame }} title={`Analysis range ${range.first}–${range.last}`} />}
           </div>
         </div>
+        <WatchedBar source={source} width={width} scrollFrame={scrollFrame} pxPerFrame={pxPerFrame} />
         {playbackUrl && (
           <div className="thumb-row">
             <div className="lane-label">Thumbnails</div>
@@ -181,22 +181,34 @@ export function Timeline() {
               );
               // At low zoom keyframes would merge into a bar: show at most one per 3 px.
               const every = Math.max(1, Math.ceil(kfs.length / Math.max(1, width / 3)));
+              const decision = isFound ? undefined : decisions?.[track.id];
+              const trimmable = !isFound && editable;
               return (
                 <div
                   key={track.id}
-                  className={`lane status-${track.status}${selectedIds.includes(track.id) ? ' selected' : ''}${isFound ? ' found' : ''}`}
+                  className={`lane status-${track.status}${selectedIds.includes(track.id) ? ' selected' : ''}${isFound ? ' found' : ''}${decision ? ` decision-${decision.decision}` : ''}`}
                   style={{ top: (firstLane + i) * LANE_HEIGHT, height: LANE_HEIGHT }}
                   data-testid="lane"
                   data-track={track.id}
+                  data-decision={decision?.decision ?? 'none'}
                 >
-                  <div className="lane-label" onPointerDown={(e) => onLaneDown(e, track, isFound)} title={`${track.id}: ${track.status}, ${track.origin}`}>
+                  <div
+                    className="lane-label"
+                    onPointerDown={(e) => onLaneDown(e, track, isFound)}
+                    title={`${track.id}: ${track.status}, ${track.origin}${decision ? ` — ${decisionText(decision)}` : ''}`}
+                  >
                     <span className={`dot status-${track.status}`} /> {track.id}
+                    {decision && (
+                      <span className={`decision decision-${decision.decision}`} title={decisionText(decision)} data-testid="lane-decision">
+                        {DECISION_MARKS[decision.decision]}
+                      </span>
+                    )}
                   </div>
                   <div className="lane-content" onPointerDown={(e) => onLaneDown(e, track, isFound)}>
                     {right > left && (
                       <div className="span" style={{ left, width: Math.max(2, right - left) }}>
-                        {!isFound && <div className="trim trim-first" onPointerDown={(e) => onTrimDown(e, track, 'first')} title="Drag to trim or extend the start" />}
-                        {!isFound && <div className="trim trim-last" onPointerDown={(e) => onTrimDown(e, track, 'last')} title="Drag to trim or extend the end" />}
+                        {trimmable && <div className="trim trim-first" onPointerDown={(e) => onTrimDown(e, track, 'first')} title="Drag to trim or extend the start" />}
+                        {trimmable && <div className="trim trim-last" onPointerDown={(e) => onTrimDown(e, track, 'last')} title="Drag to trim or extend the end" />}
                       </div>
                     )}
                     {kfs
@@ -211,6 +223,7 @@ export function Timeline() {
           </div>
           {shown.length === 0 && <div className="lanes-empty">No tracks{tracks?.length ? ' match the filter' : ' yet: detect faces or draw a box on the picture'}.</div>}
         </div>
+        <AudioLane source={source} width={width} scrollFrame={scrollFrame} pxPerFrame={pxPerFrame} height={LANE_HEIGHT} frameAt={frameAt} />
         <div className="playhead" style={{ left: LABEL_WIDTH + xOf(frame) + pxPerFrame / 2, display: xOf(frame) < 0 || xOf(frame) > width ? 'none' : undefined }} />
       </div>
       <div className="timeline-scroll">
