@@ -251,10 +251,15 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await session.drag(from, { x: from.x + 2 * perFrame, y: from.y });
     await expect.poll(() => page().getByTestId('audio-panel').textContent(), { timeout: 10_000 }).toContain('Frames 20–32');
     await session.shot('review-07-audio-redaction');
+    // Delete removes the selected range; undo brings it back.
+    await page().keyboard.press('Delete');
+    await expect.poll(() => range.count(), { timeout: 10_000 }).toBe(0);
+    await page().keyboard.press('Control+z');
+    await expect.poll(() => range.count(), { timeout: 10_000 }).toBe(1);
     await expectSaved((p) => p.audioRedactions, [{ id: 'audio-1', startSeconds: 0.8, endSeconds: 1.32, mode: 'bleep', label: 'surname said aloud' }]);
   });
 
-  it('the reviewer sends the edited track back with a comment, the editor sees it, then the reviewer re-approves it and the pass', async () => {
+  it('the reviewer sends the edited track back and requests changes, the editor sees why, then the reviewer resumes and re-approves', async () => {
     await become('Rae Viewer', 'Reviewer');
     expect(await page().locator('[data-testid=audio-redaction] .trim').count()).toBe(0);
     await page().keyboard.press('n');
@@ -266,13 +271,24 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await page().getByTestId('send-back').click();
     await expect.poll(() => lane(FIRST.id).getAttribute('data-decision'), { timeout: 10_000 }).toBe('sent-back');
     expect(await lane(FIRST.id).getByTestId('lane-decision').getAttribute('title')).toBe('Sent back by Rae Viewer: “the box slipped off the chin on frame 15”');
+    expect(await page().getByTestId('approve-pass').isDisabled()).toBe(true);
+    await page().getByLabel('Review comment').fill('fix manual-1, then send it back to me');
+    await page().getByTestId('request-changes').click();
+    await expect.poll(passState, { timeout: 10_000 }).toBe('changes-requested');
+    expect(await page().getByTestId('pass-state').textContent()).toBe('Changes requested');
+    expect(await openExportGate()).toBe('Draft export — the pass is not approved (Changes requested)');
+    await closeExport();
 
     await dismissNotices();
     await become('Eda Editor', 'Editor');
-    expect(await page().getByTestId('to-fix').textContent()).toContain(`${FIRST.id} Sent back by Rae Viewer: “the box slipped off the chin on frame 15”`);
+    const toFix = await page().getByTestId('to-fix').textContent();
+    expect(toFix).toContain('Changes requested by Rae Viewer: “fix manual-1, then send it back to me”');
+    expect(toFix).toContain(`${FIRST.id} Sent back by Rae Viewer: “the box slipped off the chin on frame 15”`);
     await session.shot('review-08-sent-back-editor');
 
     await become('Rae Viewer', 'Reviewer');
+    await page().getByTestId('start-review').click();
+    await expect.poll(passState, { timeout: 10_000 }).toBe('in-review');
     await page().locator(`[data-testid=track-list] li[data-track="${FIRST.id}"]`).click();
     await page().keyboard.press('a');
     await expect.poll(() => lane(FIRST.id).getAttribute('data-decision'), { timeout: 10_000 }).toBe('approved');
@@ -302,12 +318,17 @@ describe.runIf(haveChromium)('review in Chromium', () => {
       'edit:Eda Editor:editor',
       'edit:Eda Editor:editor',
       'edit:Eda Editor:editor',
+      'edit:Eda Editor:editor',
+      'edit:Eda Editor:editor',
       'track-sent-back:Rae Viewer:reviewer',
+      'changes-requested:Rae Viewer:reviewer',
+      'review-started:Rae Viewer:reviewer',
       'track-approved:Rae Viewer:reviewer',
       'pass-approved:Rae Viewer:reviewer',
     ]);
     expect(saved.review.events.map((e) => e.seq)).toEqual(saved.review.events.map((_, i) => i));
     expect(saved.review.events.find((e) => e.type === 'track-sent-back')?.comment).toBe('the box slipped off the chin on frame 15');
+    expect(saved.review.events.filter((e) => e.type === 'edit').slice(-2).map((e) => e.detail)).toEqual(['Delete audio redaction audio-1', 'Undo: Delete audio redaction audio-1']);
   });
 
   it('marks the frames of low-confidence detections under the ruler; a click goes there', async () => {
