@@ -131,6 +131,13 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await expect.poll(() => lane(SECOND.id).count(), { timeout: 10_000 }).toBe(1);
     // Every change so far is in the log, as an edit by someone who has not given a name yet.
     expect((await logLines()).filter((l) => l.includes('(unnamed) (Editor)'))).toHaveLength(3);
+
+    await page().keyboard.press('?');
+    const help = page().getByTestId('help');
+    for (const line of ['Reviewer: approve the selected track', 'Next undecided track', 'Audio redaction: press at its start']) expect(await help.textContent()).toContain(line);
+    await session.shot('review-00-shortcuts');
+    await page().keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
   });
 
   it('the reviewer gives a name, sees the pass read-only, steps through the tracks, approves each and the pass', async () => {
@@ -331,7 +338,7 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     expect(saved.review.events.filter((e) => e.type === 'edit').slice(-2).map((e) => e.detail)).toEqual(['Delete audio redaction audio-1', 'Undo: Delete audio redaction audio-1']);
   });
 
-  it('marks the frames of low-confidence detections under the ruler; a click goes there', async () => {
+  it('marks the frames of low-confidence detections under the ruler (a click goes there); one R covers an I/O range', async () => {
     // A project with a detected track whose keyframes on frames 60 and 62 are uncertain, on a
     // copy of the clip (a project of its own, reviewed from the start).
     const copy = path.join(session.dir, 'dashcam-copy.mp4');
@@ -362,6 +369,15 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await session.shot('review-10-low-confidence');
     // Frames 0 (on opening) and 62 are watched; the project is autosaved as it was opened plus that.
     await expectSaved((p) => [p.tracks.length, p.review.watched], [3, [{ first: 0, last: 0 }, { first: 62, last: 62 }]], copy);
+
+    // With an I/O range set, one R covers it with an audio redaction.
+    await become('Eda Editor', 'Editor');
+    await page().keyboard.press('i');
+    await session.goToFrame(66);
+    await page().keyboard.press('o');
+    await page().keyboard.press('r');
+    await expect.poll(() => page().getByTestId('audio-panel').textContent(), { timeout: 10_000 }).toContain('Frames 62–66');
+    await expectSaved((p) => p.audioRedactions.map((r) => [r.id, r.startSeconds, r.endSeconds]), [['audio-1', 0.8, 1.32], ['audio-2', 2.48, 2.68]], copy);
     expect(await page().locator('[data-testid=notice-error]').allTextContents()).toEqual([]);
     expect(session.pageErrors).toEqual([]);
   });
