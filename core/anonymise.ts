@@ -6,16 +6,19 @@ import type { RenderRegion } from './renderPlan';
  * render pipeline (planar YUV from ffmpeg) and a preview (packed RGBA) share one implementation.
  */
 
-/** One 8-bit channel of an image: planar (pixelStep 1) or one channel of a packed format. */
+/** Samples of one plane: 8-bit, or 16-bit words for deeper video (10-bit values in 0..1023). */
+export type PlaneData = Uint8Array | Uint8ClampedArray | Uint16Array;
+
+/** One channel of an image: planar (pixelStep 1) or one channel of a packed format. */
 export interface PlaneView {
-  data: Uint8Array | Uint8ClampedArray;
+  data: PlaneData;
   width: number;
   height: number;
-  /** Bytes per row. */
+  /** Samples per row. */
   stride: number;
-  /** Bytes between horizontally adjacent pixels. */
+  /** Samples between horizontally adjacent pixels. */
   pixelStep: number;
-  /** Byte offset of this channel in the first pixel. */
+  /** Sample offset of this channel in the first pixel. */
   offset: number;
 }
 
@@ -24,7 +27,10 @@ export interface PlaneRegion {
   type: RenderRegion['type'];
   shape: RenderRegion['shape'];
   box: Box;
+  /** Gaussian radius or pixelate block size, along x (and along y unless radiusY is given). */
   radius: number;
+  /** Along y, where the plane's pixels are not square (4:2:2 chroma: twice the x value). */
+  radiusY?: number;
   feather: number;
   /** Value written by the solid style. */
   fill: number;
@@ -97,14 +103,14 @@ function boxBlurLine(src: Float32Array, dst: Float32Array, start: number, step: 
   }
 }
 
-/** Three box passes each way over a w×h buffer; returns the buffer holding the result. */
-function blurBuffer(a: Float32Array, b: Float32Array, w: number, h: number, r: number): Float32Array {
+/** Three box passes each way over a w×h buffer (radius rx along rows, ry along columns); returns the buffer holding the result. */
+function blurBuffer(a: Float32Array, b: Float32Array, w: number, h: number, rx: number, ry: number): Float32Array {
   for (let pass = 0; pass < 3; pass++) {
-    for (let j = 0; j < h; j++) boxBlurLine(a, b, j * w, 1, w, r);
+    for (let j = 0; j < h; j++) boxBlurLine(a, b, j * w, 1, w, rx);
     [a, b] = [b, a];
   }
   for (let pass = 0; pass < 3; pass++) {
-    for (let i = 0; i < w; i++) boxBlurLine(a, b, i, w, h, r);
+    for (let i = 0; i < w; i++) boxBlurLine(a, b, i, w, h, ry);
     [a, b] = [b, a];
   }
   return a;
@@ -113,48 +119,53 @@ function blurBuffer(a: Float32Array, b: Float32Array, w: number, h: number, r: n
 /** Above this radius the blur runs on a copy shrunk by about radius/4, then is scaled back up. */
 const SHRINK_FROM_RADIUS = 8;
 
+const shrinkFor = (r: number) => (r >= SHRINK_FROM_RADIUS ? Math.floor(r / 4) : 1);
+
 /**
  * Gaussian-like blur of the extent (three box passes of radius r have variance r(r+1): sigma ≈
  * `radius`), sampling context around it. Large radii blur a shrunk copy of the window: the same
  * sigma at a fraction of the cost, and a blur this strong has no detail that shrinking could lose.
+ * `radiusY` differs from `radius` only on planes with non-square pixels (4:2:2 chroma).
  */
-function gaussianValues(plane: PlaneView, ext: Extent, radius: number): Float32Array {
-  const r = Math.max(1, Math.round(radius));
-  const margin = 3 * r;
-  const wx0 = Math.max(0, ext.x0 - margin);
-  const wy0 = Math.max(0, ext.y0 - margin);
-  const wx1 = Math.min(plane.width, ext.x1 + margin);
-  const wy1 = Math.min(plane.height, ext.y1 + margin);
-  const k = r >= SHRINK_FROM_RADIUS ? Math.floor(r / 4) : 1;
-  // Shrunk window: each cell is the mean of up to k×k source pixels.
-  const w = Math.ceil((wx1 - wx0) / k);
-  const h = Math.ceil((wy1 - wy0) / k);
+function gaussianValues(plane: PlaneView, ext: Extent, radius: number, radiusY: number): Float32Array {
+  const rx = Math.max(1, Math.round(radius));
+  const ry = Math.max(1, Math.round(radiusY));
+  const wx0 = Math.max(0, ext.x0 - 3 * rx);
+  const wy0 = Math.max(0, ext.y0 - 3 * ry);
+  const wx1 = Math.min(plane.width, ext.x1 + 3 * rx);
+  const wy1 = Math.min(plane.height, ext.y1 + 3 * ry);
+  const kx = shrinkFor(rx);
+  const ky = shrinkFor(ry);
+  // Shrunk window: each cell is the mean of up to kx×ky source pixels.
+  const w = Math.ceil((wx1 - wx0) / kx);
+  const h = Math.ceil((wy1 - wy0) / ky);
   const sums = new Float32Array(w * h);
   const counts = new Float32Array(w * h);
   const cellOfColumn = new Int32Array(wx1 - wx0);
-  for (let i = 0; i < cellOfColumn.length; i++) cellOfColumn[i] = Math.floor(i / k);
+  for (let i = 0; i < cellOfColumn.length; i++) cellOfColumn[i] = Math.floor(i / kx);
+  const data = plane.data;
   for (let y = wy0; y < wy1; y++) {
-    const row = Math.floor((y - wy0) / k) * w;
+    const row = Math.floor((y - wy0) / ky) * w;
     let p = y * plane.stride + wx0 * plane.pixelStep + plane.offset;
     for (let i = 0; i < cellOfColumn.length; i++, p += plane.pixelStep) {
       const cell = row + cellOfColumn[i];
-      sums[cell] += plane.data[p];
+      sums[cell] += data[p];
       counts[cell] += 1;
     }
   }
   for (let i = 0; i < sums.length; i++) sums[i] /= counts[i];
-  const blurred = blurBuffer(sums, counts, w, h, Math.max(1, Math.round(r / k)));
+  const blurred = blurBuffer(sums, counts, w, h, Math.max(1, Math.round(rx / kx)), Math.max(1, Math.round(ry / ky)));
   const ew = ext.x1 - ext.x0;
   const eh = ext.y1 - ext.y0;
   const out = new Float32Array(ew * eh);
   // Bilinear lookup at each pixel centre (k = 1 lands exactly on cells).
   for (let j = 0; j < eh; j++) {
-    const fy = Math.min(h - 1, Math.max(0, (ext.y0 + j - wy0 + 0.5) / k - 0.5));
+    const fy = Math.min(h - 1, Math.max(0, (ext.y0 + j - wy0 + 0.5) / ky - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(h - 1, y0 + 1);
     const ty = fy - y0;
     for (let i = 0; i < ew; i++) {
-      const fx = Math.min(w - 1, Math.max(0, (ext.x0 + i - wx0 + 0.5) / k - 0.5));
+      const fx = Math.min(w - 1, Math.max(0, (ext.x0 + i - wx0 + 0.5) / kx - 0.5));
       const x0 = Math.floor(fx);
       const x1 = Math.min(w - 1, x0 + 1);
       const tx = fx - x0;
@@ -167,7 +178,7 @@ function gaussianValues(plane: PlaneView, ext: Extent, radius: number): Float32A
 }
 
 /** Block means on a grid anchored at the region box, so blocks do not crawl as the box moves within a pixel. */
-function pixelateValues(plane: PlaneView, ext: Extent, box: Box, block: number): Float32Array {
+function pixelateValues(plane: PlaneView, ext: Extent, box: Box, block: number, blockY: number): Float32Array {
   const ew = ext.x1 - ext.x0;
   const eh = ext.y1 - ext.y0;
   const out = new Float32Array(ew * eh);
@@ -175,11 +186,11 @@ function pixelateValues(plane: PlaneView, ext: Extent, box: Box, block: number):
   const gy = Math.floor(box.y);
   const bx0 = Math.floor((ext.x0 - gx) / block);
   const bx1 = Math.floor((ext.x1 - 1 - gx) / block);
-  const by0 = Math.floor((ext.y0 - gy) / block);
-  const by1 = Math.floor((ext.y1 - 1 - gy) / block);
+  const by0 = Math.floor((ext.y0 - gy) / blockY);
+  const by1 = Math.floor((ext.y1 - 1 - gy) / blockY);
   for (let by = by0; by <= by1; by++) {
-    const y0 = Math.max(0, gy + by * block);
-    const y1 = Math.min(plane.height, gy + (by + 1) * block);
+    const y0 = Math.max(0, gy + by * blockY);
+    const y1 = Math.min(plane.height, gy + (by + 1) * blockY);
     for (let bx = bx0; bx <= bx1; bx++) {
       const x0 = Math.max(0, gx + bx * block);
       const x1 = Math.min(plane.width, gx + (bx + 1) * block);
@@ -204,11 +215,12 @@ export function anonymisePlane(plane: PlaneView, region: PlaneRegion): void {
   const mask = coverageMask(region, ext);
   const ew = ext.x1 - ext.x0;
   const eh = ext.y1 - ext.y0;
+  const radiusY = region.radiusY ?? region.radius;
   const values =
     region.type === 'gaussian'
-      ? gaussianValues(plane, ext, region.radius)
+      ? gaussianValues(plane, ext, region.radius, radiusY)
       : region.type === 'pixelate'
-        ? pixelateValues(plane, ext, region.box, Math.max(1, Math.round(region.radius)))
+        ? pixelateValues(plane, ext, region.box, Math.max(1, Math.round(region.radius)), Math.max(1, Math.round(radiusY)))
         : null;
   for (let j = 0; j < eh; j++) {
     let p = (ext.y0 + j) * plane.stride + ext.x0 * plane.pixelStep + plane.offset;
@@ -222,29 +234,68 @@ export function anonymisePlane(plane: PlaneView, region: PlaneRegion): void {
   }
 }
 
-/** Byte size of one yuv420p frame (chroma planes rounded up for odd sizes, as ffmpeg lays them out). */
+/** How a raw planar YUV frame is laid out: chroma subsampling and bits per sample (10-bit in 16-bit words). */
+export interface YuvLayout {
+  chroma: '420' | '422';
+  bitDepth: 8 | 10;
+}
+
+export const YUV420_8BIT: YuvLayout = { chroma: '420', bitDepth: 8 };
+
+/** Chroma plane size for a frame (rounded up for odd sizes, as ffmpeg lays them out). */
+function chromaSize(layout: YuvLayout, width: number, height: number): { cw: number; ch: number } {
+  return { cw: Math.ceil(width / 2), ch: layout.chroma === '420' ? Math.ceil(height / 2) : height };
+}
+
+/** Byte size of one raw frame in this layout. */
+export function yuvFrameSize(layout: YuvLayout, width: number, height: number): number {
+  const { cw, ch } = chromaSize(layout, width, height);
+  return (width * height + 2 * cw * ch) * (layout.bitDepth > 8 ? 2 : 1);
+}
+
+/** Byte size of one yuv420p frame. */
 export function yuv420FrameSize(width: number, height: number): number {
-  return width * height + 2 * Math.ceil(width / 2) * Math.ceil(height / 2);
+  return yuvFrameSize(YUV420_8BIT, width, height);
+}
+
+/** 16-bit samples are little-endian in ffmpeg's `…le` formats; a typed-array view reads them directly only on a little-endian host. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Anonymises regions in one raw planar YUV frame in place (yuv420p, yuv422p and their 10-bit
+ * little-endian forms). Chroma planes get the same shape on their own grid: half size for 4:2:0;
+ * half width for 4:2:2, where the radius along y stays the luma one and the feather is halved
+ * both ways (the chroma effect never reaches past the luma's).
+ */
+export function anonymiseYuvFrame(frame: Uint8Array, layout: YuvLayout, width: number, height: number, regions: readonly RenderRegion[]): void {
+  const { cw, ch } = chromaSize(layout, width, height);
+  let data: Uint8Array | Uint16Array = frame;
+  if (layout.bitDepth > 8) {
+    if (!LITTLE_ENDIAN || frame.byteOffset % 2 !== 0) throw new Error('16-bit frames need a little-endian host and an even byte offset');
+    data = new Uint16Array(frame.buffer, frame.byteOffset, frame.byteLength / 2);
+  }
+  const scale = 1 << (layout.bitDepth - 8);
+  const luma: PlaneView = { data, width, height, stride: width, pixelStep: 1, offset: 0 };
+  const chroma = [width * height, width * height + cw * ch].map(
+    (start): PlaneView => ({ data: data.subarray(start, start + cw * ch), width: cw, height: ch, stride: cw, pixelStep: 1, offset: 0 }),
+  );
+  const sy = layout.chroma === '420' ? 2 : 1;
+  for (const region of regions) {
+    anonymisePlane(luma, { ...region, fill: 16 * scale });
+    const sub: PlaneRegion = {
+      type: region.type,
+      shape: region.shape,
+      box: { x: region.box.x / 2, y: region.box.y / sy, width: region.box.width / 2, height: region.box.height / sy },
+      radius: Math.max(1, region.radius / 2),
+      radiusY: sy === 2 ? undefined : region.radius,
+      feather: region.feather / 2,
+      fill: 128 * scale,
+    };
+    for (const plane of chroma) anonymisePlane(plane, sub);
+  }
 }
 
 /** Anonymises regions in one yuv420p frame in place; chroma planes get the same shape at half scale. */
 export function anonymiseYuv420Frame(frame: Uint8Array, width: number, height: number, regions: readonly RenderRegion[]): void {
-  const cw = Math.ceil(width / 2);
-  const ch = Math.ceil(height / 2);
-  const luma: PlaneView = { data: frame, width, height, stride: width, pixelStep: 1, offset: 0 };
-  const chroma = [width * height, width * height + cw * ch].map(
-    (start): PlaneView => ({ data: frame.subarray(start, start + cw * ch), width: cw, height: ch, stride: cw, pixelStep: 1, offset: 0 }),
-  );
-  for (const region of regions) {
-    anonymisePlane(luma, { ...region, fill: 16 });
-    const half: PlaneRegion = {
-      type: region.type,
-      shape: region.shape,
-      box: { x: region.box.x / 2, y: region.box.y / 2, width: region.box.width / 2, height: region.box.height / 2 },
-      radius: Math.max(1, region.radius / 2),
-      feather: region.feather / 2,
-      fill: 128,
-    };
-    for (const plane of chroma) anonymisePlane(plane, half);
-  }
+  anonymiseYuvFrame(frame, YUV420_8BIT, width, height, regions);
 }

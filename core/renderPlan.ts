@@ -1,5 +1,5 @@
 import { padBox, type Box } from './geometry';
-import type { BlurStyle, Project, Track } from './project';
+import type { BlurStyle, FrameRange, Project, Track } from './project';
 import { trackBoxAt, trackSpan } from './tracks';
 
 /** One area to anonymise on one frame, fully resolved to pixels. */
@@ -97,4 +97,20 @@ export function buildRenderPlan(project: Pick<Project, 'source' | 'tracks'>): Re
 /** Number of region-frames in a plan (one face on one frame counts once). */
 export function countPlannedRegions(plan: RenderPlan): number {
   return plan.frames.reduce((n, f) => n + f.regions.length, 0);
+}
+
+/**
+ * The plan of a range export: only source frames first..last, renumbered so master frame 0 is
+ * source frame `first` (null: the whole plan).
+ */
+export function planForRange(plan: RenderPlan, range: FrameRange | null): RenderPlan {
+  if (!range) return plan;
+  return {
+    width: plan.width,
+    height: plan.height,
+    frameCount: range.last - range.first + 1,
+    frames: plan.frames
+      .filter((f) => f.frame >= range.first && f.frame <= range.last)
+      .map((f) => ({ frame: f.frame - range.first, regions: f.regions })),
+  };
 }
