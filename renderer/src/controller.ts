@@ -169,8 +169,9 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
 
   const unsubscribeAutosave = store.subscribe((s, before) => {
     if (s.revision === before.revision || s.revision === s.savedRevision) return;
-    if (autosaveTimer) clearTimeout(autosaveTimer);
-    autosaveTimer = setTimeout(() => void flushAutosave(), AUTOSAVE_DELAY_MS);
+    // The first unsaved change starts the wait; later ones do not restart it, so continuous
+    // changes (a reviewer's playback marking watched frames, a dragged slider) are still saved.
+    if (!autosaveTimer) autosaveTimer = setTimeout(() => void flushAutosave(), AUTOSAVE_DELAY_MS);
   });
   const onLeave = () => void flushAutosave();
   window.addEventListener('blur', onLeave);
