@@ -1,11 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Project } from '../../core/project';
 import { decideTrack, startReview } from '../../core/review';
 import { createTestHost, type TestHost } from '../../electron/main/ipc/testHost';
+import { probeVideo } from '../../electron/main/media/probe';
+import { writeProjectFile } from '../../electron/main/project/projectFile';
 import { keyframe, projectWith, track } from '../helpers/projects';
+import { mkvClip } from './clips';
 
 let tmp: string;
 let host: TestHost;
@@ -47,5 +50,26 @@ describe('the event log is append-only across IPC', () => {
     expect(await host.handlers.autosaveProject(grown)).toMatchObject({ ok: true });
     // What was saved is the new baseline: the version before it is now a shortened log.
     expect(await host.handlers.autosaveProject(project)).toMatchObject({ ok: false, code: 'PROJECT_INVALID' });
+  });
+
+  it('a project file opened for a video keeps its own log when the video is opened after it (its autosave does not take over)', async () => {
+    const clip = path.join(tmp, 'opened.mkv');
+    copyFileSync(await mkvClip(), clip);
+    const source = await probeVideo(clip);
+    const started = (p: Project, name: string) => ({ ...p, review: startReview(p.review, { name, role: 'reviewer' }, '2026-11-25T11:00:00Z') });
+    // An autosave whose log differs from the project file's.
+    const autosaved = started(projectWith([], source), 'From the autosave');
+    expect(await host.handlers.autosaveProject(autosaved)).toMatchObject({ ok: true });
+    const fromFile = started(projectWith([], source), 'From the file');
+    const file = path.join(tmp, 'opened.blurline.json');
+    await writeProjectFile(file, fromFile);
+    const opener = await createTestHost({ userDataDir: path.join(tmp, 'userData'), dialogs: { chooseProjectToOpen: async () => file } });
+    try {
+      expect(await opener.handlers.openProject()).toMatchObject({ ok: true, value: { path: file } });
+      expect(await opener.handlers.openVideo(clip)).toMatchObject({ ok: true });
+      expect(await opener.handlers.autosaveProject(fromFile)).toMatchObject({ ok: true });
+    } finally {
+      await opener.close();
+    }
   });
 });

@@ -35,7 +35,7 @@ export function videoCalls({ dialogs, store, media, jobs, eventLog }: FeatureDep
       const source = await probeVideo(file);
       await store.addRecentFile(source.path);
       const autosave = await store.readAutosave(source.path);
-      if (autosave) eventLog.remember(autosave.project);
+      if (autosave) eventLog.rememberIfNew(autosave.project);
       const saved = autosave?.project.source;
       const urls = media.addSource(source);
       return {

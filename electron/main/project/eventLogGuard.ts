@@ -16,6 +16,14 @@ export class EventLogGuard {
     this.known.set(project.source.path, project.review.events);
   }
 
+  /**
+   * Records a log only when none is known for the source yet: an autosave read when a video is
+   * opened must not replace the log of a project file the user just opened for it.
+   */
+  rememberIfNew(project: Project): void {
+    if (!this.known.has(project.source.path)) this.remember(project);
+  }
+
   /** Throws unless the project's log extends the known one; then it becomes the baseline. */
   accept(project: Project): void {
     const known = this.known.get(project.source.path) ?? [];
