@@ -163,8 +163,6 @@ export const REVIEW_EVENT_TYPES = [
   'approval-invalidated',
   'pass-approved',
   'changes-requested',
-  'rendered',
-  'leak-check',
   'waiver',
 ] as const;
 export type ReviewEventType = (typeof REVIEW_EVENT_TYPES)[number];

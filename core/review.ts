@@ -212,23 +212,6 @@ export function lowConfidenceRanges(tracks: readonly Track[], threshold = LOW_CO
   return ranges;
 }
 
-/** Logs a finished export: the master, its hash, and whether it went out as an approved export. */
-export function recordExport(
-  review: Review,
-  actor: Actor,
-  at: string,
-  master: { path: string; sha256: string },
-  leakFindings: number | null,
-): Review {
-  const rendered = withEvent(review, actor, at, { type: 'rendered', trackIds: [], detail: `rendered ${master.path} (SHA-256 ${master.sha256})` });
-  if (leakFindings === null) return rendered;
-  return withEvent(rendered, { name: 'Blurline', role: 'system' }, at, {
-    type: 'leak-check',
-    trackIds: [],
-    detail: leakFindings === 0 ? 'leak check: no face found outside a blurred region' : `leak check: ${leakFindings} face${leakFindings === 1 ? '' : 's'} found outside blurred regions`,
-  });
-}
-
 /** Logs a signed waiver of one leak-check finding. */
 export function recordWaiver(review: Review, actor: Actor, at: string, findingId: string, frames: string, reason: string): Review {
   requireName(actor);

@@ -6,6 +6,7 @@
  *
  * Types only (plus channel-name constants): no Electron, Node or DOM imports.
  */
+import type { LeakCheckReport } from '../../core/auditReport';
 import type { ExportSettings, Project, SourceInfo } from '../../core/project';
 import type { ErrorCode } from '../../core/errors';
 
@@ -38,6 +39,34 @@ export interface JobSnapshot {
   outputPath: string | null;
   /** Set when a 'proxy' job is done: the URL to play. */
   playbackUrl: string | null;
+  /** Set when a 'render' job is done: the leak check and the audit report beside the master. */
+  exported: ExportOutcome | null;
+}
+
+/** Who is working: signs edits, decisions, exports and waivers. */
+export interface ActorInfo {
+  name: string;
+  role: 'editor' | 'reviewer';
+}
+
+/** What an export produced beside the master, and whether it is an approved export. */
+export interface ExportOutcome {
+  masterPath: string;
+  reportPaths: { json: string; html: string };
+  approvedExport: boolean;
+  /** Why it is not an approved export (empty when it is). */
+  blockers: string[];
+  leakCheck: LeakCheckReport | null;
+}
+
+export interface WaiveFindingArgs {
+  /** The SHA-256 of the open source: the report must be one of its exports. */
+  sourceSha256: string;
+  /** The export's audit report (.audit.json) whose finding is waived. */
+  reportPath: string;
+  findingId: string;
+  reason: string;
+  actor: ActorInfo;
 }
 
 /** A probed source the renderer can play and analyse. */
@@ -72,6 +101,7 @@ export interface StartRenderArgs {
   project: Project;
   outputPath: string;
   overwrite: boolean;
+  actor: ActorInfo;
 }
 
 /** Where the renderer loads detection assets from (models, tfjs wasm), served by the host. */
@@ -98,6 +128,8 @@ export interface BlurlineCalls {
   /** Checks the output path at once (same as the source, not writable, exists) and starts the job. */
   startRender(args: StartRenderArgs): Promise<IpcResult<{ jobId: string }>>;
   cancelJob(jobId: string): Promise<IpcResult<void>>;
+  /** Signs a waiver of one leak-check finding: rewrites the audit report and returns the updated outcome (the renderer logs the waiver in the pass). */
+  waiveLeakFinding(args: WaiveFindingArgs): Promise<IpcResult<ExportOutcome>>;
   detectionAssets(): Promise<IpcResult<DetectionAssets>>;
   /** Show a file in the system file manager. */
   revealFile(path: string): Promise<IpcResult<void>>;
@@ -136,6 +168,7 @@ export const CALL_NAMES = [
   'chooseExportPath',
   'startRender',
   'cancelJob',
+  'waiveLeakFinding',
   'detectionAssets',
   'revealFile',
 ] as const satisfies readonly CallName[];

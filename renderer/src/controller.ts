@@ -284,9 +284,19 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       return;
     }
     await flushAutosave();
-    const started = await call('Export could not start', api.startRender({ project, outputPath: exportPath, overwrite: true }));
+    const started = await call('Export could not start', api.startRender({ project, outputPath: exportPath, overwrite: true, actor: { name: actorOf(state()).name, role: state().role } }));
     if (started) {
-      state().renderChanged({ jobId: started.jobId, kind: 'render', status: 'running', stage: 'starting', progress: null, error: null, outputPath: null, playbackUrl: null });
+      state().renderChanged({
+        jobId: started.jobId,
+        kind: 'render',
+        status: 'running',
+        stage: 'starting',
+        progress: null,
+        error: null,
+        outputPath: null,
+        playbackUrl: null,
+        exported: null,
+      });
     }
   }
 

@@ -11,6 +11,8 @@ import { ffprobeJson } from '../helpers/media';
 import { keyframe, projectWith, track } from '../helpers/projects';
 import { audioOnlyClip, bframesClip, longClip, mpegPsClip } from './clips';
 
+const EDITOR = { name: 'Eda', role: 'editor' as const };
+
 function value<T>(result: IpcResult<T>): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.code}: ${result.message}`);
   return result.value;
@@ -201,7 +203,7 @@ describe('render jobs', () => {
   it('reports stages and progress, and ends done with the master at the output path', async () => {
     const project = await projectFor(await bframesClip(), 'ultrafast');
     const outputPath = path.join(tmp, 'master.mp4');
-    const { jobId } = value(await host.handlers.startRender({ project, outputPath, overwrite: false }));
+    const { jobId } = value(await host.handlers.startRender({ project, outputPath, overwrite: false, actor: EDITOR }));
     const final = await events.final(jobId);
     expect(final).toMatchObject({ status: 'done', kind: 'render', outputPath, error: null, progress: { ratio: 1 } });
     const stages = events.of(jobId).map((s) => s.stage);
@@ -214,7 +216,7 @@ describe('render jobs', () => {
   it('cancels into status cancelled, leaving no file at the output path', async () => {
     const project = await projectFor(await longClip(), 'medium');
     const outputPath = path.join(tmp, 'cancelled.mp4');
-    const { jobId } = value(await host.handlers.startRender({ project, outputPath, overwrite: false }));
+    const { jobId } = value(await host.handlers.startRender({ project, outputPath, overwrite: false, actor: EDITOR }));
     await new Promise<void>((resolve) => {
       const off = host.onEvent((_e, payload) => {
         if ((payload as JobSnapshot).jobId === jobId && (payload as JobSnapshot).progress) {
@@ -235,7 +237,7 @@ describe('render jobs', () => {
     const project = await projectFor(copy, 'ultrafast');
     appendFileSync(copy, Buffer.alloc(16));
     const outputPath = path.join(tmp, 'never.mp4');
-    const { jobId } = value(await host.handlers.startRender({ project, outputPath, overwrite: false }));
+    const { jobId } = value(await host.handlers.startRender({ project, outputPath, overwrite: false, actor: EDITOR }));
     expect(await events.final(jobId)).toMatchObject({ status: 'failed', outputPath: null, error: { code: 'SOURCE_CHANGED', message: expect.stringContaining(copy) } });
     expect(existsSync(outputPath)).toBe(false);
   });
@@ -243,7 +245,7 @@ describe('render jobs', () => {
   it('refuses at once an output that is the source, exists, or has no folder', async () => {
     const file = await bframesClip();
     const project = await projectFor(file, 'ultrafast');
-    const start = (outputPath: string) => host.handlers.startRender({ project, outputPath, overwrite: false });
+    const start = (outputPath: string) => host.handlers.startRender({ project, outputPath, overwrite: false, actor: EDITOR });
     expect(await start(file)).toMatchObject({ ok: false, code: 'OUTPUT_IS_SOURCE' });
     const existing = path.join(tmp, 'existing.mp4');
     writeFileSync(existing, 'x');

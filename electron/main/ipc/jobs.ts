@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { BlurlineError, isCancelled } from '../../../core/errors';
-import type { JobKind, JobSnapshot } from '../../shared/contract';
+import type { ExportOutcome, JobKind, JobSnapshot } from '../../shared/contract';
 import type { JobProgress } from '../../../core/progress';
 import { toIpcError } from './calls';
 
@@ -20,6 +20,7 @@ export interface JobControl {
 export interface JobOutcome {
   outputPath: string;
   playbackUrl?: string | null;
+  exported?: ExportOutcome | null;
 }
 
 export class JobRegistry {
@@ -34,7 +35,7 @@ export class JobRegistry {
     const job = {
       controller,
       ended: Promise.resolve(),
-      snapshot: { jobId, kind, status: 'running', stage, progress: null, error: null, outputPath: null, playbackUrl: null } as JobSnapshot,
+      snapshot: { jobId, kind, status: 'running', stage, progress: null, error: null, outputPath: null, playbackUrl: null, exported: null } as JobSnapshot,
     };
     this.jobs.set(jobId, job);
     const update = (change: Partial<JobSnapshot>) => {
@@ -44,7 +45,8 @@ export class JobRegistry {
     };
     this.publish(job.snapshot);
     job.ended = run({ signal: controller.signal, stage: (text) => update({ stage: text }), progress: (progress) => update({ progress }) }).then(
-      (outcome) => update({ status: 'done', stage: 'done', outputPath: outcome.outputPath, playbackUrl: outcome.playbackUrl ?? null }),
+      (outcome) =>
+        update({ status: 'done', stage: 'done', outputPath: outcome.outputPath, playbackUrl: outcome.playbackUrl ?? null, exported: outcome.exported ?? null }),
       (err: unknown) => {
         if (controller.signal.aborted || isCancelled(err)) update({ status: 'cancelled', stage: 'cancelled' });
         else {

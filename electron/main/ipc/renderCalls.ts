@@ -3,7 +3,9 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { BlurlineError } from '../../../core/errors';
-import type { BlurlineCalls } from '../../shared/contract';
+import type { AuditReport } from '../../../core/auditReport';
+import type { BlurlineCalls, ExportOutcome } from '../../shared/contract';
+import { waiveReportFinding } from '../export/auditTrail';
 import { assertReadableFile } from '../media/probe';
 import { checkOutputPath } from '../media/render';
 import { renderProject, type JobStage } from '../pipeline';
@@ -17,11 +19,37 @@ const STAGE_WORDS: Record<JobStage, string> = {
   render: 'encoding',
 };
 
+/** Who signs: a name a person typed (no control characters) and a role. */
+const actorArg = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(200).refine((n) => !/[\u0000-\u001f\u007f]/.test(n), 'must not contain control characters'),
+  role: z.enum(['editor', 'reviewer']),
+});
+
 const startRenderArgs = z.strictObject({
   project: projectArg,
   outputPath: absolutePath,
   overwrite: z.boolean(),
+  actor: actorArg,
 });
+
+const waiveArgs = z.strictObject({
+  sourceSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256'),
+  reportPath: absolutePath.refine((p) => p.endsWith('.json'), 'must be a .json audit report'),
+  findingId: z.string().min(1).max(100),
+  reason: z.string().trim().min(1, 'a waiver needs a reason').max(2000),
+  actor: actorArg,
+});
+
+/** What the renderer needs of a report: approval, leak check, where the files are. */
+export function exportOutcome(report: AuditReport, reportPaths: { json: string; html: string }): ExportOutcome {
+  return {
+    masterPath: report.master.path,
+    reportPaths,
+    approvedExport: report.approval.approvedExport,
+    blockers: report.approval.blockers,
+    leakCheck: report.leakCheck,
+  };
+}
 
 /** Fails at once, before a job starts, when the master could not be written where asked. */
 async function checkWritableOutput(sourcePath: string, outputPath: string, overwrite: boolean): Promise<void> {
@@ -34,7 +62,7 @@ async function checkWritableOutput(sourcePath: string, outputPath: string, overw
 }
 
 /** Export: the path dialog, the render job (the CLI's renderProject), cancel, and revealing the result. */
-export function renderCalls({ dialogs, jobs, showItemInFolder }: FeatureDeps) {
+export function renderCalls({ dialogs, jobs, showItemInFolder, eventLog }: FeatureDeps) {
   return {
     chooseExportPath: ipcCall(['defaultPath'], [z.string().max(4096).refine((p) => !p.includes('\0'), 'must not contain NUL bytes')], async (defaultPath) => {
       const chosen = await dialogs.chooseExportPath(defaultPath);
@@ -42,6 +70,7 @@ export function renderCalls({ dialogs, jobs, showItemInFolder }: FeatureDeps) {
     }),
 
     startRender: ipcCall(['args'], [startRenderArgs], async ({ project, outputPath, overwrite }) => {
+      eventLog.accept(project);
       await checkWritableOutput(project.source.path, outputPath, overwrite);
       const jobId = jobs.start('render', 'starting', async (job) => {
         const result = await renderProject(project, outputPath, {
@@ -56,6 +85,11 @@ export function renderCalls({ dialogs, jobs, showItemInFolder }: FeatureDeps) {
     }),
 
     cancelJob: ipcCall(['jobId'], [z.string().min(1).max(100)], async (jobId) => jobs.cancel(jobId)),
+
+    waiveLeakFinding: ipcCall(['args'], [waiveArgs], async ({ sourceSha256, reportPath, findingId, reason, actor }) => {
+      const waived = await waiveReportFinding({ reportPath, sourceSha256, findingId, reason, by: actor.name, at: new Date().toISOString() });
+      return exportOutcome(waived.report, waived.paths);
+    }),
 
     revealFile: ipcCall(['path'], [absolutePath], async (file) => {
       await assertReadableFile(file, 'file');
