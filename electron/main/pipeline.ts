@@ -67,16 +67,26 @@ export interface RenderProjectResult extends RenderResult {
   plannedRegions: number;
 }
 
-/** Renders a project's master after checking the output path and that the source is the one analysed. */
+/**
+ * Renders a project's master (its codec, range, metadata choice and audio redactions) after
+ * checking the output path and that the source is the one analysed.
+ */
 export async function renderProject(project: Project, outputPath: string, options: RenderProjectOptions = {}): Promise<RenderProjectResult> {
   // Cheap checks first, so a wrong output path fails before the source is hashed.
-  checkOutputPath(project.source.path, outputPath, options.overwrite);
+  checkOutputPath(project.source.path, outputPath, options.overwrite, project.exportSettings.videoCodec);
   options.onStage?.('verify');
   await verifySourceUnchanged(project.source, options.signal);
   const plan = buildRenderPlan(project);
   options.onStage?.('render');
   const result = await renderVideo(
-    { source: project.source, plan, outputPath, settings: project.exportSettings, overwrite: options.overwrite },
+    {
+      source: project.source,
+      plan,
+      outputPath,
+      settings: project.exportSettings,
+      audioRedactions: project.audioRedactions,
+      overwrite: options.overwrite,
+    },
     { signal: options.signal, onProgress: (p) => options.onProgress?.('render', p) },
   );
   return { ...result, plannedRegions: countPlannedRegions(plan) };

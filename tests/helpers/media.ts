@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -154,4 +154,100 @@ export function faceClip(): Promise<string> {
     '-metadata', 'title=Ambulance cam 3', '-metadata', 'location=+48.8584+002.2945/', '-metadata', 'comment=device SN 12345',
     '-metadata', 'creation_time=2024-01-01T10:00:00Z', '-metadata:s:v:0', 'handler_name=GoPro AVC', '-metadata:s:a:0', 'language=eng',
   ]);
+}
+
+/**
+ * Decodes a video's luma to 10-bit values (gray10le) at its own size: what a 10-bit master really
+ * holds. (ffmpeg's own 10 → 8-bit conversion dithers, which reads as fine detail.)
+ */
+export async function readGray10Frames(file: string, width: number, height: number): Promise<Uint16Array[]> {
+  const { stdout } = await run(
+    findBinary('ffmpeg').path,
+    ['-v', 'error', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'gray10le', 'pipe:1'],
+    { maxBuffer: 1 << 30, encoding: 'buffer' },
+  );
+  const size = width * height * 2;
+  const frames: Uint16Array[] = [];
+  for (let off = 0; off + size <= stdout.length; off += size) frames.push(new Uint16Array(stdout.buffer.slice(stdout.byteOffset + off, stdout.byteOffset + off + size)));
+  return frames;
+}
+
+/** One audio stream decoded to interleaved PCM samples (`s16le` or `s32le`), for sample-exact comparisons. */
+export async function readPcm(file: string, audioIndex: number, format: 's16le' | 's32le' = 's16le'): Promise<Int16Array | Int32Array> {
+  const { stdout } = await run(
+    findBinary('ffmpeg').path,
+    ['-v', 'error', '-i', file, '-map', `0:a:${audioIndex}`, '-f', format, '-c:a', `pcm_${format}`, 'pipe:1'],
+    { maxBuffer: 1 << 30, encoding: 'buffer' },
+  );
+  const copy = stdout.buffer.slice(stdout.byteOffset, stdout.byteOffset + stdout.length);
+  return format === 's16le' ? new Int16Array(copy) : new Int32Array(copy);
+}
+
+/**
+ * A clip of genuine 10-bit video (no 8-bit values widened): a ramp across the picture with fine
+ * moving stripes, written as raw yuv420p10le frames and encoded losslessly (HEVC) by the caller's
+ * arguments. `encode` gets the raw input arguments and returns the rest of the ffmpeg command.
+ */
+export async function tenBitClip(name: string, size: { width: number; height: number; fps: number; frames: number }, encode: string[], ext: string): Promise<string> {
+  const { width: w, height: h, fps, frames } = size;
+  mkdirSync(FIXTURE_DIR, { recursive: true });
+  // The name says what the frames hold, so changing the pattern makes new files.
+  const raw = path.join(FIXTURE_DIR, `${name}-${w}x${h}x${frames}-ramp400+200-stripes300.yuv420p10le`);
+  if (!existsSync(raw)) {
+    const cw = Math.ceil(w / 2);
+    const ch = Math.ceil(h / 2);
+    const frame = new Uint16Array(w * h + 2 * cw * ch);
+    const chunks: Buffer[] = [];
+    for (let t = 0; t < frames; t++) {
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) frame[y * w + x] = Math.round(400 + (x * 200) / w + 300 * Math.sin((x + 4 * t) / 2.2) * Math.sin(y / 2.7));
+      }
+      for (let i = 0; i < cw * ch; i++) {
+        frame[w * h + i] = Math.round(512 + 120 * Math.sin((i % cw) / 9));
+        frame[w * h + cw * ch + i] = 512 + ((i * 7) % 5);
+      }
+      chunks.push(Buffer.from(frame.buffer.slice(0)));
+    }
+    const temp = `${raw}.${process.pid}`;
+    writeFileSync(temp, Buffer.concat(chunks));
+    renameSync(temp, raw);
+  }
+  return generatedClip(name, ['-f', 'rawvideo', '-pix_fmt', 'yuv420p10le', '-s', `${w}x${h}`, '-framerate', String(fps), '-i', raw, ...encode], ext);
+}
+
+/**
+ * A copy of a .mov clip with a dashcam-style GPS subtitle track (mov_text) and a GoPro-style
+ * telemetry data stream (`gpmd`, GPMF). This ffmpeg cannot write a gpmd track itself, so a second
+ * mov_text track is written and its handler and sample entry are retyped in place (same sizes):
+ * ffmpeg and ffprobe then read it as a bin_data stream tagged gpmd, with its packets.
+ */
+export async function withGpsTracks(clip: string): Promise<string> {
+  mkdirSync(FIXTURE_DIR, { recursive: true });
+  const srt = path.join(FIXTURE_DIR, 'gps-track.srt');
+  writeFileSync(
+    srt,
+    ['1', '00:00:00,000 --> 00:00:01,000', 'GPS N40.71280 W74.00600 52 km/h', '', '2', '00:00:01,000 --> 00:00:02,000', 'GPS N40.71302 W74.00621 50 km/h', ''].join('\n'),
+  );
+  const written = await generatedClip(
+    `${path.basename(clip, path.extname(clip))}-gps`,
+    [
+      '-i', clip, '-i', srt, '-i', srt,
+      '-map', '0', '-map', '1', '-map', '2', '-c', 'copy', '-c:s', 'mov_text',
+      '-metadata:s:s:0', 'handler_name=DashCam GPS', '-metadata:s:s:1', 'handler_name=GoPro MET',
+    ],
+    'mov',
+  );
+  const file = written.replace(/\.mov$/, '-gpmd.mov');
+  if (existsSync(file)) return file;
+  const bytes = readFileSync(written);
+  const lastTrak = bytes.lastIndexOf('trak');
+  const handler = bytes.indexOf('mhlrtext', lastTrak);
+  const entry = bytes.indexOf('text', bytes.indexOf('stsd', lastTrak));
+  if (lastTrak < 0 || handler < 0 || entry < 0) throw new Error('unexpected mov layout for the gpmd track');
+  bytes.write('mhlrmeta', handler, 'latin1');
+  bytes.write('gpmd', entry, 'latin1');
+  const temp = `${file}.${process.pid}`;
+  writeFileSync(temp, bytes);
+  renameSync(temp, file);
+  return file;
 }

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BlurlineError, CancelledError } from '../../../core/errors';
+import type { ColourTags, FrameTimeline, SideStream } from '../../../core/masterFormat';
 import type { AudioStreamInfo, Rational, SourceInfo } from '../../../core/project';
 import { runFfprobeJson } from './ffmpeg';
 
@@ -21,6 +22,12 @@ interface ProbeStream {
   start_time?: string;
   channels?: number;
   sample_rate?: string;
+  codec_tag_string?: string;
+  time_base?: string;
+  color_range?: string;
+  color_space?: string;
+  color_transfer?: string;
+  color_primaries?: string;
   disposition?: { attached_pic?: number };
   tags?: Record<string, string>;
   side_data_list?: { rotation?: number | string }[];
@@ -28,7 +35,8 @@ interface ProbeStream {
 
 interface ProbeResult {
   streams?: ProbeStream[];
-  format?: { format_name?: string; duration?: string };
+  format?: { format_name?: string; duration?: string; start_time?: string; tags?: Record<string, string> };
+  packets?: { pts?: number; flags?: string }[];
 }
 
 export function parseRational(text: string | undefined): Rational | null {
@@ -157,4 +165,64 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
     videoStartSeconds: Number(video.start_time ?? 0) || 0,
     audioStreams,
   };
+}
+
+/** What a render needs to know beyond SourceInfo, read fresh from the (verified) source. */
+export interface RenderInputs {
+  colour: ColourTags;
+  /** SMPTE timecode of the first frame (tmcd track or stream tag), if any. */
+  timecode: string | null;
+  /** Subtitle and data streams (GPS tracks, telemetry, timecode). */
+  sideStreams: SideStream[];
+  /** Every frame's timestamp from the packet index; null when the timestamps cannot be trusted. */
+  timeline: FrameTimeline | null;
+  /** The demuxer seeks by an index, so `-ss` before `-i` lands exactly (mov/mp4, Matroska). */
+  seekable: boolean;
+}
+
+/** Containers whose demuxer seeks by an index (the same rule as the app's frame server). */
+const INDEXED_CONTAINERS = /^(mov,mp4|matroska)/;
+
+/**
+ * Reads the source's colour tags, timecode, side streams and frame timestamps (the packet index:
+ * reads the file, decodes nothing). Packets sorted by presentation time are the frames in the
+ * order the decoder outputs them; packets marked discarded never become frames.
+ */
+export async function probeRenderInputs(source: SourceInfo, signal?: AbortSignal): Promise<RenderInputs> {
+  const task = `reading ${path.basename(source.path)}`;
+  const info = (await runFfprobeJson(['-show_format', '-show_streams', source.path], task, signal)) as ProbeResult;
+  const streams = info.streams ?? [];
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  const known = (v: string | undefined) => (v && v !== 'unknown' ? v : undefined);
+  const colour: ColourTags = {
+    range: known(video?.color_range),
+    space: known(video?.color_space),
+    transfer: known(video?.color_transfer),
+    primaries: known(video?.color_primaries),
+  };
+  const timecode =
+    video?.tags?.timecode ?? streams.find((s) => s.codec_tag_string === 'tmcd')?.tags?.timecode ?? info.format?.tags?.timecode ?? null;
+  const sideStreams: SideStream[] = streams
+    .filter((s) => s.codec_type === 'subtitle' || s.codec_type === 'data')
+    .map((s) => ({ index: s.index, type: s.codec_type as SideStream['type'], codec: s.codec_name ?? '', tag: s.codec_tag_string ?? '' }));
+
+  let timeline: FrameTimeline | null = null;
+  const timeBase = parseRational(video?.time_base);
+  if (video && timeBase) {
+    const packets = (await runFfprobeJson(['-select_streams', String(video.index), '-show_entries', 'packet=pts,flags', source.path], task, signal)) as ProbeResult;
+    const pts: number[] = [];
+    let trusted = true;
+    for (const packet of packets.packets ?? []) {
+      if (packet.flags?.includes('D')) continue;
+      if (typeof packet.pts !== 'number') {
+        trusted = false;
+        break;
+      }
+      pts.push(packet.pts);
+    }
+    pts.sort((a, b) => a - b);
+    for (let i = 1; trusted && i < pts.length; i++) if (pts[i] === pts[i - 1]) trusted = false;
+    if (trusted && pts.length) timeline = { timeBase, pts, fileStartSeconds: Number(info.format?.start_time ?? 0) || 0 };
+  }
+  return { colour, timecode, sideStreams, timeline, seekable: INDEXED_CONTAINERS.test(source.container) };
 }

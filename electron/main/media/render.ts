@@ -3,14 +3,31 @@ import { randomBytes } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
 import { rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { anonymiseYuv420Frame } from '../../../core/anonymise';
-import { BlurlineError } from '../../../core/errors';
-import type { ExportSettings, SourceInfo } from '../../../core/project';
-import type { RenderPlan } from '../../../core/renderPlan';
+import { anonymiseYuvFrame } from '../../../core/anonymise';
+import { BlurlineError, CancelledError } from '../../../core/errors';
+import {
+  checkMasterContainer,
+  colourArgs,
+  masterClock,
+  masterFormatFor,
+  offsetTimecode,
+  planAudio,
+  planSideStreams,
+  RAW_YUV_FORMATS,
+  regionsToCoded,
+  rotateTagFor,
+  videoEncoderArgs,
+  type AudioPlan,
+  type MasterClock,
+  type MasterFormat,
+  type SideStream,
+} from '../../../core/masterFormat';
+import type { AudioRedaction, ExportSettings, FrameRange, MasterCodec, SourceInfo } from '../../../core/project';
+import { planForRange, type RenderPlan } from '../../../core/renderPlan';
 import { decodeFrames } from './decode';
 import { findBinary } from './binaries';
 import { formatCommandLine, runFfprobeJson, spawnMedia } from './ffmpeg';
-import { sha256File } from './probe';
+import { probeRenderInputs, sha256File, type RenderInputs } from './probe';
 import { progressFromFrames, type JobProgress } from '../../../core/progress';
 
 export interface RenderRequest {
@@ -18,6 +35,8 @@ export interface RenderRequest {
   plan: RenderPlan;
   outputPath: string;
   settings: ExportSettings;
+  /** Spans of the source's audio to mute or bleep (seconds from the file's start). */
+  audioRedactions?: readonly AudioRedaction[];
   /** Replace an existing file at outputPath (only ever by rename, after a complete render). */
   overwrite?: boolean;
 }
@@ -34,6 +53,23 @@ export interface RenderResult {
   elapsedSeconds: number;
   /** The encoder's command line, for the audit trail. */
   ffmpegCommand: string;
+  /** The second pass that restores the source's rotation tag (stream copy), when there was one. */
+  remuxCommand: string | null;
+  videoCodec: MasterCodec;
+  /** The master's pixel format (also the format the blur ran on). */
+  pixelFormat: string;
+  /** Source frames exported (inclusive); master frame 0 is source frame `first`. */
+  range: FrameRange;
+  /** The source's frames were unevenly spaced and the master keeps their timestamps. */
+  variableFrameRate: boolean;
+  /** Rotation kept as a tag on the unrotated picture, or baked into the picture (Matroska), or none. */
+  rotation: 'none' | 'tagged' | 'baked';
+  /** Each audio stream: copied, or re-encoded with its redactions (times in master seconds). */
+  audio: Pick<AudioPlan, 'audioIndex' | 'mode' | 'codec' | 'spans'>[];
+  /** Subtitle/data streams copied into the master (source stream indices). */
+  keptStreams: number[];
+  /** Subtitle/data streams left out, and why. */
+  droppedStreams: string[];
 }
 
 const MUXERS: Record<string, string> = { '.mp4': 'mp4', '.m4v': 'mp4', '.mov': 'mov', '.mkv': 'matroska' };
@@ -45,15 +81,21 @@ function canonicalPath(file: string): string {
 }
 
 /**
- * Checks an output path before any work: a supported container, an existing folder, not the
+ * Checks an output path before any work: a supported container (for the codec), an existing folder, not the
  * source (by path or, for links, by inode), and no existing file unless overwrite was asked for.
  */
-export function checkOutputPath(sourcePath: string, outputPath: string, overwrite = false): { absolute: string; muxer: string } {
+export function checkOutputPath(
+  sourcePath: string,
+  outputPath: string,
+  overwrite = false,
+  codec: MasterCodec = 'h264',
+): { absolute: string; muxer: string } {
   const absolute = path.resolve(outputPath);
   const muxer = MUXERS[path.extname(absolute).toLowerCase()];
   if (!muxer) {
     throw new BlurlineError('OUTPUT_UNSUPPORTED', `unsupported output type "${path.extname(absolute) || '(none)'}": use .mp4, .mov, .m4v or .mkv`);
   }
+  checkMasterContainer(codec, muxer, path.extname(absolute));
   let dirOk = false;
   try {
     dirOk = statSync(path.dirname(absolute)).isDirectory();
@@ -101,34 +143,159 @@ export async function verifySourceUnchanged(source: SourceInfo, signal?: AbortSi
   }
 }
 
-/** Encoder arguments: raw frames on stdin, audio copied from the source by type, metadata stripped by default. */
-export function encoderArgs(request: RenderRequest, tempPath: string, muxer: string): string[] {
-  const { source, settings } = request;
-  const { num, den } = source.frameRate;
+/**
+ * Matroska framing for raw frames on the encoder's stdin: unlike a rawvideo pipe (constant rate
+ * by construction) each frame carries its own timestamp, so variable frame rate survives. One
+ * track of V_UNCOMPRESSED frames (the pixel format named by its FourCC), timestamps in
+ * nanoseconds, one cluster per frame.
+ */
+const EBML_UNKNOWN_SIZE = Buffer.from([0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+
+function ebmlSize(n: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(n));
+  b[0] = 0x01;
+  return b;
+}
+
+function ebml(id: number, body: Buffer): Buffer {
+  const idBytes = Buffer.from(id.toString(16).padStart(id > 0xffffff ? 8 : id > 0xffff ? 6 : id > 0xff ? 4 : 2, '0'), 'hex');
+  return Buffer.concat([idBytes, ebmlSize(body.length), body]);
+}
+
+function ebmlUint(id: number, value: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(value));
+  return ebml(id, b);
+}
+
+export function matroskaRawHeader(fourcc: string, width: number, height: number, frameDurationNs: number): Buffer {
+  const header = ebml(0x1a45dfa3, Buffer.concat([ebml(0x4282, Buffer.from('matroska')), ebmlUint(0x4287, 4), ebmlUint(0x4285, 2)]));
+  const info = ebml(0x1549a966, ebmlUint(0x2ad7b1, 1));
+  const video = ebml(0xe0, Buffer.concat([ebmlUint(0xb0, width), ebmlUint(0xba, height), ebml(0x2eb524, Buffer.from(fourcc, 'latin1'))]));
+  const track = ebml(
+    0xae,
+    Buffer.concat([
+      ebmlUint(0xd7, 1),
+      ebmlUint(0x73c5, 1),
+      ebmlUint(0x83, 1),
+      ebml(0x86, Buffer.from('V_UNCOMPRESSED')),
+      ...(frameDurationNs > 0 ? [ebmlUint(0x23e383, frameDurationNs)] : []),
+      video,
+    ]),
+  );
+  return Buffer.concat([header, Buffer.from([0x18, 0x53, 0x80, 0x67]), EBML_UNKNOWN_SIZE, info, ebml(0x1654ae6b, track)]);
+}
+
+/** Everything of a cluster before the frame's bytes: the frame follows as the SimpleBlock's payload. */
+export function matroskaFrameHeader(timestampNs: number, frameBytes: number): Buffer {
+  const timecode = ebmlUint(0xe7, timestampNs);
+  const blockHead = Buffer.concat([Buffer.from([0xa3]), ebmlSize(4 + frameBytes), Buffer.from([0x81, 0x00, 0x00, 0x80])]);
+  return Buffer.concat([Buffer.from([0x1f, 0x43, 0xb6, 0x75]), ebmlSize(timecode.length + blockHead.length + frameBytes), timecode, blockHead]);
+}
+
+/** Everything the encoder command is built from. */
+export interface EncodePlan {
+  source: SourceInfo;
+  settings: ExportSettings;
+  format: MasterFormat;
+  clock: MasterClock;
+  audio: AudioPlan[];
+  sideStreams: SideStream[];
+  inputs: Pick<RenderInputs, 'colour' | 'timecode'>;
+  muxer: string;
+  /** A second pass (stream copy) follows to add the rotation tag; this pass then writes no timecode. */
+  remuxFollows: boolean;
+}
+
+const isMp4Family = (muxer: string) => muxer === 'mp4' || muxer === 'mov';
+
+/** `-c`, `-b` … pairs for one output stream, given its specifier (a:1, s:0 …). */
+function perStream(args: readonly string[], specifier: string): string[] {
+  return args.flatMap((a, i) => (i % 2 === 0 ? [`${a}:${specifier}`] : [a]));
+}
+
+/** Timecode of master frame 0: the source's, moved on by the range's first frame. */
+function masterTimecode(plan: Pick<EncodePlan, 'inputs' | 'clock' | 'source'>): string | null {
+  const tc = plan.inputs.timecode;
+  return tc ? offsetTimecode(tc, plan.clock.first, plan.source.frameRate) : null;
+}
+
+/** Metadata that ends the file: the timecode and mov/mp4 finishing flags (also used by the rotation pass). */
+function finishingArgs(plan: EncodePlan): string[] {
+  const args: string[] = [];
+  const timecode = masterTimecode(plan);
+  if (timecode) args.push(...(isMp4Family(plan.muxer) ? ['-timecode', timecode] : ['-metadata:s:v:0', `timecode=${timecode}`]));
+  if (isMp4Family(plan.muxer)) {
+    const colr = colourArgs(plan.inputs.colour, plan.source.pixelFormat).length ? '+write_colr' : '';
+    args.push('-movflags', `+faststart${colr}`);
+  }
+  return args;
+}
+
+/**
+ * Encoder arguments: raw frames with timestamps on stdin (Matroska), the source as the second
+ * input for audio (cut to the range; redacted streams through aeval) and, when kept, subtitle and
+ * data streams; tags and side streams stripped by default.
+ */
+export function encoderArgs(plan: EncodePlan, outputPath: string): string[] {
+  const { source, settings, format, clock, muxer } = plan;
+  // Master frame 0 sits at the source's time for it: from frame 0 the video keeps its offset
+  // against the (uncut) audio; a range cuts the source input to start at its first frame.
+  const cutStart = clock.first > 0;
   const args = [
     '-hide_banner', '-v', 'error',
-    '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${source.width}x${source.height}`, '-framerate', `${num}/${den}`,
-    ...(source.videoStartSeconds ? ['-itsoffset', String(source.videoStartSeconds)] : []),
-    '-i', 'pipe:0',
+    ...(!cutStart && clock.startSeconds ? ['-itsoffset', clock.startSeconds.toFixed(6)] : []),
+    '-f', 'matroska', '-i', 'pipe:0',
+    ...(cutStart ? ['-ss', clock.startSeconds.toFixed(6)] : []),
+    ...(clock.endSeconds !== null ? ['-t', (clock.endSeconds - (cutStart ? clock.startSeconds : 0)).toFixed(6)] : []),
     '-i', source.path,
-    '-map', '0:v:0',
-    // Every audio stream, selected by type: `?` keeps sources without audio working.
-    '-map', '1:a?',
-    '-c:v', 'libx264', '-preset', settings.preset, '-crf', String(settings.crf), '-pix_fmt', 'yuv420p',
-    '-c:a', 'copy',
   ];
+  const graphs = plan.audio
+    .filter((a) => a.expression)
+    .map((a) => `[1:a:${a.audioIndex}]aeval=exprs='${a.expression}':channel_layout=same[redacted${a.audioIndex}]`);
+  if (graphs.length) args.push('-filter_complex', graphs.join(';'));
+  args.push('-map', '0:v:0');
+  for (const a of plan.audio) args.push('-map', a.expression ? `[redacted${a.audioIndex}]` : `1:a:${a.audioIndex}`);
+  for (const s of plan.sideStreams) args.push('-map', `1:${s.index}`);
+  args.push(...videoEncoderArgs(format, settings, muxer), ...colourArgs(plan.inputs.colour, source.pixelFormat));
+  plan.audio.forEach((a, k) => args.push(...perStream(a.encoderArgs, `a:${k}`)));
+  if (plan.sideStreams.length) args.push('-c:s', 'copy', '-c:d', 'copy');
+
   if (settings.stripMetadata) {
-    args.push('-map_metadata', '-1', '-map_chapters', '-1');
-    // Language tags are not identifying and editors need them to tell audio tracks apart.
-    for (const audio of source.audioStreams) {
-      if (audio.language) args.push(`-metadata:s:a:${audio.audioIndex}`, `language=${audio.language}`);
-    }
+    // No container or stream tags from the source, and none naming the writing software.
+    args.push('-map_metadata', '-1', '-map_chapters', '-1', '-fflags', '+bitexact');
   } else {
-    args.push('-map_metadata', '1');
+    // Global and per-stream tags from the source (naming any stream turns off ffmpeg's automatic copy).
+    args.push('-map_metadata', '1', '-map_metadata:s:v:0', '1:s:v:0');
+    plan.audio.forEach((a, k) => args.push(`-map_metadata:s:a:${k}`, `1:s:a:${a.audioIndex}`));
+    plan.sideStreams.forEach((s, k) => args.push(`-map_metadata:s:${1 + plan.audio.length + k}`, `1:s:${s.index}`));
   }
-  if (muxer === 'mp4' || muxer === 'mov') args.push('-movflags', '+faststart');
-  args.push('-f', muxer, '-y', tempPath);
+  // Language tags are not identifying and editors need them to tell audio tracks apart.
+  plan.audio.forEach((a, k) => {
+    const language = source.audioStreams[a.audioIndex]?.language;
+    if (language) args.push(`-metadata:s:a:${k}`, `language=${language}`);
+  });
+  // The rotation and timecode are written explicitly, never from copied tags.
+  args.push('-metadata:s:v:0', 'rotate=', '-metadata:s:v:0', 'timecode=');
+  if (!plan.remuxFollows) args.push(...finishingArgs(plan));
+  args.push('-vsync', 'passthrough', '-max_muxing_queue_size', '4096');
+  if (isMp4Family(muxer)) args.push('-video_track_timescale', String(clock.timescale));
+  args.push('-f', muxer, '-y', outputPath);
   return args;
+}
+
+/** The rotation pass: a stream copy that adds the display matrix (this ffmpeg drops it when encoding). */
+export function rotationRemuxArgs(plan: EncodePlan, encodedPath: string, outputPath: string): string[] {
+  return [
+    '-hide_banner', '-v', 'error',
+    '-i', encodedPath,
+    '-map', '0', '-c', 'copy',
+    ...(plan.settings.stripMetadata ? ['-fflags', '+bitexact'] : []),
+    '-metadata:s:v:0', `rotate=${rotateTagFor(plan.source.rotation)}`,
+    ...finishingArgs(plan),
+    '-f', plan.muxer, '-y', outputPath,
+  ];
 }
 
 /**
@@ -156,40 +323,69 @@ function missingFrameTolerance(frameCount: number): number {
 }
 
 /**
- * Renders the anonymised master: decodes the source, blurs exactly the plan's regions on
- * exactly their frames, and encodes to a temp file beside the output that is renamed into
- * place only after ffmpeg succeeded. The source is only ever opened for reading.
+ * Renders the anonymised master: decodes the source (or the range), blurs exactly the plan's
+ * regions on exactly their frames, and encodes to a temp file beside the output that is renamed
+ * into place only after ffmpeg succeeded and the file was read back. A rotated source is blurred
+ * in its coded orientation and keeps its rotation tag (Matroska, which has no such tag, gets the
+ * picture turned upright instead). The source is only ever opened for reading.
  */
 export async function renderVideo(request: RenderRequest, options: RenderOptions = {}): Promise<RenderResult> {
-  const { source, plan } = request;
-  const { absolute, muxer } = checkOutputPath(source.path, request.outputPath, request.overwrite);
-  if (plan.width !== source.width || plan.height !== source.height) {
-    throw new BlurlineError('PROJECT_INVALID', `render plan is ${plan.width}x${plan.height} but the source is ${source.width}x${source.height}`);
+  const { source, settings } = request;
+  const { absolute, muxer } = checkOutputPath(source.path, request.outputPath, request.overwrite, settings.videoCodec);
+  if (request.plan.width !== source.width || request.plan.height !== source.height) {
+    throw new BlurlineError('PROJECT_INVALID', `render plan is ${request.plan.width}x${request.plan.height} but the source is ${source.width}x${source.height}`);
   }
-  const tempPath = path.join(
-    path.dirname(absolute),
-    `.${path.basename(absolute)}.partial-${randomBytes(4).toString('hex')}${path.extname(absolute)}`,
-  );
+  const format = masterFormatFor(settings.videoCodec, source.pixelFormat);
+  const inputs = await probeRenderInputs(source, options.signal);
+  const clock = masterClock(source, inputs.timeline, settings.range);
+  const audio = planAudio(source.audioStreams, request.audioRedactions ?? [], clock, muxer);
+  const side = planSideStreams(inputs.sideStreams, muxer, !settings.stripMetadata);
+  const rotation: RenderResult['rotation'] = source.rotation === 0 ? 'none' : muxer === 'matroska' ? 'baked' : 'tagged';
+  const plan: EncodePlan = {
+    source, settings, format, clock, audio, muxer,
+    sideStreams: side.kept,
+    inputs,
+    remuxFollows: rotation === 'tagged',
+  };
+  const expectedFrames = clock.last - clock.first + 1;
+  const framePlan = planForRange(request.plan, settings.range);
+
+  const temp = (tag: string) =>
+    path.join(path.dirname(absolute), `.${path.basename(absolute)}.${tag}-${randomBytes(4).toString('hex')}${path.extname(absolute)}`);
+  const tempPath = temp('partial');
+  const encodedPath = plan.remuxFollows ? temp('encoded') : tempPath;
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  const args = encoderArgs(request, tempPath, muxer);
+  const args = encoderArgs(plan, encodedPath);
   const encoder = spawnMedia(args, {
     task: 'encoding the master',
     stdin: true,
     signal: options.signal,
     onProgress: (block) => {
-      if (block.frame !== null && options.onProgress) options.onProgress(progressFromFrames(block.frame, source.frameCount, elapsed()));
+      if (block.frame !== null && options.onProgress) options.onProgress(progressFromFrames(block.frame, expectedFrames, elapsed()));
     },
   });
   const stdin = encoder.child.stdin!;
   let frames = 0;
   let regionsApplied = 0;
+  let remuxArgs: string[] | null = null;
   try {
-    const byFrame = new Map(plan.frames.map((f) => [f.frame, f.regions]));
+    // Tagged rotation: frames stay as coded, so the plan's upright boxes are turned to match.
+    const coded = rotation === 'tagged';
+    const swap = coded && (source.rotation === 90 || source.rotation === 270);
+    const width = swap ? source.height : source.width;
+    const height = swap ? source.width : source.height;
+    const byFrame = new Map(
+      framePlan.frames.map((f) => [f.frame, coded ? regionsToCoded(f.regions, source.rotation, source.width, source.height) : f.regions]),
+    );
     const decoded = decodeFrames(source.path, {
-      pixelFormat: 'yuv420p',
-      sourceWidth: source.width,
-      sourceHeight: source.height,
+      pixelFormat: format.pixelFormat,
+      sourceWidth: width,
+      sourceHeight: height,
+      autorotate: !coded,
+      startFrame: clock.first,
+      seekSeconds: inputs.seekable && clock.seekSeconds !== null ? clock.seekSeconds : undefined,
+      maxFrames: expectedFrames,
       signal: options.signal,
     });
     // Resolves never; rejects as soon as the encoder exits, so a write waiting for 'drain' cannot hang.
@@ -197,39 +393,63 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
       throw new BlurlineError('FFMPEG_FAILED', 'the encoder stopped before all frames were written');
     });
     encoderGone.catch(() => {});
+    const write = async (chunk: Uint8Array) => {
+      if (!stdin.write(chunk)) await Promise.race([once(stdin, 'drain'), encoderGone]);
+    };
+    await write(matroskaRawHeader(RAW_YUV_FORMATS[format.pixelFormat].fourcc, width, height, clock.frameDurationNs));
     for await (const frame of decoded) {
-      const regions = byFrame.get(frame.index);
+      const k = frame.index - clock.first;
+      if (k >= expectedFrames) break;
+      const regions = byFrame.get(k);
       if (regions) {
-        anonymiseYuv420Frame(frame.data, frame.width, frame.height, regions);
+        anonymiseYuvFrame(frame.data, format.layout, frame.width, frame.height, regions);
         regionsApplied += regions.length;
       }
-      if (!stdin.write(frame.data)) await Promise.race([once(stdin, 'drain'), encoderGone]);
+      stdin.write(matroskaFrameHeader(clock.offsetNs(k), frame.data.length));
+      await write(frame.data);
       frames++;
     }
     stdin.end();
     await encoder.done;
-    if (frames < source.frameCount - missingFrameTolerance(source.frameCount)) {
+    if (frames < expectedFrames - missingFrameTolerance(expectedFrames)) {
       throw new BlurlineError(
         'SOURCE_TRUNCATED',
-        `the source decoded to ${frames} of its ${source.frameCount} frames: it is truncated or damaged, so no master was written`,
+        `the source decoded to ${frames} of the ${expectedFrames} frames to export: it is truncated or damaged, so no master was written`,
       );
     }
-    await verifyMaster(tempPath, frames, source.audioStreams.length);
+    if (plan.remuxFollows) {
+      remuxArgs = rotationRemuxArgs(plan, encodedPath, tempPath);
+      await spawnMedia(remuxArgs, { task: 'writing the rotation tag', signal: options.signal }).done;
+      await unlink(encodedPath);
+    }
+    await verifyMaster(tempPath, frames, audio.length);
+    // A cancel that arrives as the last frame is encoded still cancels: nothing is published.
+    if (options.signal?.aborted) throw new CancelledError('encoding the master');
     await rename(tempPath, absolute);
   } catch (err) {
     encoder.stop();
     await encoder.done.catch(() => {});
-    await unlink(tempPath).catch(() => {});
-    // Errors name the file the user asked for, not our temp name.
-    if (err instanceof BlurlineError) err.message = err.message.split(tempPath).join(absolute);
+    await Promise.all([unlink(tempPath).catch(() => {}), unlink(encodedPath).catch(() => {})]);
+    // Errors name the file the user asked for, not our temp names.
+    if (err instanceof BlurlineError) err.message = err.message.split(tempPath).join(absolute).split(encodedPath).join(absolute);
     throw err;
   }
-  options.onProgress?.(progressFromFrames(source.frameCount, source.frameCount, elapsed()));
+  options.onProgress?.(progressFromFrames(expectedFrames, expectedFrames, elapsed()));
+  const ffmpeg = findBinary('ffmpeg').path;
   return {
     outputPath: absolute,
     frames,
     regionsApplied,
     elapsedSeconds: elapsed(),
-    ffmpegCommand: formatCommandLine(findBinary('ffmpeg').path, args),
+    ffmpegCommand: formatCommandLine(ffmpeg, args),
+    remuxCommand: remuxArgs ? formatCommandLine(ffmpeg, remuxArgs) : null,
+    videoCodec: settings.videoCodec,
+    pixelFormat: format.pixelFormat,
+    range: { first: clock.first, last: clock.last },
+    variableFrameRate: clock.variable,
+    rotation,
+    audio: audio.map(({ audioIndex, mode, codec, spans }) => ({ audioIndex, mode, codec, spans })),
+    keptStreams: side.kept.map((s) => s.index),
+    droppedStreams: side.dropped.map((d) => d.reason),
   };
 }
