@@ -242,6 +242,11 @@ export interface MasterClock {
   variable: boolean;
   /** mov/mp4 video timescale that holds every timestamp exactly. */
   timescale: number;
+  /**
+   * The encoder's rate, whose inverse is its time base: the frame rate for a constant-rate master,
+   * the source's time base inverted for a variable one (a coarser time base would round timestamps).
+   */
+  encoderRate: Rational;
   /** Nominal (CFR) or last (VFR) frame duration, ns. */
   frameDurationNs: number;
   /** Time of master frame k after master frame 0, ns. */
@@ -300,7 +305,8 @@ export function masterClock(
     seekSeconds: first > 0 && usable ? (timeOf(first - 1) + startSeconds) / 2 : null,
     endSeconds: last === frameCount - 1 ? null : timeOf(last + 1),
     variable,
-    timescale: variable && usable && usable.timeBase.num === 1 ? usable.timeBase.den : timescaleForRate(frameRate),
+    timescale: variable && usable ? usable.timeBase.den : timescaleForRate(frameRate),
+    encoderRate: variable && usable ? { num: usable.timeBase.den, den: usable.timeBase.num } : frameRate,
     frameDurationNs,
     offsetNs: (k) =>
       variable && usable

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { realpathSync, statSync } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { anonymiseYuvFrame } from '../../../core/anonymise';
 import { BlurlineError, CancelledError } from '../../../core/errors';
@@ -279,7 +279,8 @@ export function encoderArgs(plan: EncodePlan, outputPath: string): string[] {
   // The rotation and timecode are written explicitly, never from copied tags.
   args.push('-metadata:s:v:0', 'rotate=', '-metadata:s:v:0', 'timecode=');
   if (!plan.remuxFollows) args.push(...finishingArgs(plan));
-  args.push('-vsync', 'passthrough', '-max_muxing_queue_size', '4096');
+  // Every frame as it comes, at its own time: the encoder's time base is fine enough for each.
+  args.push('-r', `${clock.encoderRate.num}/${clock.encoderRate.den}`, '-vsync', 'passthrough', '-max_muxing_queue_size', '4096');
   if (isMp4Family(muxer)) args.push('-video_track_timescale', String(clock.timescale));
   args.push('-f', muxer, '-y', outputPath);
   return args;
@@ -296,6 +297,111 @@ export function rotationRemuxArgs(plan: EncodePlan, encodedPath: string, outputP
     ...finishingArgs(plan),
     '-f', plan.muxer, '-y', outputPath,
   ];
+}
+
+/** A box of an ISO-BMFF (mp4/mov) file: its type and where it starts, its payload starts and it ends. */
+interface IsoBox {
+  type: string;
+  start: number;
+  body: number;
+  end: number;
+}
+
+function* isoBoxes(buf: Buffer, start: number, end: number): Generator<IsoBox> {
+  let at = start;
+  while (at + 8 <= end) {
+    let size = buf.readUInt32BE(at);
+    let body = at + 8;
+    if (size === 1) {
+      size = Number(buf.readBigUInt64BE(at + 8));
+      body = at + 16;
+    } else if (size === 0) size = end - at;
+    if (size < body - at || at + size > end) return;
+    yield { type: buf.toString('latin1', at + 4, at + 8), start: at, body, end: at + size };
+    at += size;
+  }
+}
+
+const childBox = (buf: Buffer, parent: IsoBox, type: string) => [...isoBoxes(buf, parent.body, parent.end)].find((b) => b.type === type);
+
+/** Reads or adds to a version-dependent 32/64-bit field. */
+function addToField(buf: Buffer, at: number, wide: boolean, delta: number): number {
+  const value = (wide ? Number(buf.readBigUInt64BE(at)) : buf.readUInt32BE(at)) + delta;
+  if (wide) buf.writeBigUInt64BE(BigInt(value), at);
+  else buf.writeUInt32BE(value, at);
+  return value;
+}
+
+/**
+ * Gives the video track's last sample its duration in a moov box (in place). This ffmpeg's mov
+ * muxer knows no duration for the last frame when the encoder's time base is finer than 1 ms (a
+ * variable-rate master keeps the source's fine time base), writes 0, and ends the edit list at
+ * that frame's start, so players drop it. Returns whether anything was changed.
+ */
+export function patchLastVideoSampleDuration(moov: Buffer, durationSeconds: number): boolean {
+  const root: IsoBox = { type: 'moov', start: 0, body: 8, end: moov.length };
+  const mvhd = childBox(moov, root, 'mvhd');
+  if (!mvhd) return false;
+  const mvhdWide = moov[mvhd.body] === 1;
+  const movieScale = moov.readUInt32BE(mvhd.body + (mvhdWide ? 20 : 12));
+  for (const trak of isoBoxes(moov, root.body, root.end)) {
+    if (trak.type !== 'trak') continue;
+    const mdia = childBox(moov, trak, 'mdia');
+    const hdlr = mdia && childBox(moov, mdia, 'hdlr');
+    if (!mdia || !hdlr || moov.toString('latin1', hdlr.body + 8, hdlr.body + 12) !== 'vide') continue;
+    const stbl = [childBox(moov, mdia, 'minf')].map((minf) => minf && childBox(moov, minf, 'stbl'))[0];
+    const stts = stbl && childBox(moov, stbl, 'stts');
+    const mdhd = childBox(moov, mdia, 'mdhd');
+    const tkhd = childBox(moov, trak, 'tkhd');
+    if (!stts || !mdhd || !tkhd) return false;
+    const entries = moov.readUInt32BE(stts.body + 4);
+    const last = stts.body + 8 + (entries - 1) * 8;
+    if (entries === 0 || moov.readUInt32BE(last) !== 1 || moov.readUInt32BE(last + 4) !== 0) return false;
+    const mdhdWide = moov[mdhd.body] === 1;
+    const trackScale = moov.readUInt32BE(mdhd.body + (mdhdWide ? 20 : 12));
+    const trackDelta = Math.round(durationSeconds * trackScale);
+    const movieDelta = Math.round(durationSeconds * movieScale);
+    moov.writeUInt32BE(trackDelta, last + 4);
+    addToField(moov, mdhd.body + (mdhdWide ? 24 : 16), mdhdWide, trackDelta);
+    const tkhdWide = moov[tkhd.body] === 1;
+    const trackDuration = addToField(moov, tkhd.body + (tkhdWide ? 28 : 20), tkhdWide, movieDelta);
+    const elst = [childBox(moov, trak, 'edts')].map((edts) => edts && childBox(moov, edts, 'elst'))[0];
+    if (elst && moov.readUInt32BE(elst.body + 4) > 0) {
+      const elstWide = moov[elst.body] === 1;
+      const lastEdit = elst.body + 8 + (moov.readUInt32BE(elst.body + 4) - 1) * (elstWide ? 20 : 12);
+      addToField(moov, lastEdit, elstWide, movieDelta);
+    }
+    const movieDurationAt = mvhd.body + (mvhdWide ? 24 : 16);
+    const movieDuration = mvhdWide ? Number(moov.readBigUInt64BE(movieDurationAt)) : moov.readUInt32BE(movieDurationAt);
+    if (trackDuration > movieDuration) addToField(moov, movieDurationAt, mvhdWide, trackDuration - movieDuration);
+    return true;
+  }
+  return false;
+}
+
+/** Finds the file's moov box (reading only box headers elsewhere) and applies patchLastVideoSampleDuration to it. */
+async function fixLastFrameDuration(file: string, durationSeconds: number): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(16);
+    for (let at = 0; at + 8 <= size; ) {
+      await handle.read(head, 0, 16, at);
+      let boxSize = head.readUInt32BE(0);
+      if (boxSize === 1) boxSize = Number(head.readBigUInt64BE(8));
+      else if (boxSize === 0) boxSize = size - at;
+      if (boxSize < 8) return;
+      if (head.toString('latin1', 4, 8) === 'moov' && head.readUInt32BE(0) !== 1) {
+        const moov = Buffer.alloc(boxSize);
+        await handle.read(moov, 0, boxSize, at);
+        if (patchLastVideoSampleDuration(moov, durationSeconds)) await handle.write(moov, 0, boxSize, at);
+        return;
+      }
+      at += boxSize;
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -417,6 +523,8 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
         `the source decoded to ${frames} of the ${expectedFrames} frames to export: it is truncated or damaged, so no master was written`,
       );
     }
+    // A variable-rate mov/mp4 master: give its last frame the duration the muxer could not know.
+    if (clock.variable && isMp4Family(muxer)) await fixLastFrameDuration(encodedPath, clock.frameDurationNs / 1e9);
     if (plan.remuxFollows) {
       remuxArgs = rotationRemuxArgs(plan, encodedPath, tempPath);
       await spawnMedia(remuxArgs, { task: 'writing the rotation tag', signal: options.signal }).done;
