@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BlurlineError, isCancelled, type ErrorCode } from '../core/errors';
 import { DETECTION_PRESETS, isPresetName, withMinConfidence } from '../core/presets';
-import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, type Project } from '../core/project';
+import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, MASTER_CODECS, type FrameRange, type MasterCodec, type Project } from '../core/project';
 import { formatDuration, type JobProgress } from '../core/progress';
 import { checkOutputPath } from '../electron/main/media/render';
 import { readProjectFile, writeProjectFile } from '../electron/main/project/projectFile';
@@ -25,9 +25,12 @@ Options:
       --preset <name>        thorough (default: SSD, for export) or fast (Tiny Face Detector searches, ~4× faster)
       --min-confidence <n>   detection threshold 0..1 (default: the preset's)
   render/auto:
-      --crf <n>              x264 quality, 0–51, lower is better (default ${DEFAULT_EXPORT_SETTINGS.crf})
-      --x264-preset <name>   ultrafast … veryslow (default ${DEFAULT_EXPORT_SETTINGS.preset})
-      --keep-metadata        keep container tags (GPS, device, dates); stripped by default
+      --codec <name>         h264 (default), h265, or prores (ProRes 422 HQ, .mov only)
+      --range <first>-<last> export only these frames (0-based, inclusive); audio is cut to match
+      --crf <n>              H.264/H.265 quality, 0–51, lower is better (default ${DEFAULT_EXPORT_SETTINGS.crf})
+      --x264-preset <name>   H.264/H.265 speed: ultrafast … veryslow (default ${DEFAULT_EXPORT_SETTINGS.preset})
+      --keep-metadata        keep tags (GPS, device, dates) and subtitle/data streams (GPS tracks,
+                             telemetry); stripped by default
   -h, --help                 this help
   -v, --version              version
 
@@ -112,6 +115,14 @@ function numberOption(value: string | undefined, name: string, min: number, max:
   return n;
 }
 
+/** `--range 120-480`: an inclusive span of frame indices. */
+function rangeOption(value: string | undefined): FrameRange | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)-(\d+)$/.exec(value.trim());
+  if (!m || Number(m[2]) < Number(m[1])) throw new UsageError('--range must be <first>-<last> frame numbers, first ≤ last (e.g. 120-480)');
+  return { first: Number(m[1]), last: Number(m[2]) };
+}
+
 /** `<out>.blurline.json` beside a master, so the editor can reopen the pass later. */
 export function projectPathFor(masterPath: string): string {
   const parsed = path.parse(path.resolve(masterPath));
@@ -141,6 +152,8 @@ export async function main(argv: string[]): Promise<number> {
         crf: { type: 'string' },
         'x264-preset': { type: 'string' },
         'keep-metadata': { type: 'boolean' },
+        codec: { type: 'string' },
+        range: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -171,6 +184,11 @@ export async function main(argv: string[]): Promise<number> {
     if (x264Preset !== undefined && !exportSettingsSchema.shape.preset.safeParse(x264Preset).success) {
       throw new UsageError(`--x264-preset must be one of ${exportSettingsSchema.shape.preset.options.join(', ')}`);
     }
+    const codec = values.codec;
+    if (codec !== undefined && !(MASTER_CODECS as readonly string[]).includes(codec)) {
+      throw new UsageError(`--codec must be one of ${MASTER_CODECS.join(', ')}`);
+    }
+    const range = rangeOption(values.range);
     const overwrite = values.force ?? false;
     const progress = progressReporter(out);
     const callbacks = {
@@ -187,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
       project = await readProjectFile(input);
     } else {
       // Fail on a bad output path before minutes of analysis.
-      if (command === 'auto') checkOutputPath(input, values.output, overwrite);
+      if (command === 'auto') checkOutputPath(input, values.output, overwrite, (codec as MasterCodec | undefined) ?? DEFAULT_EXPORT_SETTINGS.videoCodec);
       projectPath = command === 'detect' ? path.resolve(values.output) : projectPathFor(values.output);
       if (existsSync(projectPath) && !overwrite) {
         throw new BlurlineError('OUTPUT_EXISTS', `project already exists: ${projectPath} (use --force to replace it)`);
@@ -208,6 +226,8 @@ export async function main(argv: string[]): Promise<number> {
     if (crf !== undefined) project.exportSettings.crf = Math.round(crf);
     if (x264Preset) project.exportSettings.preset = x264Preset as Project['exportSettings']['preset'];
     if (values['keep-metadata']) project.exportSettings.stripMetadata = false;
+    if (codec) project.exportSettings.videoCodec = codec as MasterCodec;
+    if (range) project.exportSettings.range = range;
     if (projectPath) {
       project.updatedAt = new Date().toISOString();
       await writeProjectFile(projectPath, project);
@@ -225,6 +245,8 @@ export async function main(argv: string[]): Promise<number> {
       progress.end();
       Object.assign(result, {
         output: rendered.outputPath,
+        codec: rendered.videoCodec,
+        range: rendered.range,
         regions: rendered.plannedRegions,
         renderSeconds: round(rendered.elapsedSeconds),
         renderFps: round(rendered.frames / rendered.elapsedSeconds),

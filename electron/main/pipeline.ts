@@ -1,5 +1,5 @@
 import { createProject, type Project } from '../../core/project';
-import { buildRenderPlan, countPlannedRegions } from '../../core/renderPlan';
+import { buildRenderPlan, countPlannedRegions, planForRange } from '../../core/renderPlan';
 import { DETECTION_PRESETS, type DetectionPreset, type PresetName } from '../../core/presets';
 import { analyseVideo } from './detect/analyse';
 import { probeVideo } from './media/probe';
@@ -64,6 +64,7 @@ export interface RenderProjectOptions extends JobCallbacks {
 }
 
 export interface RenderProjectResult extends RenderResult {
+  /** Region-frames the plan has in the exported range. */
   plannedRegions: number;
 }
 
@@ -89,5 +90,5 @@ export async function renderProject(project: Project, outputPath: string, option
     },
     { signal: options.signal, onProgress: (p) => options.onProgress?.('render', p) },
   );
-  return { ...result, plannedRegions: countPlannedRegions(plan) };
+  return { ...result, plannedRegions: countPlannedRegions(planForRange(plan, project.exportSettings.range)) };
 }
