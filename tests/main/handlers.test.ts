@@ -207,8 +207,23 @@ describe('render jobs', () => {
     const final = await events.final(jobId);
     expect(final).toMatchObject({ status: 'done', kind: 'render', outputPath, error: null, progress: { ratio: 1 } });
     const stages = events.of(jobId).map((s) => s.stage);
-    expect(stages).toEqual(expect.arrayContaining(['starting', 'verifying the source', 'encoding', 'done']));
+    expect(stages).toEqual(
+      expect.arrayContaining(['starting', 'verifying the source', 'encoding', 'checking the master for faces left showing', 'writing the audit report', 'done']),
+    );
     expect(existsSync(outputPath)).toBe(true);
+    // The export's outcome: a report beside the master and a leak check of every frame; not approved (the pass is a draft).
+    // (testsrc2's pattern has face-like spots the low-threshold check lists; a reviewer would waive them.)
+    const reportPaths = { json: path.join(tmp, 'master.audit.json'), html: path.join(tmp, 'master.audit.html') };
+    expect(final.exported).toMatchObject({ masterPath: outputPath, reportPaths, approvedExport: false, leakCheck: { framesChecked: project.source.frameCount } });
+    expect(final.exported!.blockers[0]).toBe('the pass is not approved (Draft)');
+    expect(existsSync(reportPaths.html)).toBe(true);
+    // Waivers are validated, and a finding that does not exist cannot be waived.
+    const waive = host.handlers.waiveLeakFinding as (args: unknown) => Promise<IpcResult<unknown>>;
+    const args = { sourceSha256: project.source.sha256, reportPath: reportPaths.json, findingId: 'leak-99', reason: 'consent on file', actor: EDITOR };
+    expect(await waive({ ...args, reason: '  ' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: expect.stringContaining('a waiver needs a reason') });
+    expect(await waive({ ...args, actor: { name: '', role: 'editor' } })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: expect.stringContaining('args.actor.name') });
+    expect(await waive({ ...args, reportPath: 'master.audit.json' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(await waive(args)).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: 'finding leak-99 does not exist' });
     expect(value(await host.handlers.revealFile(outputPath))).toBeUndefined();
     expect(host.revealed).toEqual([outputPath]);
   });

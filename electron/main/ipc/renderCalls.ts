@@ -8,15 +8,17 @@ import type { BlurlineCalls, ExportOutcome } from '../../shared/contract';
 import { waiveReportFinding } from '../export/auditTrail';
 import { assertReadableFile } from '../media/probe';
 import { checkOutputPath } from '../media/render';
-import { renderProject, type JobStage } from '../pipeline';
+import { exportMaster, type ExportStage } from '../export/exportMaster';
 import { absolutePath, ipcCall, projectArg } from './calls';
 import type { FeatureDeps } from './handlers';
 
-const STAGE_WORDS: Record<JobStage, string> = {
+const STAGE_WORDS: Record<ExportStage, string> = {
   probe: 'reading the source',
   analyse: 'analysing',
   verify: 'verifying the source',
   render: 'encoding',
+  'leak-check': 'checking the master for faces left showing',
+  report: 'writing the audit report',
 };
 
 /** Who signs: a name a person typed (no control characters) and a role. */
@@ -61,7 +63,7 @@ async function checkWritableOutput(sourcePath: string, outputPath: string, overw
   }
 }
 
-/** Export: the path dialog, the render job (the CLI's renderProject), cancel, and revealing the result. */
+/** Export: the path dialog, the export job (render, leak check, audit report: the CLI's exportMaster), waivers, cancel, and revealing the result. */
 export function renderCalls({ dialogs, jobs, showItemInFolder, eventLog }: FeatureDeps) {
   return {
     chooseExportPath: ipcCall(['defaultPath'], [z.string().max(4096).refine((p) => !p.includes('\0'), 'must not contain NUL bytes')], async (defaultPath) => {
@@ -73,13 +75,13 @@ export function renderCalls({ dialogs, jobs, showItemInFolder, eventLog }: Featu
       eventLog.accept(project);
       await checkWritableOutput(project.source.path, outputPath, overwrite);
       const jobId = jobs.start('render', 'starting', async (job) => {
-        const result = await renderProject(project, outputPath, {
+        const result = await exportMaster(project, outputPath, {
           overwrite,
           signal: job.signal,
           onStage: (stage) => job.stage(STAGE_WORDS[stage]),
           onProgress: (_stage, progress) => job.progress(progress),
         });
-        return { outputPath: result.outputPath };
+        return { outputPath: result.render.outputPath, exported: exportOutcome(result.report, result.reportPaths) };
       });
       return { jobId };
     }),
