@@ -263,6 +263,12 @@ export class FaceAnalysis {
   constructor(
     private readonly detectorFor: DetectorSource,
     private readonly schedule: AnalysisSchedule,
+    /**
+     * Told every face a detector found on a frame, boxes as found (before the frame-edge
+     * extension), never a followed or predicted one; frames come out of order (the backwards
+     * search reports earlier frames). The leak check counts these.
+     */
+    private readonly onDetected?: (frame: number, faces: readonly FaceDetection[]) => void,
   ) {
     this.tracker = new FaceTracker(schedule.tracker);
   }
@@ -304,7 +310,9 @@ export class FaceAnalysis {
     const roi = this.roiCrops(index, frame);
     this.stats.roiCalls += roi.length;
     const [found, tracked] = await Promise.all([discovered, this.detectIn(roi)]);
-    const faces = suppressDuplicates([...found, ...tracked]).map((f) => ({ ...f, box: extendAtFrameEdge(f.box, frame.width, frame.height) }));
+    const detected = suppressDuplicates([...found, ...tracked]);
+    this.onDetected?.(index, detected);
+    const faces = detected.map((f) => ({ ...f, box: extendAtFrameEdge(f.box, frame.width, frame.height) }));
     this.stats.detections += faces.length;
     const started = new Set(this.tracker.update(index, faces));
     this.followMissing(index, frame, started);
@@ -440,6 +448,7 @@ export class FaceAnalysis {
         .sort((a, b) => b.overlap - a.overlap)[0];
       if (best) {
         this.tracker.addEarlierObservation(key, index, best.f);
+        this.onDetected?.(index, [best.f]);
         look = lookOf(frame, best.f.box, index) ?? look;
         earliest = best.f.box;
         misses = 0;

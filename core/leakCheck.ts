@@ -190,11 +190,6 @@ export class LeakGrouper {
     return result;
   }
 
-  /** Findings that a leak on the next frame may still continue, with where each was last found. */
-  openFindings(): { id: string; lastFrame: number; lastBox: Box }[] {
-    return this.open.map((o) => ({ id: o.finding.id, lastFrame: o.last.frame, lastBox: o.last.box }));
-  }
-
   /** Closes and returns the findings that no leak on `frame` or later can continue. */
   close(frame: number): LeakFindingCore[] {
     const done = this.open.filter((o) => frame - o.last.frame > this.grouping.maxGapFrames + 1);

@@ -1,6 +1,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import type { FaceDetection } from '../../core/detection';
+import type { FaceDetection, FaceDetector, RgbFrame } from '../../core/detection';
+import { FaceAnalysis, type AnalysisSchedule } from '../../core/faceAnalysis';
 import type { Box } from '../../core/geometry';
 import {
   blurredShare,
@@ -14,6 +15,7 @@ import {
 } from '../../core/leakCheck';
 import { crc32, encodePng, readPngHeader } from '../../core/png';
 import { buildRenderPlan, type RenderRegion } from '../../core/renderPlan';
+import { trackBoxAt } from '../../core/tracks';
 import { keyframe, projectWith, track } from '../helpers/projects';
 
 const face: Box = { x: 200, y: 100, width: 60, height: 80 };
@@ -123,13 +125,11 @@ describe('LeakGrouper', () => {
     expect(grouper.finish().map((f) => f.frames)).toEqual([[0], [LEAK_GROUPING.maxGapFrames + 2], [LEAK_GROUPING.maxGapFrames + 3]]);
   });
 
-  it('hands out findings once no later leak can continue them, and says which are open', () => {
+  it('hands out findings once no later leak can continue them', () => {
     const grouper = new LeakGrouper();
     grouper.add(0, [detection(face)]);
-    expect(grouper.openFindings()).toEqual([{ id: 'leak-1', lastFrame: 0, lastBox: face }]);
     expect(grouper.close(LEAK_GROUPING.maxGapFrames + 1)).toEqual([]);
     expect(grouper.close(LEAK_GROUPING.maxGapFrames + 2).map((f) => f.id)).toEqual(['leak-1']);
-    expect(grouper.openFindings()).toEqual([]);
     expect(grouper.finish()).toEqual([]);
   });
 
@@ -196,5 +196,43 @@ describe('encodePng', () => {
     const png = encodePng(image, (raw) => deflateSync(raw));
     png[20] ^= 1;
     expect(readPngHeader(png)).toBeNull();
+  });
+});
+
+describe('FaceAnalysis onDetected: what the leak check counts', () => {
+  /** Frames are blank but for their index in the first byte; the stand-in model sees the face on the frames listed. */
+  const seenOn = new Set([0, 1, 2, 3, 4, 8, 9]);
+  const wholeFrame: FaceDetector = {
+    description: 'stand-in',
+    minConfidence: 0.3,
+    async detect(frame: RgbFrame) {
+      return seenOn.has(frame.data[0]) ? [{ box: { ...face, x: face.x + frame.data[0] }, score: 0.8 }] : [];
+    },
+    dispose() {},
+  };
+  const zoomed: FaceDetector = { ...wholeFrame, detect: async () => [] };
+  const detector = { model: 'tiny-face-detector' as const, minConfidence: 0.3 };
+  const schedule: AnalysisSchedule = {
+    discovery: [{ detector, shrink: 1, tile: { width: 4096, height: 4096 }, overlap: 0, everyFrames: 1, stretchLevels: false }],
+    roi: { detector, everyFrames: 1, context: 2.2, inputSize: 64 },
+    confirm: null,
+    backtrackFrames: 4,
+    followBackFrames: 0,
+    tracker: { preRollFrames: 0, postRollFrames: 0 },
+  };
+
+  it('hears of the faces a detector found, on their frames, never of the frames the tracker bridged', async () => {
+    const heard: { frame: number; faces: readonly FaceDetection[] }[] = [];
+    const analysis = new FaceAnalysis((_o, urgency) => (urgency === 'urgent' ? zoomed : wholeFrame), schedule, (frame, faces) => heard.push({ frame, faces }));
+    for (let n = 0; n < 10; n++) {
+      const data = new Uint8Array(320 * 240 * 3);
+      data[0] = n;
+      await analysis.push(n, { data, width: 320, height: 240 });
+    }
+    const [bridged] = await analysis.finish();
+    expect(trackBoxAt(bridged, 6)).not.toBeNull();
+    const found = heard.filter((h) => h.faces.length > 0);
+    expect(found.map((h) => h.frame)).toEqual([...seenOn]);
+    expect(found.map((h) => h.faces[0].box.x)).toEqual([...seenOn].map((n) => face.x + n));
   });
 });
