@@ -71,7 +71,7 @@ function touchesFrame(region: RenderRegion, width: number, height: number): bool
 }
 
 /** The regions to blur on every frame of the source, from the project's rendered tracks. */
-export function buildRenderPlan(project: Pick<Project, 'source' | 'tracks'>): RenderPlan {
+export function buildRenderPlan(project: { source: Pick<Project['source'], 'width' | 'height' | 'frameCount'>; tracks: readonly Track[] }): RenderPlan {
   const { width, height, frameCount } = project.source;
   const byFrame = new Map<number, RenderRegion[]>();
   for (const track of project.tracks) {

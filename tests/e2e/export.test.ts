@@ -9,6 +9,7 @@ import type { Project, SourceInfo } from '../../core/project';
 import { approvePass, decideTrack, startReview } from '../../core/review';
 import { auditReportPaths, readAuditReport, waiveReportFinding } from '../../electron/main/export/auditTrail';
 import { exportMaster, type ExportResult } from '../../electron/main/export/exportMaster';
+import { verifyExport } from '../../electron/main/export/verifyExport';
 import { probeVideo } from '../../electron/main/media/probe';
 import { errorOf } from '../helpers/errors';
 import { leakClip, projectBlurring } from '../helpers/leakClip';
@@ -113,6 +114,35 @@ describe('a pass that leaves a face unblurred', () => {
     expect(report.approval.approvedExport).toBe(true);
     expect(report.leakCheck!.findings[0].waiver).toEqual({ by: 'Rae Viewer', at: '2026-11-25T10:05:00.000Z', reason: 'the passenger consented in writing (form 12)' });
     expect(readFileSync(result.reportPaths.html, 'utf8')).toContain('waived by Rae Viewer');
+  });
+});
+
+describe('verifying a master against its report later', () => {
+  it('verifies the clean approved master: same hash, source unchanged, nothing new found', async () => {
+    const result = await verifyExport(path.join(dir, 'clean.mp4'), path.join(dir, 'clean.audit.json'));
+    expect(result).toMatchObject({ masterMatchesReport: true, source: 'unchanged', unreportedFindings: [], approvedExport: true, verified: true });
+    expect(result.leakCheck.framesChecked).toBe(40);
+  });
+
+  it('catches a master swapped for one that shows a face the report does not list, and a source that is gone', async () => {
+    // The clean export's report, edited to record one track only, checked against the master that blurs only that one.
+    const report = JSON.parse(readFileSync(path.join(dir, 'clean.audit.json'), 'utf8'));
+    report.tracks = report.tracks.filter((t: { id: string }) => t.id === 'left');
+    const edited = path.join(dir, 'edited.audit.json');
+    writeFileSync(edited, JSON.stringify(report));
+    const moved = path.join(dir, 'moved-away.mp4');
+    copyFileSync(source.path, moved);
+    rmSync(source.path);
+    try {
+      const result = await verifyExport(path.join(dir, 'leaky.mp4'), edited);
+      expect(result).toMatchObject({ masterMatchesReport: false, source: 'missing', approvedExport: true, verified: false });
+      expect(result.unreportedFindings).toHaveLength(1);
+      expect(result.unreportedFindings[0].frames.length).toBeGreaterThan(20);
+    } finally {
+      copyFileSync(moved, source.path);
+      rmSync(moved);
+      rmSync(edited);
+    }
   });
 });
 
