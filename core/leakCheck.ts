@@ -111,6 +111,7 @@ interface OpenFinding {
 }
 
 const centreOf = (box: Box): [number, number] => [box.x + box.width / 2, box.y + box.height / 2];
+const contains = (box: Box, x: number, y: number) => x >= box.x && x <= box.x + box.width && y >= box.y && y <= box.y + box.height;
 
 /** How far (in face sizes) a leak is from where an open finding is heading on `frame`; Infinity when it cannot continue it. */
 function distanceFrom(open: OpenFinding, frame: number, box: Box, grouping: LeakGrouping): number {
@@ -156,8 +157,16 @@ export class LeakGrouper {
     const order = leaks.map((_, i) => i).sort((a, b) => leaks[b].score - leaks[a].score);
     const taken = new Set<OpenFinding>();
     const result: { finding: LeakFindingCore; peak: boolean }[] = new Array(leaks.length);
-    for (const i of order) {
+    for (const [rank, i] of order.entries()) {
       const { box, score } = leaks[i];
+      // A second, weaker box around a face already placed on this frame is the same face (measured:
+      // the backwards search and the frame's own search drew one face twice, 0.44 IoU apart).
+      const [cx, cy] = centreOf(box);
+      const within = order.slice(0, rank).find((j) => contains(leaks[j].box, cx, cy));
+      if (within !== undefined) {
+        result[i] = { finding: result[within].finding, peak: false };
+        continue;
+      }
       let best: { open: OpenFinding; distance: number } | null = null;
       for (const open of this.open) {
         if (taken.has(open)) continue;

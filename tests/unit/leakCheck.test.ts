@@ -117,6 +117,15 @@ describe('LeakGrouper', () => {
     expect(findings.map((f) => f.id)).toEqual(['leak-1', 'leak-2']);
   });
 
+  it('takes a second, weaker box around the same face on a frame for that face, not a new finding', () => {
+    const grouper = new LeakGrouper();
+    grouper.add(0, [detection(face)]);
+    // As measured: one face drawn twice on a frame, the weaker box shifted up by 40 % of its height.
+    const twice = grouper.add(1, [detection(moved(face, 5, -0.4 * face.height), 0.3), detection(moved(face, 5), 0.8)]);
+    expect(twice.map((r) => r.finding.id)).toEqual(['leak-1', 'leak-1']);
+    expect(grouper.finish()).toMatchObject([{ id: 'leak-1', frames: [0, 1] }]);
+  });
+
   it('starts a new finding when the face comes back after more than the allowed gap, or much larger', () => {
     const grouper = new LeakGrouper();
     grouper.add(0, [detection(face)]);
