@@ -7,7 +7,11 @@ import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, MASTER_CODECS, type Fram
 import { formatDuration, type JobProgress } from '../core/progress';
 import { checkOutputPath } from '../electron/main/media/render';
 import { readProjectFile, writeProjectFile } from '../electron/main/project/projectFile';
-import { detectToProject, renderProject, type JobStage } from '../electron/main/pipeline';
+import { detectToProject } from '../electron/main/pipeline';
+import { auditReportPaths } from '../electron/main/export/auditTrail';
+import { anonymiseClip, listVideos, projectPathFor, type ClipStage } from '../electron/main/export/batch';
+import { exportMaster } from '../electron/main/export/exportMaster';
+import { verifyExport } from '../electron/main/export/verifyExport';
 
 const HELP = `blurline — anonymise faces in video
 
@@ -15,9 +19,14 @@ Usage:
   blurline detect <video> -o <project.json>   find faces and write a project of blur tracks
   blurline render <project.json> -o <out.mp4> render the blurred master from a project
   blurline auto <video> -o <out.mp4>          detect + render; writes <out>.blurline.json beside it
+  blurline batch <folder> [-o <out-folder>]   detect + render every video in a folder (default output: <folder>/blurred)
+  blurline verify <master> [--report <r.json>] re-hash a master and run the leak check again against its audit report
+
+render, auto and batch check every frame of the master for faces left showing (the leak check)
+and write an audit report beside it: <out>.audit.json and a printable <out>.audit.html.
 
 Options:
-  -o, --output <path>        output file (required)
+  -o, --output <path>        output file (required for detect, render, auto)
   -f, --force                replace an existing output file
       --json                 print a machine-readable result on stdout (no progress bar)
   -q, --quiet                no progress output
@@ -31,6 +40,9 @@ Options:
       --x264-preset <name>   H.264/H.265 speed: ultrafast … veryslow (default ${DEFAULT_EXPORT_SETTINGS.preset})
       --keep-metadata        keep tags (GPS, device, dates) and subtitle/data streams (GPS tracks,
                              telemetry); stripped by default
+      --skip-leak-check      do not run the leak check (the report then never calls the export approved)
+  verify:
+      --report <path>        the master's audit report (default: <master>.audit.json beside it)
   -h, --help                 this help
   -v, --version              version
 
@@ -40,10 +52,12 @@ into place only when complete.
 Exit codes:
   0 done   2 usage error   3 bad input (missing, corrupt, no video, invalid project, source changed)
   4 output problem (exists, same as source, folder missing, disk full, permission)
-  5 ffmpeg or face model failed   130 cancelled   1 unexpected error
+  5 ffmpeg or face model failed   6 verify: the master does not match its report, shows a face the
+  report does not list, or is not an approved export   7 batch: some clips failed
+  130 cancelled   1 unexpected error
 `;
 
-export const EXIT = { ok: 0, unexpected: 1, usage: 2, input: 3, output: 4, tool: 5, cancelled: 130 } as const;
+export const EXIT = { ok: 0, unexpected: 1, usage: 2, input: 3, output: 4, tool: 5, unverified: 6, batchFailed: 7, cancelled: 130 } as const;
 
 const EXIT_BY_CODE: Record<ErrorCode, number> = {
   SOURCE_NOT_FOUND: EXIT.input,
@@ -79,11 +93,11 @@ function progressReporter(out: Output) {
   let lastDecile = -1;
   let drawn = false;
   return {
-    update(stage: JobStage, p: JobProgress) {
+    update(stage: ClipStage, p: JobProgress) {
       if (out.json || out.quiet) return;
       const pct = Math.floor(p.ratio * 100);
       const eta = p.etaSeconds === null ? '--:--' : formatDuration(p.etaSeconds);
-      const text = `${stage.padEnd(7)} ${String(pct).padStart(3)}%  frame ${p.frame}  ${p.fps.toFixed(1)} fps  ETA ${eta}`;
+      const text = `${stage.padEnd(10)} ${String(pct).padStart(3)}%  frame ${p.frame}  ${p.fps.toFixed(1)} fps  ETA ${eta}`;
       if (tty) {
         const width = 24;
         const filled = Math.round(p.ratio * width);
@@ -94,7 +108,7 @@ function progressReporter(out: Output) {
         process.stderr.write(`${text}\n`);
       }
     },
-    stage(stage: JobStage) {
+    stage(stage: ClipStage) {
       lastDecile = -1;
       this.end();
       if (!out.json && !out.quiet && (stage === 'probe' || stage === 'verify')) {
@@ -123,12 +137,6 @@ function rangeOption(value: string | undefined): FrameRange | undefined {
   return { first: Number(m[1]), last: Number(m[2]) };
 }
 
-/** `<out>.blurline.json` beside a master, so the editor can reopen the pass later. */
-export function projectPathFor(masterPath: string): string {
-  const parsed = path.parse(path.resolve(masterPath));
-  return path.join(parsed.dir, `${parsed.name}.blurline.json`);
-}
-
 export async function main(argv: string[]): Promise<number> {
   let out: Output = { json: argv.includes('--json'), quiet: false };
   const controller = new AbortController();
@@ -154,6 +162,8 @@ export async function main(argv: string[]): Promise<number> {
         'keep-metadata': { type: 'boolean' },
         codec: { type: 'string' },
         range: { type: 'string' },
+        report: { type: 'string' },
+        'skip-leak-check': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -169,10 +179,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const [command, input, ...extra] = positionals;
     if (!command) throw new UsageError('no command given');
-    if (!['detect', 'render', 'auto'].includes(command)) throw new UsageError(`unknown command "${command}"`);
-    if (!input) throw new UsageError(`${command} needs an input file`);
+    if (!['detect', 'render', 'auto', 'batch', 'verify'].includes(command)) throw new UsageError(`unknown command "${command}"`);
+    if (!input) throw new UsageError(`${command} needs an input ${command === 'batch' ? 'folder' : 'file'}`);
     if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    if (!values.output) throw new UsageError(`${command} needs -o <output>`);
+    if (!values.output && command !== 'batch' && command !== 'verify') throw new UsageError(`${command} needs -o <output>`);
 
     const presetName = values.preset ?? 'thorough';
     if (!isPresetName(presetName)) throw new UsageError(`--preset must be one of ${Object.keys(DETECTION_PRESETS).join(', ')}`);
@@ -193,11 +203,63 @@ export async function main(argv: string[]): Promise<number> {
     const progress = progressReporter(out);
     const callbacks = {
       signal: controller.signal,
-      onStage: (s: JobStage) => progress.stage(s),
-      onProgress: (s: JobStage, p: JobProgress) => progress.update(s, p),
+      onStage: (s: ClipStage) => progress.stage(s),
+      onProgress: (s: ClipStage, p: JobProgress) => progress.update(s, p),
     };
     const started = performance.now();
     const result: Record<string, unknown> = { ok: true, command };
+    const finish = (code: number = EXIT.ok) => {
+      result.totalSeconds = round((performance.now() - started) / 1000);
+      if (out.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else process.stdout.write(summary(result));
+      return code;
+    };
+
+    if (command === 'verify') {
+      const reportPath = values.report ?? auditReportPaths(path.resolve(input)).json;
+      const verified = await verifyExport(input, reportPath, { signal: controller.signal, onProgress: (p) => progress.update('leak-check', p) });
+      progress.end();
+      Object.assign(result, {
+        ok: verified.verified,
+        master: verified.masterPath,
+        report: verified.reportPath,
+        verified: verified.verified,
+        masterMatchesReport: verified.masterMatchesReport,
+        source: verified.source,
+        approvedExport: verified.approvedExport,
+        framesChecked: verified.leakCheck.framesChecked,
+        leakFindings: verified.leakCheck.findings.length,
+        unreportedFindings: verified.unreportedFindings.map((f) => ({ id: f.id, frames: f.frames, confidence: round(f.confidence) })),
+      });
+      return finish(verified.verified ? EXIT.ok : EXIT.unverified);
+    }
+
+    if (command === 'batch') {
+      const outputDir = path.resolve(values.output ?? path.join(input, 'blurred'));
+      const videos = await listVideos(path.resolve(input));
+      if (videos.length === 0) throw new BlurlineError('SOURCE_NOT_FOUND', `no videos in ${path.resolve(input)}`);
+      const settings = { preset, codec: (codec as MasterCodec | undefined) ?? DEFAULT_EXPORT_SETTINGS.videoCodec, overwrite };
+      const clips: Record<string, unknown>[] = [];
+      for (const [i, video] of videos.entries()) {
+        if (!out.json && !out.quiet) process.stderr.write(`[${i + 1}/${videos.length}] ${path.basename(video)}\n`);
+        try {
+          const done = await anonymiseClip(video, outputDir, settings, callbacks);
+          progress.end();
+          clips.push({ source: video, ok: true, master: done.masterPath, project: done.projectPath, report: done.reportPaths.json, tracks: done.tracks, leakFindings: done.leakFindings, seconds: round(done.seconds) });
+        } catch (err) {
+          progress.end();
+          // Ctrl-C stops the batch; anything else is this clip's failure, and the next clip goes on.
+          if (isCancelled(err)) throw err;
+          const { code, message } = err instanceof BlurlineError ? err : { code: 'UNEXPECTED', message: String(err) };
+          clips.push({ source: video, ok: false, code, message });
+          if (!out.json && !out.quiet) process.stderr.write(`  failed: ${message}\n`);
+        }
+      }
+      const failed = clips.filter((c) => !c.ok).length;
+      Object.assign(result, { ok: failed === 0, outputDir, clips, done: clips.length - failed, failed });
+      return finish(failed === 0 ? EXIT.ok : EXIT.batchFailed);
+    }
+    if (!values.output) throw new UsageError(`${command} needs -o <output>`);
 
     let project: Project;
     let projectPath: string | null = null;
@@ -241,7 +303,8 @@ export async function main(argv: string[]): Promise<number> {
       tracks: project.tracks.length,
     });
     if (command !== 'detect') {
-      const rendered = await renderProject(project, values.output, { ...callbacks, overwrite });
+      const exported = await exportMaster(project, values.output, { ...callbacks, overwrite, leakCheck: !values['skip-leak-check'] });
+      const rendered = exported.render;
       progress.end();
       Object.assign(result, {
         output: rendered.outputPath,
@@ -250,12 +313,12 @@ export async function main(argv: string[]): Promise<number> {
         regions: rendered.plannedRegions,
         renderSeconds: round(rendered.elapsedSeconds),
         renderFps: round(rendered.frames / rendered.elapsedSeconds),
+        leakFindings: exported.report.leakCheck?.findings.length ?? null,
+        report: exported.reportPaths.json,
+        approvedExport: exported.report.approval.approvedExport,
       });
     }
-    result.totalSeconds = round((performance.now() - started) / 1000);
-    if (out.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-    else process.stdout.write(summary(result));
-    return EXIT.ok;
+    return finish();
   } catch (err) {
     return reportError(err, out);
   } finally {
@@ -275,6 +338,22 @@ function summary(r: Record<string, unknown>): string {
   }
   if (r.project) lines.push(`project: ${r.project}`);
   if (r.output) lines.push(`master:  ${r.output} (${r.regions} blurred regions, ${r.renderFps} fps)`);
+  if (r.report) {
+    const leaks = r.leakFindings === null ? 'leak check skipped' : r.leakFindings === 0 ? 'leak check: no face left showing' : `leak check: ${r.leakFindings} face(s) left showing — see the report`;
+    lines.push(`report:  ${r.report} (${leaks}; ${r.approvedExport ? 'approved export' : 'not an approved export'})`);
+  }
+  if (r.command === 'verify') {
+    lines.push(`master ${r.masterMatchesReport ? 'matches' : 'DOES NOT match'} its report; source ${r.source}; ${r.framesChecked} frames checked`);
+    const unreported = r.unreportedFindings as { id: string; frames: number[] }[];
+    for (const f of unreported) lines.push(`  a face the report does not list, frames ${f.frames[0]}–${f.frames[f.frames.length - 1]} (${f.frames.length} frames)`);
+    lines.push(r.verified ? 'verified: an approved export, as its report says' : `NOT verified${r.approvedExport ? '' : ' (the report does not call it an approved export)'}`);
+  }
+  if (r.command === 'batch') {
+    for (const c of r.clips as Record<string, unknown>[]) {
+      lines.push(c.ok ? `done    ${c.source} → ${c.master} (${c.tracks} tracks, ${c.leakFindings} leak findings)` : `FAILED  ${c.source}: ${c.message}`);
+    }
+    lines.push(`${r.done} done, ${r.failed} failed; results in ${r.outputDir}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
