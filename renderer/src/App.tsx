@@ -3,6 +3,7 @@ import { useControllerContext } from './controllerContext';
 import { commandForKey } from './keymap';
 import { AnalysisPanel } from './panels/AnalysisPanel';
 import { ExportDialog } from './panels/ExportDialog';
+import { MinimisedExport } from './panels/ExportOutcome';
 import { AudioRedactionPanel } from './panels/AudioRedactionPanel';
 import { HelpPanel } from './panels/HelpPanel';
 import { IdentityDialog } from './panels/IdentityDialog';
@@ -25,6 +26,7 @@ export function App() {
   const controller = useControllerContext();
   const hasProject = useEditor((s) => s.project !== null);
   const reviewing = useEditor((s) => s.role === 'reviewer');
+  const exportMinimised = useEditor((s) => s.exportMinimised);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -54,6 +56,7 @@ export function App() {
   return (
     <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <Toolbar />
+      {hasProject && exportMinimised && <MinimisedExport />}
       {hasProject ? (
         <>
           <main className="workspace">

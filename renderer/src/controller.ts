@@ -1,3 +1,4 @@
+import { frameRuns } from '../../core/auditReport';
 import { addManualTrack, freshTrackId, mergeTracks, removeTracks, setStatus, splitTrack, type Edit } from '../../core/edits';
 import type { Box } from '../../core/geometry';
 import { createProject, DEFAULT_BLUR_STYLE, type Track } from '../../core/project';
@@ -28,7 +29,14 @@ export interface Controller {
   chooseExportPath(): Promise<void>;
   startExport(): Promise<void>;
   cancelExport(): Promise<void>;
-  revealExport(): Promise<void>;
+  /** Shows the last export's master, or its printable audit report, in the file manager. */
+  revealExport(which?: 'master' | 'report'): Promise<void>;
+  /**
+   * Waives a finding of the last export's leak check, signed with the user's name (asked for
+   * first when there is none): main rewrites the report, the outcome is replaced by the new one
+   * and the waiver is logged in the pass. Returns whether it was waived.
+   */
+  waiveFinding(findingId: string, reason: string): Promise<boolean>;
   /** Editing commands shared by buttons, keys and menus. */
   command(name: Command): void;
   addManualTrackAt(frame: number, box: Box): void;
@@ -272,7 +280,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
   async function chooseExportPath() {
     const { project, exportPath } = state();
     if (!project) return;
-    const path = await call('Could not show the save dialog', api.chooseExportPath(exportPath ?? defaultExportPath(project.source.path)));
+    const path = await call('Could not show the save dialog', api.chooseExportPath(exportPath ?? defaultExportPath(project.source.path, project.exportSettings.videoCodec)));
     if (path) state().setExportPath(path);
   }
 
@@ -305,9 +313,34 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     if (job && job.status === 'running') await call('Could not cancel the export', api.cancelJob(job.jobId));
   }
 
-  async function revealExport() {
-    const path = state().renderJob?.outputPath;
+  async function revealExport(which: 'master' | 'report' = 'master') {
+    const job = state().renderJob;
+    const path = which === 'report' ? job?.exported?.reportPaths.html : (job?.exported?.masterPath ?? job?.outputPath);
     if (path) await call('Could not show the file', api.revealFile(path));
+  }
+
+  async function waiveFinding(findingId: string, reason: string): Promise<boolean> {
+    const s = state();
+    const outcome = s.renderJob?.exported;
+    const finding = outcome?.leakCheck?.findings.find((f) => f.id === findingId);
+    if (!s.project || !outcome || !finding) return false;
+    if (!reason.trim()) {
+      s.notify('error', `Waive ${findingId}: a waiver needs a reason.`);
+      return false;
+    }
+    if (!s.userName.trim()) {
+      s.askIdentity(`Waive ${findingId}: enter your name first — a waiver is signed with it.`);
+      return false;
+    }
+    const actor = { name: s.userName.trim(), role: s.role };
+    const waived = await call(
+      `Could not waive ${findingId}`,
+      api.waiveLeakFinding({ sourceSha256: s.project.source.sha256, reportPath: outcome.reportPaths.json, findingId, reason: reason.trim(), actor }),
+    );
+    if (!waived) return false;
+    state().exportOutcomeChanged(waived);
+    const signed = waived.leakCheck?.findings.find((f) => f.id === findingId)?.waiver;
+    return state().recordWaiver(findingId, frameRuns(finding.frames), reason, signed?.at ?? new Date().toISOString());
   }
 
   function onJob(snapshot: JobSnapshot) {
@@ -315,7 +348,10 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     if (snapshot.kind === 'render' && renderJob?.jobId === snapshot.jobId) {
       state().renderChanged(snapshot);
       if (snapshot.status === 'failed') state().notify('error', `Export failed: ${snapshot.error?.message ?? 'unknown error'}`);
-      if (snapshot.status === 'done') state().notify('info', `Exported ${snapshot.outputPath}`);
+      if (snapshot.status === 'done') {
+        const verdict = snapshot.exported && (snapshot.exported.approvedExport ? ': an approved export' : ': not an approved export');
+        state().notify('info', `Exported ${snapshot.outputPath}${verdict ?? ''}`);
+      }
     }
     if (snapshot.kind === 'proxy' && snapshot.status !== 'running') {
       endedProxies.set(snapshot.jobId, snapshot);
@@ -512,6 +548,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     startExport,
     cancelExport,
     revealExport,
+    waiveFinding,
     command,
     addManualTrackAt,
     flushAutosave,

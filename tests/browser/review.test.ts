@@ -185,7 +185,7 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await page().getByTestId('approve-pass').click();
     await expect.poll(passState, { timeout: 10_000 }).toBe('approved');
     await session.shot('review-03-approved');
-    expect(await openExportGate()).toBe('Approved export');
+    expect(await openExportGate()).toBe('Approved export, if the leak check is clean');
     await session.shot('review-04-export-approved');
     await closeExport();
 
@@ -301,7 +301,7 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await expect.poll(() => lane(FIRST.id).getAttribute('data-decision'), { timeout: 10_000 }).toBe('approved');
     await page().getByTestId('approve-pass').click();
     await expect.poll(passState, { timeout: 10_000 }).toBe('approved');
-    expect(await openExportGate()).toBe('Approved export');
+    expect(await openExportGate()).toBe('Approved export, if the leak check is clean');
     await closeExport();
     await session.shot('review-09-reapproved');
 

@@ -60,6 +60,8 @@ export function Overlay({ width, height, scale }: { width: number; height: numbe
   const selectedIds = useEditor((s) => s.selectedIds);
   const tool = useEditor((s) => s.tool);
   const editable = useEditor((s) => s.role === 'editor');
+  // A leak-check finding being looked at, on its frame.
+  const leak = useEditor((s) => (s.exportMinimised && s.leakFocus?.peakFrame === s.frame ? s.leakFocus : null));
   const svgRef = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<Drag | null>(null);
 
@@ -172,6 +174,12 @@ export function Overlay({ width, height, scale }: { width: number; height: numbe
               onPointerDown={(e) => begin(e, h, selected.id, editedBox)}
             />
           ))}
+        </g>
+      )}
+      {leak && (
+        <g className="leak-mark" data-testid="leak-mark" data-finding={leak.id}>
+          <rect x={leak.box.x} y={leak.box.y} width={leak.box.width} height={leak.box.height} />
+          <text x={leak.box.x} y={leak.box.y - 6 / scale} fontSize={13 / scale}>{leak.id}: found by the leak check</text>
         </g>
       )}
       {drag?.mode === 'draw' && <rect className="draw-box" x={drag.box.x} y={drag.box.y} width={drag.box.width} height={drag.box.height} />}

@@ -34,6 +34,12 @@ export interface ReviewSlice {
   decideTrack(trackId: string, decision: TrackDecision['decision'], comment?: string | null): boolean;
   approvePass(comment?: string | null): boolean;
   requestChanges(comment: string): boolean;
+  /**
+   * Logs a signed waiver of a leak-check finding (main has signed the report already): a log
+   * entry, not an undo step, by an editor or a reviewer with a name. `frames`: the finding's
+   * frames as runs (3–7, 9); `at`: when the report was signed.
+   */
+  recordWaiver(findingId: string, frames: string, reason: string, at: string): boolean;
   /** A frame was shown on screen: in reviewer mode it joins the watched frames (not an edit, no undo, no event). */
   noteWatched(frame: number): void;
 }
@@ -49,16 +55,23 @@ function covers(ranges: readonly FrameRange[], lo: number, hi: number): boolean 
 }
 
 export const createReviewSlice: StateCreator<EditorState, [], [], ReviewSlice> = (set, get) => {
-  /** Carries out a review step as the current reviewer. */
-  function step(what: string, change: (project: Project, actor: review.Actor, at: string) => Review): boolean {
+  /**
+   * Carries out a logged step as the current user: a review step is the reviewer's; `anyRole`
+   * lets an editor take it too (a waiver, whose `signed` says so). Either way it needs a name.
+   */
+  function step(
+    what: string,
+    change: (project: Project, actor: review.Actor, at: string) => Review,
+    { anyRole = false, signed = 'every review decision is signed with it' } = {},
+  ): boolean {
     const s = get();
     if (!s.project) return false;
-    if (s.role !== 'reviewer') {
+    if (!anyRole && s.role !== 'reviewer') {
       s.notify('warning', `${what}: this is a reviewer's step — switch the role to Reviewer in the toolbar.`);
       return false;
     }
     if (!s.userName.trim()) {
-      s.askIdentity(`${what}: enter your name first — every review decision is signed with it.`, 'reviewer');
+      s.askIdentity(`${what}: enter your name first — ${signed}.`, anyRole ? s.role : 'reviewer');
       return false;
     }
     try {
@@ -102,6 +115,11 @@ export const createReviewSlice: StateCreator<EditorState, [], [], ReviewSlice> =
       step(decision === 'approved' ? `Approve ${trackId}` : `Send back ${trackId}`, (p, actor, at) => review.decideTrack(p, trackId, decision, actor, at, comment)),
     approvePass: (comment = null) => step('Approve pass', (p, actor, at) => review.approvePass(p, actor, at, comment)),
     requestChanges: (comment) => step('Request changes', (p, actor, at) => review.requestChanges(p.review, actor, at, comment)),
+    recordWaiver: (findingId, frames, reason, at) =>
+      step(`Waive ${findingId}`, (p, actor) => review.recordWaiver(p.review, actor, at, findingId, frames, reason), {
+        anyRole: true,
+        signed: 'a waiver is signed with it',
+      }),
     noteWatched: (frame) => {
       const { project, role, rate, lastWatched } = get();
       if (!project || role !== 'reviewer') return;
