@@ -169,8 +169,8 @@ function inSourceFrames(finding: LeakFindingCore, offset: number): LeakFindingCo
 /**
  * Searches every frame of a rendered master for faces and lists those outside the plan's blur.
  * Memory stays bounded for any length: the analysis keeps a fixed number of frames (60 at most),
- * and what is kept of each frame is the boxes of faces leaking on it. Cancelling through `signal` rejects with CancelledError and
- * stops ffmpeg and the detection workers.
+ * and of each frame only the boxes of faces leaking on it are kept. Cancelling through `signal`
+ * rejects with CancelledError and stops ffmpeg and the detection workers.
  */
 export async function leakCheckMaster(masterPath: string, plan: RenderPlan, options: LeakCheckOptions = {}): Promise<LeakCheckResult> {
   const started = performance.now();
@@ -222,6 +222,7 @@ export async function leakCheckMaster(masterPath: string, plan: RenderPlan, opti
     for (const [frame, faces] of [...leaking.entries()].sort((a, b) => a[0] - b[0])) grouper.add(frame, suppressDuplicates(faces));
     const leaks = grouper.finish();
     const thumbnails = await thumbnailsOf(target, leaks, scale);
+    if (leaks.some((f) => !thumbnails.has(f.id))) throw new BlurlineError('SOURCE_CHANGED', 'the master changed while it was being checked (a frame with a finding is gone)');
     options.onProgress?.(progressFromFrames(frames, frames, elapsed()));
     return {
       masterPath: file,
