@@ -43,6 +43,35 @@ export interface JobSnapshot {
   exported: ExportOutcome | null;
 }
 
+/** One clip of the batch queue, as the window shows it. */
+export interface BatchItemSnapshot {
+  id: string;
+  sourcePath: string;
+  outputDir: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** What it is doing now, in words. */
+  stage: string;
+  progress: JobProgressSnapshot | null;
+  result: {
+    projectPath: string;
+    masterPath: string;
+    reportPaths: { json: string; html: string };
+    tracks: number;
+    leakFindings: number;
+    seconds: number;
+  } | null;
+  error: { code: ErrorCode; message: string } | null;
+}
+
+export interface AddToBatchArgs {
+  paths: string[];
+  /** Results go here: `<name>.blurred.mp4` (.mov for ProRes), its project and its audit report. */
+  outputDir: string;
+  preset: 'thorough' | 'fast';
+  codec: ExportSettings['videoCodec'];
+  overwrite: boolean;
+}
+
 /** Who is working: signs edits, decisions, exports and waivers. */
 export interface ActorInfo {
   name: string;
@@ -128,6 +157,14 @@ export interface BlurlineCalls {
   /** Checks the output path at once (same as the source, not writable, exists) and starts the job. */
   startRender(args: StartRenderArgs): Promise<IpcResult<{ jobId: string }>>;
   cancelJob(jobId: string): Promise<IpcResult<void>>;
+  /** Folder dialog, then the videos directly in it (Blurline's own masters left out); null when cancelled. */
+  chooseBatchFolder(): Promise<IpcResult<{ folder: string; videos: string[] } | null>>;
+  /** Queues clips: each is analysed, exported with the leak check and reported, one after another. */
+  addToBatch(args: AddToBatchArgs): Promise<IpcResult<{ ids: string[] }>>;
+  /** A queued clip is skipped; a running one stops and leaves nothing at its output. */
+  cancelBatchItem(id: string): Promise<IpcResult<void>>;
+  clearFinishedBatch(): Promise<IpcResult<void>>;
+  batchItems(): Promise<IpcResult<BatchItemSnapshot[]>>;
   /** Signs a waiver of one leak-check finding: rewrites the audit report and returns the updated outcome (the renderer logs the waiver in the pass). */
   waiveLeakFinding(args: WaiveFindingArgs): Promise<IpcResult<ExportOutcome>>;
   detectionAssets(): Promise<IpcResult<DetectionAssets>>;
@@ -138,6 +175,8 @@ export interface BlurlineCalls {
 /** Events: main → renderer. Each key is the IPC channel `blurline:event:<key>`. */
 export interface BlurlineEvents {
   job: JobSnapshot;
+  /** The whole batch queue, after every change. */
+  batch: BatchItemSnapshot[];
   /** Menu commands the renderer carries out (File ▸ Export…, Edit ▸ Undo, …). */
   menu: MenuCommand;
 }
@@ -169,11 +208,16 @@ export const CALL_NAMES = [
   'startRender',
   'cancelJob',
   'waiveLeakFinding',
+  'chooseBatchFolder',
+  'addToBatch',
+  'cancelBatchItem',
+  'clearFinishedBatch',
+  'batchItems',
   'detectionAssets',
   'revealFile',
 ] as const satisfies readonly CallName[];
 
-export const EVENT_NAMES = ['job', 'menu'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = ['job', 'batch', 'menu'] as const satisfies readonly EventName[];
 
 export const callChannel = (name: CallName): string => `blurline:${name}`;
 export const eventChannel = (name: EventName): string => `blurline:event:${name}`;

@@ -1,9 +1,9 @@
 import type { BrowserWindow, Dialog } from 'electron';
+import { VIDEO_EXTENSIONS } from '../export/batch';
 import type { HostDialogs } from '../ipc/handlers';
 
 /** The native dialogs behind the handlers' `HostDialogs`, attached to the app window. */
 
-const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'mts', 'm2ts', 'ts', 'mpg', 'mpeg', 'mxf', 'wmv', '3gp'];
 const ALL_FILES = { name: 'All files', extensions: ['*'] };
 
 export function electronDialogs(dialog: Pick<Dialog, 'showOpenDialog' | 'showSaveDialog'>, window: () => BrowserWindow): HostDialogs {
@@ -17,6 +17,10 @@ export function electronDialogs(dialog: Pick<Dialog, 'showOpenDialog' | 'showSav
   };
   return {
     chooseVideo: () => open('Open Video', [{ name: 'Videos', extensions: VIDEO_EXTENSIONS }, ALL_FILES]),
+    chooseFolder: async (title) => {
+      const result = await dialog.showOpenDialog(window(), { title, properties: ['openDirectory'] });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
     chooseProjectToOpen: () => open('Open Project', [{ name: 'Blurline projects', extensions: ['json'] }, ALL_FILES]),
     chooseProjectSavePath: (defaultPath) => save('Save Project As', defaultPath, [{ name: 'Blurline project', extensions: ['json'] }]),
     chooseExportPath: (defaultPath) =>

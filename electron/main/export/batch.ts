@@ -5,6 +5,7 @@ import { BlurlineError, isCancelled } from '../../../core/errors';
 import type { DetectionPreset } from '../../../core/presets';
 import type { MasterCodec, Project } from '../../../core/project';
 import { progressFromFrames, type JobProgress } from '../../../core/progress';
+import type { BatchItemSnapshot } from '../../shared/contract';
 import { toIpcError } from '../ipc/calls';
 import { checkOutputPath } from '../media/render';
 import { detectToProject } from '../pipeline';
@@ -19,8 +20,9 @@ import { exportMaster, type ExportStage } from './exportMaster';
  * open, review and export again.
  */
 
-/** Containers ffmpeg reads that cameras, phones and dashcams write. */
-export const VIDEO_EXTENSIONS = new Set(['.mp4', '.mov', '.m4v', '.mkv', '.avi', '.mts', '.m2ts', '.ts', '.webm', '.mpg', '.mpeg', '.3gp', '.wmv']);
+/** Containers ffmpeg reads that cameras, phones and dashcams write (the Open dialog offers the same). */
+export const VIDEO_EXTENSIONS = ['mp4', 'mov', 'm4v', 'mkv', 'webm', 'avi', 'mts', 'm2ts', 'ts', 'mpg', 'mpeg', 'mxf', 'wmv', '3gp'];
+const VIDEO_EXTENSION_SET = new Set(VIDEO_EXTENSIONS.map((e) => `.${e}`));
 
 /** Blurline's own outputs: a batch run twice over a folder must not anonymise its masters again. */
 const OUTPUT_MARK = '.blurred.';
@@ -36,7 +38,7 @@ export async function listVideos(folder: string): Promise<string[]> {
   }
   const videos: string[] = [];
   for (const name of names.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))) {
-    if (name.startsWith('.') || name.includes(OUTPUT_MARK) || !VIDEO_EXTENSIONS.has(path.extname(name).toLowerCase())) continue;
+    if (name.startsWith('.') || name.includes(OUTPUT_MARK) || !VIDEO_EXTENSION_SET.has(path.extname(name).toLowerCase())) continue;
     const file = path.join(folder, name);
     if ((await stat(file)).isFile()) videos.push(file);
   }
@@ -111,20 +113,6 @@ export async function anonymiseClip(sourcePath: string, outputDir: string, setti
 }
 
 // ---- The app's queue ----
-
-export type BatchItemStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-
-export interface BatchItemSnapshot {
-  id: string;
-  sourcePath: string;
-  outputDir: string;
-  status: BatchItemStatus;
-  /** What it is doing now, in words. */
-  stage: string;
-  progress: JobProgress | null;
-  result: Omit<ClipResult, 'project'> | null;
-  error: { code: string; message: string } | null;
-}
 
 const STAGE_WORDS: Record<ClipStage, string> = {
   probe: 'reading the source',
@@ -214,13 +202,19 @@ export class BatchQueue {
     this.controllers.set(item.id, controller);
     this.update(item, { status: 'running', stage: 'starting' });
     try {
-      const { project, ...result } = await anonymiseClip(item.sourcePath, item.outputDir, this.settings.get(item.id)!, {
+      const clip = await anonymiseClip(item.sourcePath, item.outputDir, this.settings.get(item.id)!, {
         signal: controller.signal,
         onStage: (stage) => this.update(item, { stage: STAGE_WORDS[stage], progress: null }),
         onProgress: (_stage, progress) => this.update(item, { progress }),
       });
-      await this.options.onClipDone?.(project);
-      this.update(item, { status: 'done', stage: 'done', progress: progressFromFrames(1, 1, result.seconds), result });
+      await this.options.onClipDone?.(clip.project);
+      const { projectPath, masterPath, reportPaths, tracks, leakFindings, seconds } = clip;
+      this.update(item, {
+        status: 'done',
+        stage: 'done',
+        progress: progressFromFrames(1, 1, seconds),
+        result: { projectPath, masterPath, reportPaths, tracks, leakFindings, seconds },
+      });
     } catch (err) {
       if (controller.signal.aborted || isCancelled(err)) this.update(item, { status: 'cancelled', stage: 'cancelled' });
       else {

@@ -1,5 +1,6 @@
 import type { BlurlineCalls, BlurlineEvents, EventName } from '../../shared/contract';
 import { EventLogGuard } from '../project/eventLogGuard';
+import { batchCalls } from './batchCalls';
 import { JobRegistry } from './jobs';
 import type { MediaServer } from './mediaServer';
 import { projectCalls } from './projectCalls';
@@ -20,6 +21,7 @@ export interface HostDialogs {
   chooseProjectToOpen(): Promise<string | null>;
   chooseProjectSavePath(defaultPath: string): Promise<string | null>;
   chooseExportPath(defaultPath: string): Promise<string | null>;
+  chooseFolder(title: string): Promise<string | null>;
 }
 
 export interface HostDeps {
@@ -41,13 +43,14 @@ export interface FeatureDeps extends Omit<HostDeps, 'userDataDir'> {
 
 export interface BlurlineHandlers {
   calls: BlurlineCalls;
-  /** Cancels every running job and waits for them to end (on quit, or when a test host closes). */
+  /** Cancels every running job and the batch, and waits for them to end (on quit, or when a test host closes). */
   close(): Promise<void>;
 }
 
 export function createBlurlineHandlers(deps: HostDeps): BlurlineHandlers {
   const jobs = new JobRegistry((snapshot) => deps.emit('job', snapshot));
   const features: FeatureDeps = { ...deps, store: new UserDataStore(deps.userDataDir), jobs, eventLog: new EventLogGuard() };
-  const calls: BlurlineCalls = { ...videoCalls(features), ...projectCalls(features), ...renderCalls(features) };
-  return { calls, close: () => jobs.cancelAll() };
+  const batch = batchCalls(features);
+  const calls: BlurlineCalls = { ...videoCalls(features), ...projectCalls(features), ...renderCalls(features), ...batch.calls };
+  return { calls, close: async () => void (await Promise.all([jobs.cancelAll(), batch.close()])) };
 }

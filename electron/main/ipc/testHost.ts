@@ -62,6 +62,7 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
       chooseProjectToOpen: cancelled,
       chooseProjectSavePath: cancelled,
       chooseExportPath: cancelled,
+      chooseFolder: cancelled,
       ...options.dialogs,
     },
     showItemInFolder: (file) => revealed.push(file),
