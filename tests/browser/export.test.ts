@@ -51,18 +51,17 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     return project!;
   }
 
-  async function faceOnScreen(n: number) {
-    const f = FACE_CLIP.faceBoxAt(n);
-    return {
-      topLeft: await session.toScreen(f.x, f.y),
-      bottomRight: await session.toScreen(f.x + f.width, f.y + f.height),
-      centre: await session.toScreen(f.x + f.width / 2, f.y + f.height / 2),
-    };
-  }
-
-  async function exportAndWait() {
+  /** Exports; `leakCheckShot`: a screenshot while the leak check runs (when the export is not done before it is seen). */
+  async function exportAndWait(leakCheckShot?: string) {
     await page().getByTestId('start-export').click();
+    const status = page().getByTestId('render-status');
     await page().locator('[data-testid=render-status][data-status=running]').waitFor({ timeout: 30_000 });
+    if (leakCheckShot) {
+      await expect
+        .poll(async () => ((await status.getAttribute('data-status')) === 'running' ? await status.textContent() : 'done'), { timeout: 280_000 })
+        .toMatch(/^done$|checking the master for faces left showing · \d+% · /);
+      if ((await status.getAttribute('data-status')) === 'running') await session.shot(leakCheckShot);
+    }
     await page().locator('[data-testid=render-status][data-status=done]').waitFor({ timeout: 280_000 });
   }
 
@@ -77,14 +76,14 @@ describe.runIf(haveChromium)('export in Chromium', () => {
   it('the editor blurs the face on frames 0–30 only; the reviewer approves the pass', async () => {
     await page().getByTestId('open-video').click();
     await session.waitForPicture(0);
-    let face = await faceOnScreen(TRACK.from);
+    let face = await session.faceOnScreen(TRACK.from);
     await page().keyboard.press('b');
     await session.drag(face.topLeft, face.bottomRight);
     const lane = page().locator(`[data-testid=lane][data-track="${TRACK.id}"]`);
     await expect.poll(() => lane.count(), { timeout: 10_000 }).toBe(1);
     await session.goToFrame(TRACK.to);
     const drawn = face.centre;
-    face = await faceOnScreen(TRACK.to);
+    face = await session.faceOnScreen(TRACK.to);
     await session.drag(drawn, face.centre);
     await expect.poll(() => lane.locator('.kf').count(), { timeout: 10_000 }).toBe(2);
 
@@ -107,7 +106,7 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     await page().getByTestId('choose-export-path').click();
     await expect.poll(() => page().getByTestId('export-path').inputValue(), { timeout: 10_000 }).toBe(output());
     await session.shot('export-00-before');
-    await exportAndWait();
+    await exportAndWait('export-00-leak-check-running');
 
     expect(await verdict()).toBe('Not an approved export');
     const report = readReport(path.join(session.dir, 'dashcam.blurred.audit.json'));
@@ -121,7 +120,9 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     expect(await page().getByTestId('export-blockers').locator('li').allTextContents()).toEqual([
       `${found.length} leak-check finding${found.length === 1 ? '' : 's'} without a waiver (${found.map((f) => f.id).join(', ')}).`,
     ]);
-    expect(await page().getByTestId('leak-check-result').textContent()).toContain(`found outside a blurred region in the ${report.leakCheck!.framesChecked} frames of the master`);
+    expect(await page().getByTestId('leak-check-result').textContent()).toContain(
+      `${found.length === 1 ? 'A possible face was' : `${found.length} possible faces were`} found outside a blurred region in the ${report.leakCheck!.framesChecked} frames of the master.`,
+    );
     expect(await page().locator('.fix-hint').textContent()).toContain('go to the frame, add or adjust a track there, and export again');
     expect(await findings().count()).toBe(found.length);
     for (const [i, f] of found.entries()) {
@@ -170,7 +171,7 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     const found = readReport(reportPath).leakCheck!.findings;
     const item = findings().first();
     await item.getByTestId('waive').click();
-    expect(await item.getByTestId('waiver-error').textContent()).toBe('A waiver needs a reason: say why this face may stay visible.');
+    expect(await item.getByTestId('waiver-error').textContent()).toBe('A waiver needs a reason: say why this may stay visible.');
     expect(readReport(reportPath).leakCheck!.findings.every((f) => f.waiver === null)).toBe(true);
 
     for (const [i, f] of found.entries()) {
@@ -183,6 +184,7 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     // The only blockers were the findings: every one waived, it is an approved export.
     expect(await verdict()).toBe('Approved export');
     expect(await page().getByTestId('export-outcome').textContent()).toContain('The pass was approved and the leak check is clean (every finding waived).');
+    await page().getByTestId('export-verdict').scrollIntoViewIfNeeded();
     await session.shot('export-03-waived');
 
     const report = readReport(reportPath);

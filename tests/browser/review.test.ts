@@ -66,16 +66,6 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     while ((await buttons.count()) > 0) await buttons.first().click();
   }
 
-  /** The face's box on frame n, as screen points of its corners and centre. */
-  async function faceOnScreen(n: number) {
-    const f = FACE_CLIP.faceBoxAt(n);
-    return {
-      topLeft: await session.toScreen(f.x, f.y),
-      bottomRight: await session.toScreen(f.x + f.width, f.y + f.height),
-      centre: await session.toScreen(f.x + f.width / 2, f.y + f.height / 2),
-    };
-  }
-
   async function openExportGate(): Promise<string | null> {
     await page().getByTestId('open-export').click();
     const text = await page().getByTestId('export-gate').textContent();
@@ -113,19 +103,19 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     expect(await page().getByTestId('watched-percent').textContent()).toBe('0%');
 
     await session.goToFrame(FIRST.from);
-    let face = await faceOnScreen(FIRST.from);
+    let face = await session.faceOnScreen(FIRST.from);
     await page().keyboard.press('b');
     await session.drag(face.topLeft, face.bottomRight);
     await expect.poll(() => lane(FIRST.id).count(), { timeout: 10_000 }).toBe(1);
     // Outside its span the selected track's box is dashed; dragging it there extends the track.
     await session.goToFrame(FIRST.to);
     const drawn = face.centre;
-    face = await faceOnScreen(FIRST.to);
+    face = await session.faceOnScreen(FIRST.to);
     await session.drag(drawn, face.centre);
     await expect.poll(() => lane(FIRST.id).locator('.kf').count(), { timeout: 10_000 }).toBe(2);
 
     await session.goToFrame(SECOND.at);
-    face = await faceOnScreen(SECOND.at);
+    face = await session.faceOnScreen(SECOND.at);
     await page().keyboard.press('b');
     await session.drag(face.topLeft, face.bottomRight);
     await expect.poll(() => lane(SECOND.id).count(), { timeout: 10_000 }).toBe(1);
@@ -157,7 +147,7 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await session.waitForPicture(SECOND.at);
     await page().keyboard.press('Delete');
     await expect.poll(() => noticeCount('warning', 'Reviewer mode: “Delete manual-2” was not applied'), { timeout: 10_000 }).toBe(1);
-    const face = await faceOnScreen(SECOND.at);
+    const face = await session.faceOnScreen(SECOND.at);
     await session.drag(face.centre, { x: face.centre.x + 60, y: face.centre.y });
     await expect.poll(() => noticeCount('warning', 'Reviewer mode: the boxes are read-only'), { timeout: 10_000 }).toBe(1);
     expect(await page().locator('[data-testid=edit-box] .handle').count()).toBe(0);
@@ -225,7 +215,7 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await become('Eda Editor', 'Editor');
     await page().locator(`[data-testid=track-list] li[data-track="${FIRST.id}"]`).click();
     await session.goToFrame(15);
-    const face = await faceOnScreen(15);
+    const face = await session.faceOnScreen(15);
     await session.drag(face.centre, { x: face.centre.x + 30, y: face.centre.y });
     await expect.poll(passState, { timeout: 10_000 }).toBe('in-review');
     expect(await lane(FIRST.id).getAttribute('data-decision')).toBe('none');

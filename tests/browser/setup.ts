@@ -55,6 +55,8 @@ export interface EditorSession {
   waitForPicture(frame: number): Promise<void>;
   /** Screen position of a source pixel on the picture. */
   toScreen(x: number, y: number): Promise<Point>;
+  /** The clip's face on frame n, as screen points of its box's corners and centre. */
+  faceOnScreen(n: number): Promise<{ topLeft: Point; bottomRight: Point; centre: Point }>;
   drag(from: Point, to: Point): Promise<void>;
   /** Takes the focus out of form fields, so keys go to the editor. */
   focusEditor(): Promise<void>;
@@ -94,6 +96,10 @@ export async function startEditorSession(options: { dialogs?: (paths: { dir: str
     await page.goto(`${site.url}/index.html`);
 
     const frameNumber = async () => Number(await page.getByTestId('frame-number').textContent());
+    const toScreen = async (x: number, y: number) => {
+      const box = (await page.getByTestId('overlay').boundingBox())!;
+      return { x: box.x + (x * box.width) / FACE_CLIP.width, y: box.y + (y * box.height) / FACE_CLIP.height };
+    };
     const waitForPicture = async (frame: number) => {
       await page.locator(`[data-testid=preview][data-frame="${frame}"]`).waitFor({ state: 'attached', timeout: 10_000 });
     };
@@ -113,9 +119,14 @@ export async function startEditorSession(options: { dialogs?: (paths: { dir: str
         await expect.poll(frameNumber, { timeout: 10_000 }).toBe(frame);
         await waitForPicture(frame);
       },
-      async toScreen(x, y) {
-        const box = (await page.getByTestId('overlay').boundingBox())!;
-        return { x: box.x + (x * box.width) / FACE_CLIP.width, y: box.y + (y * box.height) / FACE_CLIP.height };
+      toScreen,
+      async faceOnScreen(n) {
+        const f = FACE_CLIP.faceBoxAt(n);
+        return {
+          topLeft: await toScreen(f.x, f.y),
+          bottomRight: await toScreen(f.x + f.width, f.y + f.height),
+          centre: await toScreen(f.x + f.width / 2, f.y + f.height / 2),
+        };
       },
       async drag(from, to) {
         await page.mouse.move(from.x, from.y);

@@ -44,11 +44,12 @@ export function ExportOutcomeView({ outcome, clock }: { outcome: ExportOutcome; 
       ) : (
         <>
           <p data-testid="leak-check-result">
-            {findings.length === 1 ? 'A face was' : `${findings.length} faces were`} found outside a blurred region in the {plural(leakCheck.framesChecked, 'frame')} of the master.
+            {findings.length === 1 ? 'A possible face was' : `${findings.length} possible faces were`} found outside a blurred region in the {plural(leakCheck.framesChecked, 'frame')} of the master.
+            {' '}The check looks hard (a low threshold): some may be false alarms.
           </p>
           <p className="small fix-hint">
             <b>A real leak is fixed in the project:</b> go to the frame, add or adjust a track there, and export again. Waive a finding only when
-            the face may stay visible (not a real face, consent given): the waiver is signed with your name, with its reason, in the report and the log.
+            it may stay visible (not a face, consent given): the waiver is signed with your name, with its reason, in the report and the log.
           </p>
           <ol className="findings" data-testid="findings">
             {findings.map((f) => (
@@ -111,7 +112,7 @@ function WaiverForm({ id }: { id: string }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!reason.trim()) {
-      setError('A waiver needs a reason: say why this face may stay visible.');
+      setError('A waiver needs a reason: say why this may stay visible.');
       return;
     }
     setError(null);
@@ -130,7 +131,7 @@ function WaiverForm({ id }: { id: string }) {
           className="path"
           value={reason}
           onChange={(e) => setReason(e.target.value)}
-          placeholder="Why this face may stay visible (required)"
+          placeholder="Why this may stay visible (required)"
           aria-label={`Reason to waive ${id}`}
           list="waiver-reasons"
           aria-invalid={error !== null}
