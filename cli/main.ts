@@ -23,7 +23,8 @@ Usage:
   blurline verify <master> [--report <r.json>] re-hash a master and run the leak check again against its audit report
 
 render, auto and batch check every frame of the master for faces left showing (the leak check)
-and write an audit report beside it: <out>.audit.json and a printable <out>.audit.html.
+and write an audit report beside it: <out>.audit.json and a printable <out>.audit.html
+(e.g. clip.blurred.mp4.audit.json).
 
 Options:
   -o, --output <path>        output file (required for detect, render, auto)

@@ -35,7 +35,7 @@ const signatureSchema = z.object({ by: z.string(), at: z.string(), detail: z.str
 
 export const leakFindingSchema = z.object({
   id: z.string(),
-  /** Frames of the master (0-based) on which this face was found unblurred: every one of them. */
+  /** Every frame on which this face was found unblurred, numbered as the source's frames (master frame + the export range's first frame). */
   frames: z.array(nonNegInt).min(1),
   firstFrame: nonNegInt,
   lastFrame: nonNegInt,

@@ -239,6 +239,31 @@ function contextRect(box: Box, context: number): Box {
   return { x: box.x + box.width / 2 - side / 2, y: box.y + box.height / 2 - side / 2, width: side, height: side };
 }
 
+export type ConfirmLooks = NonNullable<AnalysisSchedule['confirm']>;
+
+/**
+ * A second opinion on a face found at `box`: each confirming look in turn searches a zoomed crop
+ * around it, and one that finds a face overlapping the box confirms it. Whole-frame searches
+ * see faces in textured clothing, signs and colour edges; a zoomed look at another scale (and
+ * SSD after Tiny) does not. Returns whether it was confirmed and how many looks that took.
+ */
+export async function confirmByLook(
+  frame: RgbFrame,
+  box: Box,
+  confirm: ConfirmLooks,
+  detectorFor: (options: FaceApiDetectorOptions) => FaceDetector,
+): Promise<{ confirmed: boolean; looks: number }> {
+  const rect = contextRect(box, confirm.context);
+  let looks = 0;
+  for (const look of confirm.looks) {
+    const crop: Crop = { rect, image: zoomedInput(frame, rect, look.inputSize), detector: detectorFor(look.detector) };
+    looks++;
+    const found = await crop.detector.detect(crop.image);
+    if (found.some((f) => iou(fromCrop(f.box, crop), box) > 0.2)) return { confirmed: true, looks };
+  }
+  return { confirmed: false, looks };
+}
+
 /**
  * The analysis engine shared by every host: fed decoded frames in order, it decides what to
  * search on each frame (shrunk frames and tiles for new faces, zoomed crops around known ones),
@@ -412,12 +437,9 @@ export class FaceAnalysis {
       this.tracker.discard(key);
       return false;
     }
-    const rect = contextRect(box, confirm.context);
-    for (const look of confirm.looks) {
-      const crop: Crop = { rect, image: zoomedInput(frame, rect, look.inputSize), detector: this.detectorFor(look.detector, 'urgent') };
-      this.stats.confirmCalls++;
-      if ((await this.detectIn([crop])).some((f) => iou(f.box, box) > 0.2)) return true;
-    }
+    const { confirmed, looks } = await confirmByLook(frame, box, confirm, (options) => this.detectorFor(options, 'urgent'));
+    this.stats.confirmCalls += looks;
+    if (confirmed) return true;
     this.tracker.discard(key);
     this.rejected.push({ frame: index, box });
     return false;

@@ -109,7 +109,7 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     await exportAndWait('export-00-leak-check-running');
 
     expect(await verdict()).toBe('Not an approved export');
-    const report = readReport(path.join(session.dir, 'dashcam.blurred.audit.json'));
+    const report = readReport(path.join(session.dir, 'dashcam.blurred.mp4.audit.json'));
     const found = report.leakCheck!.findings;
     expect(found.length).toBeGreaterThanOrEqual(1);
     // The face shows from frame 31 on: the leak check finds it there (in source frame numbers) on
@@ -137,13 +137,13 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     await session.shot('export-01-findings');
 
     await page().getByTestId('show-report').click();
-    await expect.poll(() => session.host.revealed.at(-1), { timeout: 10_000 }).toBe(path.join(session.dir, 'dashcam.blurred.audit.html'));
+    await expect.poll(() => session.host.revealed.at(-1), { timeout: 10_000 }).toBe(path.join(session.dir, 'dashcam.blurred.mp4.audit.html'));
     await page().getByTestId('show-master').click();
     await expect.poll(() => session.host.revealed.at(-1), { timeout: 10_000 }).toBe(output());
   }, 300_000);
 
   it('"Go to frame" puts the dialog aside and shows the peak frame with nothing selected; the bar brings it back', async () => {
-    const found = readReport(path.join(session.dir, 'dashcam.blurred.audit.json')).leakCheck!.findings;
+    const found = readReport(path.join(session.dir, 'dashcam.blurred.mp4.audit.json')).leakCheck!.findings;
     const first = found[0];
     await findings().first().getByTestId('finding-go').click();
     await page().getByTestId('export-dialog').waitFor({ state: 'detached' });
@@ -167,7 +167,7 @@ describe.runIf(haveChromium)('export in Chromium', () => {
   });
 
   it('a waiver needs a reason; signed, it makes the export an approved one, in the report on disk and in the log', async () => {
-    const reportPath = path.join(session.dir, 'dashcam.blurred.audit.json');
+    const reportPath = path.join(session.dir, 'dashcam.blurred.mp4.audit.json');
     const found = readReport(reportPath).leakCheck!.findings;
     const item = findings().first();
     await item.getByTestId('waive').click();
@@ -190,7 +190,7 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     const report = readReport(reportPath);
     expect(report.approval).toEqual({ passState: 'approved', approvedExport: true, blockers: [] });
     for (const f of report.leakCheck!.findings) expect(f.waiver).toEqual({ by: REVIEWER, at: expect.any(String), reason: REASON });
-    expect(readFileSync(path.join(session.dir, 'dashcam.blurred.audit.html'), 'utf8')).toContain(`waived by ${REVIEWER}`);
+    expect(readFileSync(path.join(session.dir, 'dashcam.blurred.mp4.audit.html'), 'utf8')).toContain(`waived by ${REVIEWER}`);
 
     // The log ends with the waivers, signed, their frames as runs and the reason as the comment.
     const saved = await savedProject((p) => p.review.events.at(-1)?.type === 'waiver' && p.review.events.filter((e) => e.type === 'waiver').length === found.length);
@@ -232,8 +232,8 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     await exportAndWait();
     const mov = path.join(session.dir, 'dashcam.blurred.mov');
     expect(existsSync(mov)).toBe(true);
-    // The report beside it (a master's stem + .audit.json: it replaces the .mp4's report of the same stem).
-    const movReport = readReport(mov.replace(/\.mov$/, '.audit.json'));
+    // The report beside it: the master's whole name + .audit.json (the .mp4's report of the same clip stays).
+    const movReport = readReport(`${mov}.audit.json`);
     expect(movReport.master.exportSettings).toMatchObject({ videoCodec: 'prores', range: IO });
     expect(movReport.master.frames).toBe(IO.last - IO.first + 1);
     expect(movReport.ffmpeg.commandLine).toContain('prores');

@@ -66,11 +66,15 @@ describe('blurline auto: a real face in a real clip, end to end', () => {
       height: H,
       output: path.join(dir, 'master.mp4'),
       project: path.join(dir, 'master.blurline.json'),
+      report: path.join(dir, 'master.mp4.audit.json'),
+      leakFindings: 0,
+      // Nobody has reviewed the pass: never an approved export.
+      approvedExport: false,
     });
     expect(result.faces).toBeGreaterThanOrEqual(FRAMES - 2);
     expect(result.tracks).toBe(1);
     for (const key of ['analyseSeconds', 'renderSeconds', 'totalSeconds', 'analysisFps', 'renderFps']) expect(result[key]).toBeGreaterThan(0);
-    expect(readdirSync(dir).sort()).toEqual(['dashcam.mp4', 'master.blurline.json', 'master.mp4']);
+    expect(readdirSync(dir).sort()).toEqual(['dashcam.mp4', 'master.blurline.json', 'master.mp4', 'master.mp4.audit.html', 'master.mp4.audit.json']);
   });
 
   it('writes a valid project whose track follows the face', () => {
@@ -133,7 +137,68 @@ describe('blurline auto: a real face in a real clip, end to end', () => {
     expect(second.code, second.stderr).toBe(0);
     expect(JSON.parse(second.stdout)).toMatchObject({ ok: true, command: 'render', regions: FRAMES, tracks: 1 });
     expect((await ffprobeJson(path.join(dir, 'second.mov'))).streams[0].nb_frames).toBe(String(FRAMES));
-    rmSync(path.join(dir, 'second.mov'));
+    for (const file of ['second.mov', 'second.mov.audit.json', 'second.mov.audit.html']) rmSync(path.join(dir, file));
+  });
+
+  it('verify re-hashes the master and runs the leak check again: it matches, but an unreviewed pass is not verified (exit 6)', async () => {
+    const verify = await blurline(['verify', 'master.mp4', '--json'], dir);
+    expect(verify.code, verify.stderr).toBe(6);
+    expect(JSON.parse(verify.stdout)).toMatchObject({
+      ok: false,
+      command: 'verify',
+      report: path.join(dir, 'master.mp4.audit.json'),
+      masterMatchesReport: true,
+      source: 'unchanged',
+      approvedExport: false,
+      framesChecked: FRAMES,
+      leakFindings: 0,
+      unreportedFindings: [],
+      verified: false,
+    });
+    const missing = await blurline(['verify', 'master.mp4', '--report', 'nope.audit.json'], dir);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/cannot read report .*nope\.audit\.json: file not found/);
+  });
+});
+
+describe('blurline batch', () => {
+  let dir: string;
+  let run: CliRun;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-cli-batch-'));
+    const short = await generatedClip('face-short', ['-i', await faceClip(), '-frames:v', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-an']);
+    copyFileSync(short, path.join(dir, 'a-dashcam.mp4'));
+    writeFileSync(path.join(dir, 'b-damaged.mp4'), Buffer.from(Array.from({ length: 40_000 }, (_, i) => (i * 7919) % 253)));
+    writeFileSync(path.join(dir, 'notes.txt'), 'not a video');
+    run = await blurline(['batch', '.', '--preset', 'fast', '--json'], dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('anonymises every video of a folder into blurred/, goes on past a damaged one, and says which failed (exit 7)', () => {
+    expect(run.code, run.stderr).toBe(7);
+    const result = JSON.parse(run.stdout);
+    const out = path.join(dir, 'blurred');
+    expect(result).toMatchObject({
+      ok: false,
+      command: 'batch',
+      outputDir: out,
+      done: 1,
+      failed: 1,
+      clips: [
+        { source: path.join(dir, 'a-dashcam.mp4'), ok: true, master: path.join(out, 'a-dashcam.blurred.mp4'), tracks: 1, leakFindings: 0 },
+        { source: path.join(dir, 'b-damaged.mp4'), ok: false, code: 'SOURCE_UNREADABLE' },
+      ],
+    });
+    expect(readdirSync(out).sort()).toEqual(['a-dashcam.blurred.blurline.json', 'a-dashcam.blurred.mp4', 'a-dashcam.blurred.mp4.audit.html', 'a-dashcam.blurred.mp4.audit.json']);
+  });
+
+  it('leaves its own masters alone when run again over the same folder', async () => {
+    const again = await blurline(['batch', '.', '--preset', 'fast', '--json'], dir);
+    // The first clip's outputs exist (no --force): it fails with OUTPUT_EXISTS; blurred/ itself is not a video.
+    expect(JSON.parse(again.stdout).clips.map((c: { source: string; code?: string }) => [path.basename(c.source), c.code])).toEqual([
+      ['a-dashcam.mp4', 'OUTPUT_EXISTS'],
+      ['b-damaged.mp4', 'SOURCE_UNREADABLE'],
+    ]);
   });
 });
 
@@ -160,6 +225,9 @@ describe('blurline detect and the terminal', () => {
     const help = await blurline(['--help'], dir);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/blurline auto <video> -o <out.mp4>/);
+    expect(help.stdout).toMatch(/blurline batch <folder>/);
+    expect(help.stdout).toMatch(/blurline verify <master>/);
+    expect((await blurline(['verify'], dir)).stderr).toMatch(/verify needs an input file/);
     expect((await blurline([], dir)).code).toBe(2);
     expect((await blurline(['auto', 'x.mp4'], dir)).stderr).toMatch(/needs -o/);
     expect((await blurline(['auto', 'x.mp4', '-o', 'y.mp4', '--preset', 'huge'], dir)).code).toBe(2);

@@ -57,7 +57,7 @@ describe('an approved pass with every face blurred', () => {
 
   it('writes the master and its report beside it, nothing else, and leaves the source untouched', () => {
     expect(stages).toEqual(['verify', 'render', 'leak-check', 'report']);
-    expect(readdirSync(dir).sort()).toEqual(['clean.audit.html', 'clean.audit.json', 'clean.mp4', 'dashcam.mp4']);
+    expect(readdirSync(dir).sort()).toEqual(['clean.mp4', 'clean.mp4.audit.html', 'clean.mp4.audit.json', 'dashcam.mp4']);
     expect(result.reportPaths).toEqual(auditReportPaths(master()));
     expect(sha256(source.path)).toBe(sourceHash);
   });
@@ -119,14 +119,14 @@ describe('a pass that leaves a face unblurred', () => {
 
 describe('verifying a master against its report later', () => {
   it('verifies the clean approved master: same hash, source unchanged, nothing new found', async () => {
-    const result = await verifyExport(path.join(dir, 'clean.mp4'), path.join(dir, 'clean.audit.json'));
+    const result = await verifyExport(path.join(dir, 'clean.mp4'), path.join(dir, 'clean.mp4.audit.json'));
     expect(result).toMatchObject({ masterMatchesReport: true, source: 'unchanged', unreportedFindings: [], approvedExport: true, verified: true });
     expect(result.leakCheck.framesChecked).toBe(40);
   });
 
   it('catches a master swapped for one that shows a face the report does not list, and a source that is gone', async () => {
     // The clean export's report, edited to record one track only, checked against the master that blurs only that one.
-    const report = JSON.parse(readFileSync(path.join(dir, 'clean.audit.json'), 'utf8'));
+    const report = JSON.parse(readFileSync(path.join(dir, 'clean.mp4.audit.json'), 'utf8'));
     report.tracks = report.tracks.filter((t: { id: string }) => t.id === 'left');
     const edited = path.join(dir, 'edited.audit.json');
     writeFileSync(edited, JSON.stringify(report));

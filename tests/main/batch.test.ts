@@ -93,7 +93,7 @@ describe('the batch queue', () => {
     const secondStarted = pushed.findIndex((q) => q[1]?.status === 'running');
     expect(secondStarted).toBeGreaterThan(firstDone);
     expect(pushed.some((q) => q[0]?.stage === 'checking the master for faces left showing' && q[0].progress)).toBe(true);
-    expect(readdirSync(out).sort()).toEqual(['a-ambulance.blurred.audit.html', 'a-ambulance.blurred.audit.json', 'a-ambulance.blurred.blurline.json', 'a-ambulance.blurred.mp4']);
+    expect(readdirSync(out).sort()).toEqual(['a-ambulance.blurred.blurline.json', 'a-ambulance.blurred.mp4', 'a-ambulance.blurred.mp4.audit.html', 'a-ambulance.blurred.mp4.audit.json']);
     const opened = value(await host.handlers.openVideo(path.join(folder, 'a-ambulance.mp4')));
     expect(opened.autosaved?.project.tracks).toHaveLength(1);
     value(await host.handlers.clearFinishedBatch());

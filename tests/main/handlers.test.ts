@@ -213,7 +213,7 @@ describe('render jobs', () => {
     expect(existsSync(outputPath)).toBe(true);
     // The export's outcome: a report beside the master and a leak check of every frame; not approved (the pass is a draft).
     // (testsrc2's pattern has face-like spots the low-threshold check lists; a reviewer would waive them.)
-    const reportPaths = { json: path.join(tmp, 'master.audit.json'), html: path.join(tmp, 'master.audit.html') };
+    const reportPaths = { json: path.join(tmp, 'master.mp4.audit.json'), html: path.join(tmp, 'master.mp4.audit.html') };
     expect(final.exported).toMatchObject({ masterPath: outputPath, reportPaths, approvedExport: false, leakCheck: { framesChecked: project.source.frameCount } });
     expect(final.exported!.blockers[0]).toBe('the pass is not approved (Draft)');
     expect(existsSync(reportPaths.html)).toBe(true);
@@ -222,7 +222,7 @@ describe('render jobs', () => {
     const args = { sourceSha256: project.source.sha256, reportPath: reportPaths.json, findingId: 'leak-99', reason: 'consent on file', actor: EDITOR };
     expect(await waive({ ...args, reason: '  ' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: expect.stringContaining('a waiver needs a reason') });
     expect(await waive({ ...args, actor: { name: '', role: 'editor' } })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: expect.stringContaining('args.actor.name') });
-    expect(await waive({ ...args, reportPath: 'master.audit.json' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    expect(await waive({ ...args, reportPath: 'master.mp4.audit.json' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
     expect(await waive(args)).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: 'finding leak-99 does not exist' });
     expect(value(await host.handlers.revealFile(outputPath))).toBeUndefined();
     expect(host.revealed).toEqual([outputPath]);

@@ -28,7 +28,7 @@ const finding = (id: string, frames: number[]): LeakFinding => ({
 
 function outcome(json: string, findings: LeakFinding[]): ExportOutcome {
   return {
-    masterPath: json.replace('.audit.json', '.mp4'),
+    masterPath: json.replace('.audit.json', ''),
     reportPaths: { json, html: json.replace('.json', '.html') },
     approvedExport: false,
     blockers: ['1 leak-check finding without a waiver (leak-1)'],
@@ -113,10 +113,10 @@ describe('the export outcome and waivers', () => {
   it('replaces the outcome after a waiver, but not with that of another export', () => {
     const store = loadedStore();
     const s = store.getState;
-    const first = outcome('/v/out.audit.json', [finding('leak-1', [3, 4, 5])]);
+    const first = outcome('/v/out.mp4.audit.json', [finding('leak-1', [3, 4, 5])]);
     s().renderChanged(doneJob(first));
     const waived = { ...first, approvedExport: true, blockers: [] };
-    s().exportOutcomeChanged(outcome('/v/other.audit.json', []));
+    s().exportOutcomeChanged(outcome('/v/other.mp4.audit.json', []));
     expect(s().renderJob!.exported).toBe(first);
     s().exportOutcomeChanged(waived);
     expect(s().renderJob!.exported).toBe(waived);

@@ -4,10 +4,12 @@ import { auditReportHtml, auditReportSchema, waiveFinding, type AuditReport } fr
 import { BlurlineError } from '../../../core/errors';
 import { writeFileAtomic } from '../project/projectFile';
 
-/** The audit report's two files beside a master: `clip.blurred.mp4` → `clip.blurred.audit.json` / `.audit.html`. */
+/**
+ * The audit report's two files beside a master: `clip.blurred.mp4` → `clip.blurred.mp4.audit.json`
+ * and `.audit.html`. The master's whole name, so an .mp4 and a .mov master of one clip keep their own reports.
+ */
 export function auditReportPaths(masterPath: string): { json: string; html: string } {
-  const stem = masterPath.slice(0, masterPath.length - path.extname(masterPath).length);
-  return { json: `${stem}.audit.json`, html: `${stem}.audit.html` };
+  return { json: `${masterPath}.audit.json`, html: `${masterPath}.audit.html` };
 }
 
 /** A report's two files from its JSON file's path (it may have been moved away from its master). */
