@@ -192,7 +192,7 @@ export async function tenBitClip(name: string, size: { width: number; height: nu
   const { width: w, height: h, fps, frames } = size;
   mkdirSync(FIXTURE_DIR, { recursive: true });
   // The name says what the frames hold, so changing the pattern makes new files.
-  const raw = path.join(FIXTURE_DIR, `${name}-${w}x${h}x${frames}-ramp400+200-stripes300.yuv420p10le`);
+  const raw = path.join(FIXTURE_DIR, `tenbit-${w}x${h}x${frames}-ramp400+200-stripes300.yuv420p10le`);
   if (!existsSync(raw)) {
     const cw = Math.ceil(w / 2);
     const ch = Math.ceil(h / 2);
