@@ -1,8 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { auditReportHtml, auditReportSchema, waiveFinding, type AuditReport } from '../../../core/auditReport';
 import { BlurlineError } from '../../../core/errors';
-import { writeFileAtomic } from '../project/projectFile';
+import { readDocumentText, writeFileAtomic } from '../project/projectFile';
 
 /**
  * The audit report's two files beside a master: `clip.blurred.mp4` → `clip.blurred.mp4.audit.json`
@@ -30,13 +29,7 @@ export async function writeAuditReport(report: AuditReport, paths = auditReportP
 
 /** Reads and validates a report; every failure names the file and what is wrong. */
 export async function readAuditReport(file: string): Promise<AuditReport> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new BlurlineError('PROJECT_INVALID', `cannot read report ${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
-  }
+  const text = await readDocumentText(file, 'report');
   let data: unknown;
   try {
     data = JSON.parse(text);

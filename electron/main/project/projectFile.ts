@@ -35,15 +35,19 @@ export async function writeProjectFile(file: string, project: Project): Promise<
   await writeFileAtomic(file, serializeProject(project));
 }
 
-/** Reads and validates a project file; every failure names the file and what is wrong with it. */
-export async function readProjectFile(file: string): Promise<Project> {
-  let text: string;
+/** Reads a JSON document Blurline wrote (`what`: "project", "report"); a missing or unreadable file is PROJECT_INVALID naming it. */
+export async function readDocumentText(file: string, what: string): Promise<string> {
   try {
-    text = await readFile(file, 'utf8');
+    return await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new BlurlineError('PROJECT_INVALID', `cannot read project ${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
+    throw new BlurlineError('PROJECT_INVALID', `cannot read ${what} ${file}: ${code === 'ENOENT' ? 'file not found' : (err as Error).message}`);
   }
+}
+
+/** Reads and validates a project file; every failure names the file and what is wrong with it. */
+export async function readProjectFile(file: string): Promise<Project> {
+  const text = await readDocumentText(file, 'project');
   try {
     return parseProjectText(text);
   } catch (err) {
