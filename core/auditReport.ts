@@ -106,12 +106,31 @@ export const auditReportSchema = z.object({
     sha256: sha256Hex,
     frames: nonNegInt,
     exportSettings: exportSettingsSchema,
+    /** The pixel format written (and blurred in): 10-bit sources stay 10-bit. */
+    pixelFormat: z.string(),
+    /** The source's unevenly spaced frame times were kept. */
+    variableFrameRate: z.boolean(),
+    /** The source's rotation: none, kept as a tag, or turned into the picture (Matroska). */
+    rotation: z.enum(['none', 'tagged', 'baked']),
+    /** Each audio stream of the master: copied bit for bit, or re-encoded with its redactions (master seconds). */
+    audio: z.array(
+      z.object({
+        audioIndex: nonNegInt,
+        treatment: z.enum(['copied', 'redacted']),
+        codec: z.string(),
+        spans: z.array(z.object({ id: z.string(), mode: z.enum(['mute', 'bleep']), label: z.string(), startSeconds: z.number(), endSeconds: z.number() })),
+      }),
+    ),
+    /** Subtitle/data streams of the source left out, and why (all of them unless metadata was kept). */
+    droppedStreams: z.array(z.string()),
   }),
   ffmpeg: z.object({
     path: z.string(),
     version: z.string(),
     /** The encoder's exact command line (frames arrive on stdin, already anonymised). */
     commandLine: z.string(),
+    /** The stream-copy pass that restores a rotation tag, when there was one. */
+    remuxCommandLine: z.string().nullable(),
   }),
   detection: analysisInfoSchema.nullable(),
   tracks: z.array(reportTrackSchema),
@@ -263,7 +282,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 .ok{background:#e3f4e6;color:#145a24;border:1px solid #8cc79a}.no{background:#fdeaea;color:#8a1c1c;border:1px solid #e5a0a0}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:0}dt{color:#555}dd{margin:0;word-break:break-all}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{border:1px solid #d5d8de;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#f1f3f6}pre{white-space:pre-wrap;word-break:break-all;background:#f6f7f9;padding:8px;border:1px solid #e1e4e8;font-size:12px}
+th{background:#f1f3f6}td:first-child{white-space:nowrap}pre{white-space:pre-wrap;word-break:break-all;background:#f6f7f9;padding:8px;border:1px solid #e1e4e8;font-size:12px}
 img.thumb{width:96px;height:auto;image-rendering:auto;border:1px solid #999}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
 `;
@@ -354,6 +373,9 @@ ${facts([
   ['Codec', `${master.exportSettings.videoCodec}${master.exportSettings.videoCodec === 'prores' ? ' (ProRes 422 HQ)' : `, CRF ${master.exportSettings.crf}, preset ${master.exportSettings.preset}`}`],
   ['Range', master.exportSettings.range ? `frames ${frameSpan(master.exportSettings.range.first, master.exportSettings.range.last)} of the source` : 'the whole clip'],
   ['Metadata', master.exportSettings.stripMetadata ? 'tags, data and subtitle streams removed' : 'kept as in the source'],
+  ['Picture', `${master.pixelFormat}${master.variableFrameRate ? ', variable frame rate kept' : ''}${master.rotation === 'tagged' ? ', rotation tag kept' : master.rotation === 'baked' ? ', turned upright' : ''}`],
+  ['Audio', master.audio.length === 0 ? 'none' : master.audio.map((a) => `#${a.audioIndex} ${a.codec} ${a.treatment === 'copied' ? 'copied bit for bit' : `re-encoded: ${a.spans.map((sp) => `${sp.mode} ${sp.startSeconds.toFixed(3)}–${sp.endSeconds.toFixed(3)} s`).join(', ')}`}`).join('; ')],
+  ...(master.droppedStreams.length ? [['Left out', master.droppedStreams.join('; ')] as [string, string]] : []),
 ])}
 <h2>ffmpeg</h2>
 ${facts([
@@ -361,6 +383,7 @@ ${facts([
   ['Version', report.ffmpeg.version],
 ])}
 <pre>${escapeHtml(report.ffmpeg.commandLine)}</pre>
+${report.ffmpeg.remuxCommandLine ? `<pre>${escapeHtml(report.ffmpeg.remuxCommandLine)}</pre>` : ''}
 <h2>Detection</h2>
 ${
   report.detection

@@ -66,7 +66,7 @@ describe('an approved pass with every face blurred', () => {
     const report = await readAuditReport(result.reportPaths.json);
     expect(auditReportSchema.parse(JSON.parse(readFileSync(result.reportPaths.json, 'utf8')))).toEqual(report);
     expect(report.approval).toEqual({ passState: 'approved', approvedExport: true, blockers: [] });
-    expect(report.master).toMatchObject({ path: master(), sha256: sha256(master()), frames: 40 });
+    expect(report.master).toMatchObject({ path: master(), sha256: sha256(master()), frames: 40, pixelFormat: 'yuv420p', variableFrameRate: false, rotation: 'none', audio: [] });
     expect(report.source).toMatchObject({ path: source.path, sha256: sourceHash, sizeBytes: source.sizeBytes });
     expect(report.leakCheck).toMatchObject({ framesChecked: 40, findings: [] });
     expect(report.ffmpeg.version).toMatch(/^ffmpeg version /);

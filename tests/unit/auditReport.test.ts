@@ -59,8 +59,27 @@ function report(project: Project, check: LeakCheckReport | null) {
     project,
     generatedAt: '2026-11-25T10:06:30Z',
     blurlineVersion: '0.1.0',
-    master: { path: '/videos/crash.blurred.mp4', sizeBytes: 12345, sha256: 'b'.repeat(64), frames: 100, exportSettings: project.exportSettings },
-    ffmpeg: { path: '/usr/bin/ffmpeg', version: 'ffmpeg version 4.1', commandLine: "ffmpeg -f rawvideo -i pipe:0 -c:v libx264 '/videos/crash.blurred.mp4'" },
+    master: {
+      path: '/videos/crash.blurred.mp4',
+      sizeBytes: 12345,
+      sha256: 'b'.repeat(64),
+      frames: 100,
+      exportSettings: project.exportSettings,
+      pixelFormat: 'yuv420p10le',
+      variableFrameRate: true,
+      rotation: 'tagged',
+      audio: [
+        { audioIndex: 0, treatment: 'redacted', codec: 'aac', spans: [{ id: 'a1', mode: 'bleep', label: 'name said aloud', startSeconds: 1.5, endSeconds: 2.25 }] },
+        { audioIndex: 1, treatment: 'copied', codec: 'pcm_s16le', spans: [] },
+      ],
+      droppedStreams: ['#2 (subtitle mov_text): tags and side streams are stripped'],
+    },
+    ffmpeg: {
+      path: '/usr/bin/ffmpeg',
+      version: 'ffmpeg version 4.1',
+      commandLine: "ffmpeg -f matroska -i pipe:0 -c:v libx264 '/videos/crash.blurred.mp4'",
+      remuxCommandLine: 'ffmpeg -i a.mp4 -c copy -metadata:s:v:0 rotate=90 b.mp4',
+    },
     leakCheck: check,
   });
 }
@@ -102,6 +121,10 @@ describe('audit report', () => {
     expect(html).not.toContain('<script');
     expect(html).toContain('a poster, not a person');
     expect(html).toContain('1.500–2.250');
+    expect(html).toContain('#0 aac re-encoded: bleep 1.500–2.250 s; #1 pcm_s16le copied bit for bit');
+    expect(html).toContain('yuv420p10le, variable frame rate kept, rotation tag kept');
+    expect(html).toContain('rotate=90');
+    expect(html).toContain('#2 (subtitle mov_text)');
     expect(html).toContain('40–42, 45 (4 frames)');
     expect(html).toContain('<img class="thumb"');
     expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'/);

@@ -91,11 +91,17 @@ export async function exportMaster(project: Project, outputPath: string, options
         sha256: leakCheck?.masterSha256 ?? (await sha256File(staging, options.signal)),
         frames: render.frames,
         exportSettings: project.exportSettings,
+        pixelFormat: render.pixelFormat,
+        variableFrameRate: render.variableFrameRate,
+        rotation: render.rotation,
+        audio: render.audio.map((a) => ({ audioIndex: a.audioIndex, treatment: a.mode === 'copy' ? 'copied' : 'redacted', codec: a.codec, spans: a.spans })),
+        droppedStreams: render.droppedStreams,
       },
       ffmpeg: {
         path: findBinary('ffmpeg').path,
         version: await ffmpegVersion(),
-        commandLine: render.remuxCommand ? `${render.ffmpegCommand}\n${render.remuxCommand}` : render.ffmpegCommand,
+        commandLine: render.ffmpegCommand,
+        remuxCommandLine: render.remuxCommand,
       },
       leakCheck: leakCheck && leakCheckReportOf(leakCheck),
     });
