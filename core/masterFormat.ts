@@ -228,6 +228,11 @@ export interface FrameTimeline {
   fileStartSeconds: number;
 }
 
+/** Seconds from the file's start of frame `i` of a timeline (ffmpeg measures -ss from there). */
+export function frameSeconds(timeline: FrameTimeline, i: number): number {
+  return (timeline.pts[i] * timeline.timeBase.num) / timeline.timeBase.den - timeline.fileStartSeconds;
+}
+
 export interface MasterClock {
   /** Source frames first..last are exported. */
   first: number;

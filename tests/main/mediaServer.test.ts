@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../../electron/main/media/decode';
 import { probeVideo } from '../../electron/main/media/probe';
-import { readFrameTimeline } from '../../electron/main/ipc/frameRange';
+import { seekTimeline } from '../../electron/main/ipc/frameRange';
 import { createMediaServer, packageAssetDirs, parseRange, type MediaServer } from '../../electron/main/ipc/mediaServer';
 import type { SourceInfo } from '../../core/project';
 import { bframesClip, mkvClip, mpegPsClip, vfrClip } from './clips';
@@ -117,11 +117,11 @@ describe('media server: exact-index frames', () => {
 
   it('knows the time of every decoded frame in indexed containers, and none for the program stream', async () => {
     const vfr = await probeVideo(await vfrClip());
-    const timeline = await readFrameTimeline(vfr);
+    const timeline = await seekTimeline(vfr);
     // The header counts a packet the edit list discards (100); decoding gives 99 frames.
     const decoded = (await framesFromDecoder(vfr, 0, Infinity, 32)).length / (32 * 24 * 3);
-    expect(timeline?.times.length).toBe(decoded);
-    expect(await readFrameTimeline(await probeVideo(await mpegPsClip()))).toBeNull();
+    expect(timeline?.pts.length).toBe(decoded);
+    expect(await seekTimeline(await probeVideo(await mpegPsClip()))).toBeNull();
   });
 
   it('answers an empty body past the end, and 400 for a bad query', async () => {

@@ -1,6 +1,8 @@
 import type { SourceInfo } from '../../../core/project';
 import { decodeSize } from '../media/decode';
-import { runFfprobeJson, spawnMedia, type MediaProcess } from '../media/ffmpeg';
+import { frameSeconds, type FrameTimeline } from '../../../core/masterFormat';
+import { spawnMedia, type MediaProcess } from '../media/ffmpeg';
+import { readFrameTimeline, seeksExactly } from '../media/probe';
 
 /**
  * Raw RGB frames `start .. start+count-1` of a source, numbered exactly as `decodeFrames` numbers
@@ -10,38 +12,12 @@ import { runFfprobeJson, spawnMedia, type MediaProcess } from '../media/ffmpeg';
  * (MPEG-PS/TS, AVI …), whose seeks can land past the target, decode from the start and skip.
  */
 
-/** Containers whose demuxer seeks by an index, so `-ss` before `-i` lands exactly (checked by tests). */
-const INDEXED_CONTAINERS = /^(mov,mp4|matroska)/;
-
-export interface FrameTimeline {
-  /** Presentation time of every frame in decode-output order, seconds from the file's start. */
-  times: number[];
-}
-
 /**
- * Frame times from the packet index (reads the file, decodes nothing): packets sorted by
- * presentation time are the frames in the order the decoder outputs them. Packets the demuxer
- * marks as discarded (before an edit list's start) never become frames. Null when the
- * timestamps cannot be trusted (missing or repeated), so the caller decodes and skips instead.
+ * The source's frame times where `-ss` lands exactly (mov/mp4, Matroska); null elsewhere, or
+ * when the timestamps cannot be trusted, so the caller decodes from the start and skips.
  */
-export async function readFrameTimeline(source: SourceInfo, signal?: AbortSignal): Promise<FrameTimeline | null> {
-  if (!INDEXED_CONTAINERS.test(source.container)) return null;
-  const probe = (await runFfprobeJson(
-    ['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags:format=start_time', source.path],
-    'indexing the source',
-    signal,
-  )) as { packets?: { pts_time?: string; flags?: string }[]; format?: { start_time?: string } };
-  const fileStart = Number(probe.format?.start_time ?? 0) || 0;
-  const times: number[] = [];
-  for (const packet of probe.packets ?? []) {
-    if (packet.flags?.includes('D')) continue;
-    const t = Number(packet.pts_time);
-    if (packet.pts_time === undefined || !Number.isFinite(t)) return null;
-    times.push(t - fileStart);
-  }
-  times.sort((a, b) => a - b);
-  for (let i = 1; i < times.length; i++) if (times[i] === times[i - 1]) return null;
-  return { times };
+export async function seekTimeline(source: SourceInfo, signal?: AbortSignal): Promise<FrameTimeline | null> {
+  return seeksExactly(source.container) ? readFrameTimeline(source.path, 'v:0', signal) : null;
 }
 
 export interface FrameRangeRequest {
@@ -61,7 +37,7 @@ export function frameRangeArgs(source: SourceInfo, request: FrameRangeRequest, t
   const filters: string[] = [];
   const input: string[] = [];
   if (request.start > 0 && timeline) {
-    const seek = (timeline.times[request.start - 1] + timeline.times[request.start]) / 2;
+    const seek = (frameSeconds(timeline, request.start - 1) + frameSeconds(timeline, request.start)) / 2;
     input.push('-ss', seek.toFixed(6));
   } else if (request.start > 0) {
     filters.push(`select=gte(n\\,${request.start})`);

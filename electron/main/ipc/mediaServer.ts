@@ -13,7 +13,8 @@ import { decodeSize } from '../media/decode';
 import { assertReadableFile } from '../media/probe';
 import type { MediaProcess } from '../media/ffmpeg';
 import { toIpcError } from './calls';
-import { readFrameTimeline, spawnFrameRange, type FrameTimeline } from './frameRange';
+import type { FrameTimeline } from '../../../core/masterFormat';
+import { seekTimeline, spawnFrameRange } from './frameRange';
 
 /**
  * The media server the renderer reads pictures from, as one WHATWG `(Request) => Response`
@@ -200,12 +201,12 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
     let timeline: FrameTimeline | null = null;
     if (start > 0) {
       // Read once per opened source; a failed read is tried again by the next request.
-      entry.timeline ??= readFrameTimeline(source).catch((err: unknown) => {
+      entry.timeline ??= seekTimeline(source).catch((err: unknown) => {
         entry.timeline = undefined;
         throw err;
       });
       timeline = await entry.timeline;
-      if (timeline && start >= timeline.times.length) return respond(200, null, headers);
+      if (timeline && start >= timeline.pts.length) return respond(200, null, headers);
     }
     if (request.method === 'HEAD') return respond(200, null, headers);
     const proc = spawnFrameRange(source, { start, count, width }, timeline, request.signal);

@@ -180,8 +180,37 @@ export interface RenderInputs {
   seekable: boolean;
 }
 
-/** Containers whose demuxer seeks by an index (the same rule as the app's frame server). */
+/** Containers whose demuxer seeks by an index, so `-ss` before `-i` lands exactly (checked by tests). */
 const INDEXED_CONTAINERS = /^(mov,mp4|matroska)/;
+
+export function seeksExactly(container: string): boolean {
+  return INDEXED_CONTAINERS.test(container);
+}
+
+/**
+ * Every frame's timestamp from the packet index (reads the file, decodes nothing): packets sorted
+ * by presentation time are the frames in the order the decoder outputs them; packets the
+ * demuxer marks discarded (before an edit list's start) never become frames. Null when the
+ * timestamps cannot be trusted (missing or repeated). `stream`: an ffprobe stream specifier.
+ */
+export async function readFrameTimeline(file: string, stream: string, signal?: AbortSignal): Promise<FrameTimeline | null> {
+  const probe = (await runFfprobeJson(
+    ['-select_streams', stream, '-show_entries', 'packet=pts,flags:stream=time_base:format=start_time', file],
+    `indexing ${path.basename(file)}`,
+    signal,
+  )) as ProbeResult;
+  const timeBase = parseRational(probe.streams?.[0]?.time_base);
+  if (!timeBase) return null;
+  const pts: number[] = [];
+  for (const packet of probe.packets ?? []) {
+    if (packet.flags?.includes('D')) continue;
+    if (typeof packet.pts !== 'number') return null;
+    pts.push(packet.pts);
+  }
+  pts.sort((a, b) => a - b);
+  for (let i = 1; i < pts.length; i++) if (pts[i] === pts[i - 1]) return null;
+  return pts.length ? { timeBase, pts, fileStartSeconds: Number(probe.format?.start_time ?? 0) || 0 } : null;
+}
 
 /**
  * Reads the source's colour tags, timecode, side streams and frame timestamps (the packet index:
@@ -206,23 +235,6 @@ export async function probeRenderInputs(source: SourceInfo, signal?: AbortSignal
     .filter((s) => s.codec_type === 'subtitle' || s.codec_type === 'data')
     .map((s) => ({ index: s.index, type: s.codec_type as SideStream['type'], codec: s.codec_name ?? '', tag: s.codec_tag_string ?? '' }));
 
-  let timeline: FrameTimeline | null = null;
-  const timeBase = parseRational(video?.time_base);
-  if (video && timeBase) {
-    const packets = (await runFfprobeJson(['-select_streams', String(video.index), '-show_entries', 'packet=pts,flags', source.path], task, signal)) as ProbeResult;
-    const pts: number[] = [];
-    let trusted = true;
-    for (const packet of packets.packets ?? []) {
-      if (packet.flags?.includes('D')) continue;
-      if (typeof packet.pts !== 'number') {
-        trusted = false;
-        break;
-      }
-      pts.push(packet.pts);
-    }
-    pts.sort((a, b) => a - b);
-    for (let i = 1; trusted && i < pts.length; i++) if (pts[i] === pts[i - 1]) trusted = false;
-    if (trusted && pts.length) timeline = { timeBase, pts, fileStartSeconds: Number(info.format?.start_time ?? 0) || 0 };
-  }
-  return { colour, timecode, sideStreams, timeline, seekable: INDEXED_CONTAINERS.test(source.container) };
+  const timeline = video ? await readFrameTimeline(source.path, String(video.index), signal) : null;
+  return { colour, timecode, sideStreams, timeline, seekable: seeksExactly(source.container) };
 }
