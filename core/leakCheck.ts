@@ -226,18 +226,3 @@ export function findLeaks(
   for (const { frame, faces } of frames) grouper.add(frame, leaksAmong(faces, regionsAt(frame), options.criteria));
   return grouper.finish();
 }
-
-/** A reviewer's decision to accept one finding (the face is not identifiable, a poster, consent given…). */
-export interface LeakWaiver {
-  findingId: string;
-  reason: string;
-}
-
-/**
- * The findings that stand in the way of an approved export: those without a waiver that gives a
- * reason. An export may be approved when this is empty.
- */
-export function unwaivedFindings<F extends Pick<LeakFindingCore, 'id'>>(findings: readonly F[], waivers: readonly LeakWaiver[]): F[] {
-  const waived = new Set(waivers.filter((w) => w.reason.trim() !== '').map((w) => w.findingId));
-  return findings.filter((f) => !waived.has(f.id));
-}

@@ -11,7 +11,6 @@ import {
   LeakGrouper,
   leaksAmong,
   masterRegions,
-  unwaivedFindings,
 } from '../../core/leakCheck';
 import { crc32, encodePng, readPngHeader } from '../../core/png';
 import { buildRenderPlan, type RenderRegion } from '../../core/renderPlan';
@@ -169,18 +168,6 @@ describe('findLeaks', () => {
     const findings = findLeaks(frames, masterRegions(plan, { width: 640, height: 360, frameOffset: 0 }));
     expect(findings).toHaveLength(1);
     expect(findings[0].frames).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
-  });
-});
-
-describe('unwaivedFindings', () => {
-  it('leaves the findings without a waiver that gives a reason', () => {
-    const findings = [{ id: 'leak-1' }, { id: 'leak-2' }, { id: 'leak-3' }];
-    const waivers = [
-      { findingId: 'leak-1', reason: 'a face on a poster' },
-      { findingId: 'leak-2', reason: '  ' },
-    ];
-    expect(unwaivedFindings(findings, waivers)).toEqual([{ id: 'leak-2' }, { id: 'leak-3' }]);
-    expect(unwaivedFindings([], [])).toEqual([]);
   });
 });
 
