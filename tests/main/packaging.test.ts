@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { findBinary, locateBinary, REPO_ROOT } from '../../electron/main/media/binaries';
 import { buildElectron } from '../../scripts/build-electron';
 import { fillNativeBin, nativeBinPlan } from '../../scripts/fill-native-bin';
-import { ffprobeJson } from '../helpers/media';
+import { Worker } from 'node:worker_threads';
+import type { DetectReply } from '../../electron/main/detect/detectorWorker';
+import { decodeFrames } from '../../electron/main/media/decode';
+import { ffprobeJson, samplePath } from '../helpers/media';
 
 const config = JSON.parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.json'), 'utf8'));
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -103,7 +106,9 @@ describe('icons', () => {
 
 describe('electron bundles', () => {
   it('bundle main as ESM needing only Node, Electron and production packages, and a self-contained CommonJS preload', async () => {
-    const out = mkdtempSync(path.join(os.tmpdir(), 'blurline-bundle-'));
+    // Inside the checkout, as dist/electron is inside the app: the bundles find node_modules above them.
+    mkdirSync(path.join(REPO_ROOT, 'dist'), { recursive: true });
+    const out = mkdtempSync(path.join(REPO_ROOT, 'dist', 'bundle-test-'));
     await buildElectron(out);
     const main = readFileSync(path.join(out, 'main.mjs'), 'utf8');
     const imports = [...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
@@ -112,5 +117,27 @@ describe('electron bundles', () => {
     const preload = readFileSync(path.join(out, 'preload.cjs'), 'utf8');
     expect([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
     expect(preload).not.toMatch(/^import /m);
+    // The detection worker main starts (leak check, batch) runs from the bundle, without tsx.
+    const worker = new Worker(path.join(out, 'detectorWorkerEntry.mjs'));
+    try {
+      const photo = await decodedPhoto(1, 480);
+      const reply = new Promise<DetectReply>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      worker.postMessage({ id: 7, options: { model: 'tiny-face-detector', minConfidence: 0.5 }, width: photo.width, height: photo.height, data: photo.data });
+      const answer = await reply;
+      expect(answer).toMatchObject({ id: 7, ok: true });
+      expect(answer.ok && answer.faces.length).toBeGreaterThan(0);
+    } finally {
+      await worker.terminate();
+    }
+    rmSync(out, { recursive: true, force: true });
   });
 });
+
+async function decodedPhoto(n: number, width: number) {
+  const stream = (await ffprobeJson(samplePath(n))).streams[0];
+  for await (const frame of decodeFrames(samplePath(n), { pixelFormat: 'rgb24', sourceWidth: stream.width, sourceHeight: stream.height, width })) return frame;
+  throw new Error(`sample${n}.jpg did not decode`);
+}
