@@ -5,6 +5,7 @@ import { AnalysisPanel } from './panels/AnalysisPanel';
 import { ExportDialog } from './panels/ExportDialog';
 import { MinimisedExport } from './panels/ExportOutcome';
 import { AudioRedactionPanel } from './panels/AudioRedactionPanel';
+import { BatchPanel } from './panels/BatchPanel';
 import { HelpPanel } from './panels/HelpPanel';
 import { IdentityDialog } from './panels/IdentityDialog';
 import { Notices } from './panels/Notices';
@@ -32,6 +33,7 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         store.getState().setHelpOpen(false);
+        store.getState().openBatch(false);
         store.getState().closeIdentityPrompt();
         store.getState().setAudioMark(null);
         if (store.getState().renderJob?.status !== 'running') store.getState().openExportDialog(false);
@@ -76,6 +78,7 @@ export function App() {
       )}
       <Notices />
       <ExportDialog />
+      <BatchPanel />
       <HelpPanel />
       <IdentityDialog />
     </div>

@@ -6,6 +6,7 @@ import { nextUndecided, type Actor } from '../../core/review';
 import { trackSpan } from '../../core/tracks';
 import type { BlurlineApi, IpcResult, JobSnapshot, OpenedVideo, Project } from '../../electron/shared/contract';
 import type { Analyser } from './analysis/analyser';
+import { bindBatch, type BatchController } from './batchController';
 import type { Command } from './commands';
 import type { AnalysisRecord, Backend, WorkerReply } from './analysis/protocol';
 import { addRedaction, freshAudioId, removeRedaction } from './audioRedactions';
@@ -37,6 +38,8 @@ export interface Controller {
    * and the waiver is logged in the pass. Returns whether it was waived.
    */
   waiveFinding(findingId: string, reason: string): Promise<boolean>;
+  /** The batch queue: many clips analysed and exported by main while the user works. */
+  batch: BatchController;
   /** Editing commands shared by buttons, keys and menus. */
   command(name: Command): void;
   addManualTrackAt(frame: number, box: Box): void;
@@ -442,6 +445,10 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         return s.openExportDialog(true);
       case 'show-shortcuts':
         return s.setHelpOpen(!s.helpOpen);
+      case 'batch':
+        s.openBatch(!s.batchOpen);
+        if (!s.batchOpen) void batch.controller.refresh();
+        return;
       case 'toggle-original':
         return s.toggleOriginal();
       case 'zoom-in':
@@ -532,6 +539,9 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     }
   }
 
+  const batch = bindBatch(store, api, call, openPath);
+  // A queue started before this window (re)loaded shows in the toolbar at once.
+  void batch.controller.refresh();
   const unsubscribeJob = api.on('job', onJob);
   const unsubscribeMenu = api.on('menu', (cmd) => command(cmd));
 
@@ -549,12 +559,14 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     cancelExport,
     revealExport,
     waiveFinding,
+    batch: batch.controller,
     command,
     addManualTrackAt,
     flushAutosave,
     dispose() {
       unsubscribeJob();
       unsubscribeMenu();
+      batch.dispose();
       unsubscribeAutosave();
       window.removeEventListener('blur', onLeave);
       window.removeEventListener('beforeunload', onLeave);

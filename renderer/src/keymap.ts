@@ -42,6 +42,8 @@ export const BINDINGS: Binding[] = [
   { key: 'n', command: 'next-undecided', label: 'N', description: 'Next undecided track: select it and go to its first frame' },
   { key: 'a', command: 'approve-track', label: 'A', description: 'Reviewer: approve the selected track' },
   { key: 'v', command: 'toggle-original', label: 'V', description: 'Show the original / the blur preview' },
+  // Not Ctrl/Cmd+B: the app menu's View ▸ Show Original has it.
+  { key: 'b', mod: true, shift: true, command: 'batch', label: 'Shift+Ctrl/Cmd+B', description: 'Batch: blur the faces in many clips, one after another, while you work' },
   { key: '?', command: 'show-shortcuts', label: '?', description: 'Show these shortcuts' },
 ];
 

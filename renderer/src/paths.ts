@@ -51,3 +51,22 @@ export function containerProblem(path: string, codec: MasterCodec): string | nul
   if (codec === 'prores' && extensionOf(path) !== '.mov') return `ProRes 422 HQ is written in a .mov file, not ${extensionOf(path) || 'a file without an extension'}: choose a .mov path or another codec.`;
   return null;
 }
+
+/** The folder of a path (without a trailing separator unless it is a root: `/`, `C:\`), or '' for a bare file name. */
+export function dirName(path: string): string {
+  const end = lastSeparator(path);
+  if (end < 0) return '';
+  const dir = path.slice(0, end);
+  return dir === '' || /^[A-Za-z]:$/.test(dir) ? path.slice(0, end + 1) : dir;
+}
+
+/** `name` inside `dir`, with the separator `dir` already uses (a Windows folder keeps its backslashes). */
+export function joinPath(dir: string, name: string): string {
+  const separator = dir.includes('\\') && !dir.includes('/') ? '\\' : '/';
+  return `${dir.replace(/[\\/]+$/, '')}${separator}${name}`;
+}
+
+/** A full path (POSIX `/…`, Windows `C:\…` or `\\server\…`); main refuses anything else. */
+export function isAbsolutePath(path: string): boolean {
+  return path.startsWith('/') || /^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\');
+}

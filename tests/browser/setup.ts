@@ -63,8 +63,17 @@ export interface EditorSession {
   close(): Promise<void>;
 }
 
+export interface EditorSessionOptions {
+  dialogs?: (paths: { dir: string; clip: string }) => Partial<HostDialogs>;
+  /**
+   * The path on disk of a file dropped on the page, by its name, as the preload's `pathForFile`
+   * answers in the app (without it, the page has no `pathForFile`, as in a plain browser).
+   */
+  droppedPaths?: (paths: { dir: string; clip: string }) => Record<string, string>;
+}
+
 /** Starts the host, the site and Chromium, and loads the editor (nothing open yet). */
-export async function startEditorSession(options: { dialogs?: (paths: { dir: string; clip: string }) => Partial<HostDialogs> } = {}): Promise<EditorSession> {
+export async function startEditorSession(options: EditorSessionOptions = {}): Promise<EditorSession> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-browser-'));
   mkdirSync(SCREENSHOTS, { recursive: true });
   const clip = path.join(dir, 'dashcam.mp4');
@@ -93,6 +102,14 @@ export async function startEditorSession(options: { dialogs?: (paths: { dir: str
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.on('console', (msg) => msg.type() === 'error' && pageErrors.push(msg.text()));
     await bindTestHostToPage(page, host);
+    if (options.droppedPaths) {
+      const byName = options.droppedPaths({ dir, clip });
+      // After the bridge's script: `window.blurline` again, with the preload's pathForFile.
+      await page.addInitScript((paths: Record<string, string>) => {
+        const page = globalThis as unknown as { blurline: object };
+        page.blurline = Object.freeze({ ...page.blurline, pathForFile: (file: { name: string }) => paths[file.name] ?? null });
+      }, byName);
+    }
     await page.goto(`${site.url}/index.html`);
 
     const frameNumber = async () => Number(await page.getByTestId('frame-number').textContent());

@@ -11,7 +11,7 @@ import { ExportOutcomeView } from './ExportOutcome';
 
 const PRESETS = exportSettingsSchema.shape.preset.options;
 
-const CODEC_LABELS: Record<MasterCodec, string> = { h264: 'H.264 (MP4)', h265: 'H.265 (MP4)', prores: 'ProRes 422 HQ (MOV)' };
+export const CODEC_LABELS: Record<MasterCodec, string> = { h264: 'H.264 (MP4)', h265: 'H.265 (MP4)', prores: 'ProRes 422 HQ (MOV)' };
 
 /**
  * Output path, master format and range, then the export's progress with ETA and cancel, and its

@@ -1,6 +1,9 @@
+import { useShallow } from 'zustand/react/shallow';
+import { formatDuration } from '../../../core/progress';
 import { useControllerContext } from '../controllerContext';
 import { fileName } from '../paths';
 import { useEditor, useEditorStore } from '../store';
+import { batchRun } from '../store/batchSlice';
 import { ROLE_LABELS, type WorkRole } from '../store/reviewSlice';
 
 export function Toolbar() {
@@ -40,6 +43,7 @@ export function Toolbar() {
       <button onClick={() => controller.command('redo')} disabled={!canRedo} title={redoLabel ? `Redo: ${redoLabel} (Shift+Ctrl/Cmd+Z)` : 'Nothing to redo'} data-testid="redo">↷ Redo</button>
       <span className="sep" />
       <button className="primary" onClick={() => controller.command('export')} disabled={!hasProject} data-testid="open-export">Export…</button>
+      <BatchButton />
       <span className="spacer" />
       <label className={`role role-${role}`} title="Editor: change the tracks. Reviewer: decide on them, read-only.">
         Role
@@ -61,5 +65,27 @@ export function Toolbar() {
       {saveState && <span className={`save-state ${saveState === 'saved' ? '' : 'dirty'}`}>{saveState}</span>}
       <button onClick={() => controller.command('show-shortcuts')} title="Keyboard shortcuts (?)">?</button>
     </header>
+  );
+}
+
+/** Opens the batch panel; while the queue runs it says which clip of the run, and how far it is. */
+function BatchButton() {
+  const controller = useControllerContext();
+  const run = useEditor(useShallow((s) => batchRun(s.batchItems, s.batchEarlier)));
+  const running = useEditor((s) => s.batchItems.find((i) => i.status === 'running'));
+  const open = () => controller.command('batch');
+  if (!run.active) {
+    return <button onClick={open} title="Blur the faces in many clips, one after another, while you work (Shift+Ctrl/Cmd+B)" data-testid="open-batch">Batch…</button>;
+  }
+  const ratio = running?.progress?.ratio ?? 0;
+  const eta = running?.progress?.etaSeconds;
+  const title = running
+    ? `Batch: ${running.sourcePath} — ${running.stage}${running.progress ? ` (${Math.round(ratio * 100)}%${eta != null ? `, ${formatDuration(eta)} left` : ''})` : ''}${run.failed > 0 ? ` · ${run.failed} failed so far` : ''} (Shift+Ctrl/Cmd+B)`
+    : 'Batch: starting the next clip (Shift+Ctrl/Cmd+B)';
+  return (
+    <button className="batch-indicator" onClick={open} title={title} data-testid="open-batch">
+      <span data-testid="batch-indicator">Batch {run.position}/{run.total}</span>
+      <span className="meter" aria-hidden="true"><span style={{ width: `${Math.round(ratio * 100)}%` }} /></span>
+    </button>
   );
 }
