@@ -54,10 +54,15 @@ describe.runIf(haveChromium)('batch in Chromium', () => {
     await session?.close();
   });
 
-  it('Shift+Ctrl+B and "Batch…" open the panel; a folder lists its three videos, all checked, into <folder>/blurred', async () => {
+  it('Shift+Ctrl+B, "Batch…" and the welcome page open the panel; a folder lists its three videos, all checked, into <folder>/blurred', async () => {
+    await page().getByTestId('welcome-batch').waitFor();
+    await session.shot('batch-00-welcome');
     await page().keyboard.press('Control+Shift+B');
     await page().getByTestId('batch-dialog').waitFor();
     await page().keyboard.press('Escape');
+    await page().getByTestId('batch-dialog').waitFor({ state: 'detached' });
+    await page().getByTestId('welcome-batch').click();
+    await page().getByTestId('close-batch').click();
     await page().getByTestId('batch-dialog').waitFor({ state: 'detached' });
     await page().getByTestId('open-batch').click();
     expect(await page().getByTestId('batch-start').isDisabled()).toBe(true);
@@ -77,7 +82,7 @@ describe.runIf(haveChromium)('batch in Chromium', () => {
     expect(await page().getByTestId('batch-codec').inputValue()).toBe('h264');
     expect(await page().getByTestId('batch-overwrite').isChecked()).toBe(false);
     expect(await page().getByTestId('batch-start').textContent()).toBe('Start (3 clips)');
-    await session.shot('batch-00-form');
+    await session.shot('batch-01-form');
   });
 
   it('Start queues them: the running clip shows its stage, percent and ETA; the toolbar counts the clips while another one is edited', async () => {
@@ -90,14 +95,14 @@ describe.runIf(haveChromium)('batch in Chromium', () => {
     await expect.poll(() => first.getByTestId('batch-progress').textContent().catch(() => ''), { timeout: 120_000 }).toMatch(/^[A-Z][a-z ]+ · \d+% · (estimating…|\d+:\d\d left)$/);
     expect(await first.getAttribute('data-status')).toBe('running');
     expect(await statuses()).toEqual(['running', 'queued', 'queued']);
-    await session.shot('batch-01-running');
+    await session.shot('batch-02-running');
 
     await page().getByTestId('close-batch').click();
     expect(await page().getByTestId('batch-indicator').textContent()).toMatch(/^Batch [1-3]\/3$/);
     await page().getByTestId('open-video').click();
     await session.waitForPicture(0);
     await expect.poll(() => page().getByTestId('batch-indicator').textContent(), { timeout: 10_000 }).toMatch(/^Batch [1-3]\/3$/);
-    await session.shot('batch-02-indicator-while-editing');
+    await session.shot('batch-03-indicator-while-editing');
   }, 180_000);
 
   it('goes on past the damaged file: two masters with their reports, one readable failure', async () => {
@@ -119,7 +124,7 @@ describe.runIf(haveChromium)('batch in Chromium', () => {
     expect(error).not.toMatch(/\n|at .*\.ts:\d+/);
     expect(await damaged.getByTestId('batch-open').count()).toBe(0);
     expect(await items().getByTestId('batch-cancel').count()).toBe(0);
-    await session.shot('batch-03-finished');
+    await session.shot('batch-04-finished');
 
     await itemFor('a-arrival.mp4').getByTestId('batch-show-report').click();
     await expect.poll(() => session.host.revealed.at(-1), { timeout: 10_000 }).toBe(path.join(out(), 'a-arrival.blurred.mp4.audit.html'));
@@ -134,7 +139,7 @@ describe.runIf(haveChromium)('batch in Chromium', () => {
     await session.waitForPicture(0);
     await expect.poll(() => page().getByTestId('lane').count(), { timeout: 10_000 }).toBe(1);
     expect(await page().getByTestId('track-list').locator('li[data-track]').count()).toBe(1);
-    await session.shot('batch-04-opened-in-editor');
+    await session.shot('batch-05-opened-in-editor');
   }, 60_000);
 
   it('dropped clips queued again over the earlier results, then cancelled: the earlier masters are left as they were, nothing else written', async () => {
@@ -162,7 +167,7 @@ describe.runIf(haveChromium)('batch in Chromium', () => {
     await first.getByTestId('batch-cancel').click();
     await expect.poll(statuses, { timeout: 120_000 }).toEqual(['cancelled', 'cancelled']);
     expect(await first.textContent()).toContain('Cancelled: no new master was written for it.');
-    await session.shot('batch-05-cancelled');
+    await session.shot('batch-06-cancelled');
 
     expect(outputs()).toEqual(listing);
     for (const [n, hash] of Object.entries(before)) expect(sha256(path.join(out(), `${n}.blurred.mp4`))).toBe(hash);

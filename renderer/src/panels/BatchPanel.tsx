@@ -178,7 +178,7 @@ function QueueItem({ item }: { item: BatchItemSnapshot }) {
       {status === 'queued' && <div className="small">Waiting for the clips before it · into {item.outputDir}</div>}
       {status === 'running' && (
         <div className="job" data-testid="batch-progress">
-          <progress max={1} value={progress?.ratio ?? 0} />
+          <progress max={1} value={progress?.ratio ?? 0} aria-label={`${fileName(item.sourcePath)}: ${item.stage}`} />
           <div className="small">
             {sentence(item.stage)}
             {progress && <> · {Math.round(progress.ratio * 100)}% · {progress.etaSeconds === null ? 'estimating…' : `${formatDuration(progress.etaSeconds)} left`}</>}

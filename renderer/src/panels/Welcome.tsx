@@ -14,6 +14,9 @@ export function Welcome() {
       <p>Open a video to find and blur the faces in it. You can also drop a video file here.</p>
       <button className="primary big" onClick={() => controller.command('open-video')} disabled={busy !== null}>Open video…</button>
       {busy && <p className="small">{busy}</p>}
+      <p className="small">
+        Many clips? <button className="link" onClick={() => controller.command('batch')} data-testid="welcome-batch">Batch…</button> blurs a whole folder, one clip after another, for you to review later.
+      </p>
       {recent.length > 0 && (
         <div className="recent">
           <h3>Recent files</h3>
