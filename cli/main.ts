@@ -9,7 +9,7 @@ import { checkOutputPath } from '../electron/main/media/render';
 import { readProjectFile, writeProjectFile } from '../electron/main/project/projectFile';
 import { detectToProject } from '../electron/main/pipeline';
 import { auditReportPaths } from '../electron/main/export/auditTrail';
-import { anonymiseClip, listVideos, projectPathFor, type ClipStage } from '../electron/main/export/batch';
+import { anonymiseClip, listVideos, masterClashes, projectPathFor, type ClipStage } from '../electron/main/export/batch';
 import { exportMaster } from '../electron/main/export/exportMaster';
 import { verifyExport } from '../electron/main/export/verifyExport';
 
@@ -240,10 +240,15 @@ export async function main(argv: string[]): Promise<number> {
       const videos = await listVideos(path.resolve(input));
       if (videos.length === 0) throw new BlurlineError('SOURCE_NOT_FOUND', `no videos in ${path.resolve(input)}`);
       const settings = { preset, codec: (codec as MasterCodec | undefined) ?? DEFAULT_EXPORT_SETTINGS.videoCodec, overwrite };
+      const clashes = new Map(masterClashes(videos, outputDir, settings.codec).map((c) => [c.sourcePath, c] as const));
       const clips: Record<string, unknown>[] = [];
       for (const [i, video] of videos.entries()) {
         if (!out.json && !out.quiet) process.stderr.write(`[${i + 1}/${videos.length}] ${path.basename(video)}\n`);
         try {
+          const clash = clashes.get(video);
+          if (clash) {
+            throw new BlurlineError('OUTPUT_EXISTS', `${path.basename(clash.clashesWith)} of this batch is written to ${clash.master} already: rename one of them`);
+          }
           const done = await anonymiseClip(video, outputDir, settings, callbacks);
           progress.end();
           clips.push({ source: video, ok: true, master: done.masterPath, project: done.projectPath, report: done.reportPaths.json, tracks: done.tracks, leakFindings: done.leakFindings, seconds: round(done.seconds) });

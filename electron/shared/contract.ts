@@ -186,6 +186,7 @@ export type MenuCommand =
   | 'open-project'
   | 'save-project-as'
   | 'export'
+  | 'batch'
   | 'undo'
   | 'redo'
   | 'delete-track'

@@ -24,5 +24,4 @@ export type Command =
   | 'audio-range'
   | 'start-review'
   | 'approve-track'
-  | 'next-undecided'
-  | 'batch';
+  | 'next-undecided';

@@ -27,6 +27,7 @@ describe('application menu', () => {
       ['Open Project…', 'open-project', 'CmdOrCtrl+Shift+O', true],
       ['Save Project As…', 'save-project-as', 'CmdOrCtrl+Shift+S', true],
       ['Export Blurred Video…', 'export', 'CmdOrCtrl+E', true],
+      ['Batch…', 'batch', 'Shift+CmdOrCtrl+B', false],
       ['Undo', 'undo', 'CmdOrCtrl+Z', false],
       ['Redo', 'redo', 'Shift+CmdOrCtrl+Z', false],
       ['Delete Track', 'delete-track', 'Delete', false],

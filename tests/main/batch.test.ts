@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchItemSnapshot, IpcResult } from '../../electron/shared/contract';
+import { masterClashes } from '../../electron/main/export/batch';
 import { createTestHost, type TestHost } from '../../electron/main/ipc/testHost';
 import { faceClip, generatedClip } from '../helpers/media';
 import { longClip } from './clips';
@@ -70,6 +71,19 @@ describe('the batch queue', () => {
     expect(await host.handlers.cancelBatchItem('clip-nope')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: 'no such batch item: clip-nope' });
   });
 
+  it('refuses clips that would write the same master, before any work', async () => {
+    const clash = await host.handlers.addToBatch({
+      paths: [path.join(folder, 'a-ambulance.mp4'), path.join(tmp, 'A-AMBULANCE.mov')],
+      outputDir: path.join(tmp, 'clash'),
+      preset: 'fast',
+      codec: 'h264',
+      overwrite: false,
+    });
+    expect(clash).toMatchObject({ ok: false, code: 'OUTPUT_EXISTS', message: expect.stringContaining('A-AMBULANCE.mov and a-ambulance.mp4 would both be written to') });
+    expect(value(await host.handlers.batchItems())).toEqual([]);
+    expect(masterClashes(['/v/a.mp4', '/w/a.mov', '/v/b.mp4'], '/out', 'prores')).toEqual([{ sourcePath: '/w/a.mov', clashesWith: '/v/a.mp4', master: '/out/a.blurred.mov' }]);
+  });
+
   it('runs clips one after another: exports each with its report, goes on past a damaged one, and keeps the project as the clip’s autosave', async () => {
     const out = path.join(tmp, 'out');
     const { ids } = value(
@@ -104,7 +118,8 @@ describe('the batch queue', () => {
     const long = path.join(folder, 'c-long.mp4');
     copyFileSync(await longClip(), long);
     const out = path.join(tmp, 'cancelled');
-    const { ids } = value(await host.handlers.addToBatch({ paths: [long, long], outputDir: out, preset: 'fast', codec: 'h264', overwrite: true }));
+    const add = async (outputDir: string) => value(await host.handlers.addToBatch({ paths: [long], outputDir, preset: 'fast', codec: 'h264', overwrite: true })).ids[0];
+    const ids = [await add(out), await add(path.join(out, 'second'))];
     await new Promise<void>((resolve) => {
       const off = host.onEvent(() => {
         if (pushed.at(-1)?.[0]?.progress) {

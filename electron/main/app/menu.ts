@@ -34,6 +34,8 @@ export function buildMenuTemplate({ platform, appName, isDev, send }: MenuOption
         { type: 'separator' },
         command('Save Project As…', 'save-project-as', 'CmdOrCtrl+Shift+S'),
         command('Export Blurred Video…', 'export', 'CmdOrCtrl+E'),
+        // The page handles the key itself (the batch panel opens over any view).
+        command('Batch…', 'batch', 'Shift+CmdOrCtrl+B', false),
         { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit', accelerator: 'CmdOrCtrl+Q' },
       ],

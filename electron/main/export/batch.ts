@@ -57,6 +57,28 @@ export function batchOutputs(sourcePath: string, outputDir: string, codec: Maste
   return { master, project: projectPathFor(master) };
 }
 
+/**
+ * Clips that would write the master another clip of the same batch writes (`clip.mp4` and
+ * `clip.MOV` both make `clip.blurred.mp4`): each later one with the earlier clip it clashes with.
+ * `taken`: masters already claimed (clips queued before).
+ */
+export function masterClashes(
+  sourcePaths: readonly string[],
+  outputDir: string,
+  codec: MasterCodec,
+  taken: ReadonlyMap<string, string> = new Map(),
+): { sourcePath: string; clashesWith: string; master: string }[] {
+  const claimed = new Map(taken);
+  const clashes: { sourcePath: string; clashesWith: string; master: string }[] = [];
+  for (const sourcePath of sourcePaths) {
+    const master = batchOutputs(sourcePath, outputDir, codec).master.toLowerCase();
+    const earlier = claimed.get(master);
+    if (earlier !== undefined) clashes.push({ sourcePath, clashesWith: earlier, master: batchOutputs(sourcePath, outputDir, codec).master });
+    else claimed.set(master, sourcePath);
+  }
+  return clashes;
+}
+
 export interface ClipSettings {
   preset: DetectionPreset;
   codec: MasterCodec;
@@ -146,7 +168,20 @@ export class BatchQueue {
     return this.items.map((item) => ({ ...item }));
   }
 
+  /** Queues clips; refused as a whole when two of them (or one and a clip still waiting or running) would write the same master. */
   add(sourcePaths: readonly string[], outputDir: string, settings: ClipSettings): string[] {
+    const pending = new Map(
+      this.items
+        .filter((i) => i.status === 'queued' || i.status === 'running')
+        .map((i) => [batchOutputs(i.sourcePath, i.outputDir, this.settings.get(i.id)!.codec).master.toLowerCase(), i.sourcePath] as const),
+    );
+    const [clash] = masterClashes(sourcePaths, outputDir, settings.codec, pending);
+    if (clash) {
+      throw new BlurlineError(
+        'OUTPUT_EXISTS',
+        `${path.basename(clash.sourcePath)} and ${path.basename(clash.clashesWith)} would both be written to ${clash.master}: put one in another output folder`,
+      );
+    }
     const ids = sourcePaths.map((sourcePath) => {
       const id = `clip-${randomBytes(6).toString('hex')}`;
       this.items.push({ id, sourcePath, outputDir, status: 'queued', stage: 'queued', progress: null, result: null, error: null });
