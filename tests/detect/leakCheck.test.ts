@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import type { GeneratedClip } from '../../bench/assurance/generate';
 import { BlurlineError, CancelledError } from '../../core/errors';
 import { iou } from '../../core/geometry';
 import { readPngHeader } from '../../core/png';
-import type { SourceInfo } from '../../core/project';
+import { createProject, DEFAULT_BLUR_STYLE, type SourceInfo } from '../../core/project';
 import type { JobProgress } from '../../core/progress';
 import { buildRenderPlan, type RenderPlan } from '../../core/renderPlan';
 import { LEAK_MIN_CONFIDENCE, leakCheckMaster, type LeakCheckResult } from '../../electron/main/detect/leakCheck';
@@ -14,7 +14,7 @@ import { probeVideo } from '../../electron/main/media/probe';
 import { renderProject } from '../../electron/main/pipeline';
 import { errorOf } from '../helpers/errors';
 import { leakClip, projectBlurring } from '../helpers/leakClip';
-import { sha256 } from '../helpers/media';
+import { FACE_CLIP, faceClip, sha256 } from '../helpers/media';
 
 /**
  * The leak check on real parts: a generated clip with two real faces, masters rendered by
@@ -157,5 +157,25 @@ describe('leak check: cancel and bad input', () => {
     const plan = { ...buildRenderPlan(projectBlurring(source, clip, [])), width: 640, height: 640 };
     const err = await errorOf(leakCheckMaster(clip.path, plan));
     expect(err).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('640×360') });
+  });
+});
+
+describe('leak check on a test pattern whose colour edges look like faces to a whole-frame search', () => {
+  it('lists the face left unblurred after its track ends, on every frame, and nothing on the pattern', async () => {
+    const copy = path.join(dir, 'pattern.mp4');
+    copyFileSync(await faceClip(), copy);
+    const project = createProject(await probeVideo(copy));
+    // The track covers the face on frames 0-30 only; from frame 31 to the end it shows.
+    const keyframes = Array.from({ length: 31 }, (_, n) => ({ frame: n, box: FACE_CLIP.faceBoxAt(n), confidence: null }));
+    project.tracks = [{ id: 'face', origin: 'manual', status: 'confirmed', style: { ...DEFAULT_BLUR_STYLE }, keyframes }];
+    const output = path.join(dir, 'pattern-master.mp4');
+    await renderProject(project, output);
+    const result = await leakCheckMaster(output, buildRenderPlan(project));
+    // Measured: whole-frame searches found the red/green edge by a grey bar as a face (0.86-1.0) on dozens of frames.
+    expect(result.unconfirmed).toBeGreaterThan(10);
+    expect(result.findings).toHaveLength(1);
+    const [finding] = result.findings;
+    expect(finding.frames).toEqual(Array.from({ length: FACE_CLIP.frames - 31 }, (_, i) => 31 + i));
+    expect(iou(finding.box, FACE_CLIP.faceBoxAt(finding.peakFrame))).toBeGreaterThan(0.4);
   });
 });

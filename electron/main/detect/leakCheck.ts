@@ -98,7 +98,7 @@ export interface LeakCheckResult {
   detector: LeakDetectorInfo;
   /** In the order they start; frames are source frames (master frame + frameOffset). */
   findings: LeakFinding[];
-  /** Candidates a second look did not confirm (not listed: colour edges, textures). */
+  /** Faces found on a frame that a second look did not confirm (not listed: colour edges, textures). */
   unconfirmed: number;
   elapsedSeconds: number;
 }
@@ -107,7 +107,7 @@ export interface LeakCheckResult {
 export function leakDetectorInfo(analysisWidth: number): LeakDetectorInfo {
   const { coveredShare, blurredCoverage } = LEAK_CRITERIA;
   return {
-    summary: `${describeSchedule(LEAK_SCHEDULE)}; thorough schedule over every frame, detector hits only, each finding confirmed by a zoomed look on its peak frame; covered when ${coveredShare * 100}% of a face is at least ${blurredCoverage * 100}% blurred`,
+    summary: `${describeSchedule(LEAK_SCHEDULE)}; thorough schedule over every frame, detector hits only, each face confirmed by a zoomed look; covered when ${coveredShare * 100}% of a face is at least ${blurredCoverage * 100}% blurred`,
     models: [...new Set([...LEAK_SCHEDULE.discovery.map((l) => l.detector.model), LEAK_SCHEDULE.roi.detector.model])].sort(),
     minConfidence: LEAK_MIN_CONFIDENCE,
     analysisWidth,
@@ -147,35 +147,48 @@ const decodeForCheck = (target: DecodeTarget) =>
   decodeFrames(target.file, { pixelFormat: 'rgb24', sourceWidth: target.master.width, sourceHeight: target.master.height, width: target.width, signal: target.signal });
 
 /**
- * Each finding's peak frame, from a second decode of the master (cheap next to detection; only
- * peak frames are ever held): its thumbnail, and a second look at it. Whole-frame searches at the
- * low threshold see faces in colour edges and textures now and then (measured: a red/green edge
- * beside a grey bar at 0.86–1.0 on a test pattern); the zoomed confirming looks that keep such
- * candidates out of detection keep them out of the findings too. Faces too small for a zoomed
- * look (under the confirm size) count without one: a false finding costs a waiver, a missed
- * face costs far more.
+ * The second pass over the frames where faces were found outside the blur: each such face gets a
+ * second look, and only confirmed ones are grouped into findings (a thumbnail is taken whenever a
+ * finding's peak moves). Whole-frame searches at the low threshold see faces in colour edges and
+ * textures now and then (measured: a red/green edge beside a grey bar at 0.86-1.0 on a test
+ * pattern, on a third of the frames); the zoomed confirming looks that keep such candidates out
+ * of detection keep them out of the findings too, and out of the grouping, where one beside a
+ * real face would otherwise join its finding. Faces too small for a zoomed look (under the
+ * confirm size) count without one: a false finding costs a waiver, a missed face far more.
  */
-async function peaksOf(
+async function confirmedLeaks(
   target: DecodeTarget,
-  findings: readonly LeakFindingCore[],
+  leaking: ReadonlyMap<number, FaceDetection[]>,
   scale: number,
   pool: DetectorPool,
-): Promise<Map<string, { thumbnail: LeakThumbnail; confirmed: boolean }>> {
-  const peaks = new Map<string, { thumbnail: LeakThumbnail; confirmed: boolean }>();
-  if (findings.length === 0) return peaks;
+): Promise<{ findings: LeakFinding[]; unconfirmed: number }> {
+  const grouper = new LeakGrouper();
+  const thumbnails = new Map<string, LeakThumbnail>();
   const confirm = LEAK_SCHEDULE.confirm;
-  const lastPeak = Math.max(...findings.map((f) => f.peakFrame));
-  for await (const frame of decodeForCheck(target)) {
-    for (const finding of findings) {
-      if (finding.peakFrame !== frame.index) continue;
-      const box = scaleBox(finding.box, 1 / scale);
-      const small = !confirm || Math.min(box.width, box.height) < confirm.minSize;
-      const confirmed = small || (await confirmByLook(frame, box, confirm, (options) => pool.detector(options, 'urgent'))).confirmed;
-      peaks.set(finding.id, { thumbnail: thumbnailOf(frame, finding.box, scale), confirmed });
+  let unconfirmed = 0;
+  const lastFrame = Math.max(-1, ...leaking.keys());
+  if (lastFrame >= 0) {
+    for await (const frame of decodeForCheck(target)) {
+      // One face found twice on a frame (by a whole-frame search and the backwards search) is one leak.
+      const leaks = suppressDuplicates(leaking.get(frame.index) ?? []);
+      const seen: FaceDetection[] = [];
+      for (const leak of leaks) {
+        const box = scaleBox(leak.box, 1 / scale);
+        const small = !confirm || Math.min(box.width, box.height) < confirm.minSize;
+        if (small || (await confirmByLook(frame, box, confirm, (options) => pool.detector(options, 'urgent'))).confirmed) seen.push(leak);
+        else unconfirmed++;
+      }
+      if (seen.length > 0) {
+        grouper.add(frame.index, seen).forEach(({ finding, peak }, i) => {
+          if (peak) thumbnails.set(finding.id, thumbnailOf(frame, seen[i].box, scale));
+        });
+      }
+      if (frame.index >= lastFrame) break;
     }
-    if (frame.index >= lastPeak) break;
   }
-  return peaks;
+  const findings = grouper.finish().map((f) => ({ ...f, thumbnail: thumbnails.get(f.id)! }));
+  if (findings.some((f) => !f.thumbnail)) throw new BlurlineError('SOURCE_CHANGED', 'the master changed while it was being checked (a frame with a finding is gone)');
+  return { findings, unconfirmed };
 }
 
 /** A finding counted in master frames, renumbered in source frames. */
@@ -218,8 +231,7 @@ export async function leakCheckMaster(masterPath: string, plan: RenderPlan, opti
     const analysis = new FaceAnalysis((detector, urgency) => pool.detector(detector, urgency), LEAK_SCHEDULE, onDetected);
     let frames = 0;
     let lastReport = 0;
-    let leaks: LeakFindingCore[];
-    let peaks: Awaited<ReturnType<typeof peaksOf>>;
+    let checked: Awaited<ReturnType<typeof confirmedLeaks>>;
     try {
       for await (const frame of decodeForCheck(target)) {
         if (frame.index + frameOffset >= plan.frameCount) {
@@ -234,16 +246,10 @@ export async function leakCheckMaster(masterPath: string, plan: RenderPlan, opti
         }
       }
       await analysis.finish();
-      const grouper = new LeakGrouper();
-      // One face found twice on a frame (by a whole-frame search and the backwards search) is one leak.
-      for (const [frame, faces] of [...leaking.entries()].sort((a, b) => a[0] - b[0])) grouper.add(frame, suppressDuplicates(faces));
-      leaks = grouper.finish();
-      peaks = await peaksOf(target, leaks, scale, pool);
+      checked = await confirmedLeaks(target, leaking, scale, pool);
     } finally {
       await pool.close();
     }
-    if (leaks.some((f) => !peaks.has(f.id))) throw new BlurlineError('SOURCE_CHANGED', 'the master changed while it was being checked (a frame with a finding is gone)');
-    const confirmed = leaks.filter((f) => peaks.get(f.id)!.confirmed);
     options.onProgress?.(progressFromFrames(frames, frames, elapsed()));
     return {
       masterPath: file,
@@ -252,8 +258,8 @@ export async function leakCheckMaster(masterPath: string, plan: RenderPlan, opti
       frames,
       frameOffset,
       detector: leakDetectorInfo(size.width),
-      findings: confirmed.map((f) => ({ ...inSourceFrames(f, frameOffset), thumbnail: peaks.get(f.id)!.thumbnail })),
-      unconfirmed: leaks.length - confirmed.length,
+      findings: checked.findings.map((f) => ({ ...inSourceFrames(f, frameOffset), thumbnail: f.thumbnail })),
+      unconfirmed: checked.unconfirmed,
       elapsedSeconds: elapsed(),
     };
   } catch (err) {
