@@ -7,11 +7,10 @@ import { dirName, fileName } from '../paths';
 import { useEditor, useEditorStore } from '../store';
 import { BATCH_PRESET_LABELS, batchFormProblems, isActiveItem, type BatchPreset } from '../store/batchSlice';
 import { CODEC_LABELS } from './ExportDialog';
+import { plural, sentence } from '../words';
 
 const STATUS_LABELS: Record<BatchItemSnapshot['status'], string> = { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * Many clips blurred unattended: a folder's videos (or dropped ones) with where the results go,

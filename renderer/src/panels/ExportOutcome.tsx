@@ -5,9 +5,8 @@ import { useControllerContext } from '../controllerContext';
 import { fileName } from '../paths';
 import { useEditor, useEditorStore } from '../store';
 import { timecode, type FrameClock } from '../time';
+import { plural, sentence } from '../words';
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The finished export: approved or not (each reason), the leak check and its findings, the files. */
 export function ExportOutcomeView({ outcome, clock }: { outcome: ExportOutcome; clock: FrameClock }) {
