@@ -60,6 +60,11 @@ export const MASTER_MUXERS: Record<MasterCodec, readonly string[]> = {
   prores: ['mov'],
 };
 
+/** The container a codec's master gets when nobody chose one: ProRes only goes into .mov. */
+export function masterExtension(codec: MasterCodec): '.mov' | '.mp4' {
+  return codec === 'prores' ? '.mov' : '.mp4';
+}
+
 export const MASTER_CODEC_LABELS: Record<MasterCodec, string> = {
   h264: 'H.264',
   h265: 'H.265 (HEVC)',

@@ -1,3 +1,4 @@
+import { masterExtension } from '../../core/masterFormat';
 import type { MasterCodec } from '../../core/project';
 
 /** File paths as the host gives them (POSIX or Windows); the renderer has no `path` module. */
@@ -23,15 +24,10 @@ export function withExtension(path: string, ext: string): string {
   return `${path.slice(0, path.length - name.length)}${stem}${ext}`;
 }
 
-/** The container a codec's master is written in by default: ProRes only in .mov. */
-export function extensionForCodec(codec: MasterCodec): string {
-  return codec === 'prores' ? '.mov' : '.mp4';
-}
-
 /** Where an export goes by default: beside the source, `name.blurred.mp4` (`.mov` for ProRes). */
 export function defaultExportPath(sourcePath: string, codec: MasterCodec = 'h264'): string {
   const dir = sourcePath.slice(0, lastSeparator(sourcePath) + 1);
-  return `${dir}${fileName(sourcePath).replace(/\.[^.]+$/, '')}.blurred${extensionForCodec(codec)}`;
+  return `${dir}${fileName(sourcePath).replace(/\.[^.]+$/, '')}.blurred${masterExtension(codec)}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BlurlineError, isCancelled } from '../../../core/errors';
+import { masterExtension } from '../../../core/masterFormat';
 import type { DetectionPreset } from '../../../core/presets';
 import type { MasterCodec, Project } from '../../../core/project';
 import { progressFromFrames, type JobProgress } from '../../../core/progress';
@@ -53,7 +54,7 @@ export function projectPathFor(masterPath: string): string {
 
 /** Where a clip's results go: `<out>/<name>.blurred.mp4` (.mov for ProRes) and its project beside it. */
 export function batchOutputs(sourcePath: string, outputDir: string, codec: MasterCodec): { master: string; project: string } {
-  const master = path.join(outputDir, `${path.basename(sourcePath, path.extname(sourcePath))}.blurred${codec === 'prores' ? '.mov' : '.mp4'}`);
+  const master = path.join(outputDir, `${path.basename(sourcePath, path.extname(sourcePath))}.blurred${masterExtension(codec)}`);
   return { master, project: projectPathFor(master) };
 }
 
