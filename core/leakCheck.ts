@@ -215,14 +215,3 @@ export class LeakGrouper {
     return this.close(Infinity);
   }
 }
-
-/** Every frame's faces at once: the findings of a whole master (frames in increasing order). */
-export function findLeaks(
-  frames: readonly { frame: number; faces: readonly FaceDetection[] }[],
-  regionsAt: (frame: number) => readonly RenderRegion[],
-  options: { criteria?: LeakCriteria; grouping?: LeakGrouping } = {},
-): LeakFindingCore[] {
-  const grouper = new LeakGrouper(options.grouping);
-  for (const { frame, faces } of frames) grouper.add(frame, leaksAmong(faces, regionsAt(frame), options.criteria));
-  return grouper.finish();
-}

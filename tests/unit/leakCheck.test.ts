@@ -5,7 +5,6 @@ import { FaceAnalysis, type AnalysisSchedule } from '../../core/faceAnalysis';
 import type { Box } from '../../core/geometry';
 import {
   blurredShare,
-  findLeaks,
   LEAK_CRITERIA,
   LEAK_GROUPING,
   LeakGrouper,
@@ -157,7 +156,7 @@ describe('LeakGrouper', () => {
   });
 });
 
-describe('findLeaks', () => {
+describe('leaksAmong and LeakGrouper over a whole master', () => {
   it('lists the unblurred face on every frame it shows and nothing for the blurred one', () => {
     const other: Box = { x: 450, y: 120, width: 50, height: 66 };
     const plan = buildRenderPlan(projectWith([track('a', [keyframe(0, face), keyframe(9, moved(face, 90))])]));
@@ -165,7 +164,10 @@ describe('findLeaks', () => {
       frame,
       faces: [detection(moved(face, 10 * frame), 0.4), ...(frame >= 2 ? [detection(moved(other, -5 * frame), 0.8)] : [])],
     }));
-    const findings = findLeaks(frames, masterRegions(plan, { width: 640, height: 360, frameOffset: 0 }));
+    const regionsAt = masterRegions(plan, { width: 640, height: 360, frameOffset: 0 });
+    const grouper = new LeakGrouper();
+    for (const { frame, faces } of frames) grouper.add(frame, leaksAmong(faces, regionsAt(frame)));
+    const findings = grouper.finish();
     expect(findings).toHaveLength(1);
     expect(findings[0].frames).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
   });
