@@ -1,5 +1,5 @@
 import { createProject, type Project } from '../../core/project';
-import { buildRenderPlan, countPlannedRegions, planForRange } from '../../core/renderPlan';
+import { buildRenderPlan, countPlannedRegions, planForRange, type RenderPlan } from '../../core/renderPlan';
 import { DETECTION_PRESETS, type DetectionPreset, type PresetName } from '../../core/presets';
 import { analyseVideo } from './detect/analyse';
 import { probeVideo } from './media/probe';
@@ -64,6 +64,8 @@ export interface RenderProjectOptions extends JobCallbacks {
 }
 
 export interface RenderProjectResult extends RenderResult {
+  /** What was blurred, on the source's frames (the leak check compares the master with it). */
+  plan: RenderPlan;
   /** Region-frames the plan has in the exported range. */
   plannedRegions: number;
 }
@@ -90,5 +92,5 @@ export async function renderProject(project: Project, outputPath: string, option
     },
     { signal: options.signal, onProgress: (p) => options.onProgress?.('render', p) },
   );
-  return { ...result, plannedRegions: countPlannedRegions(planForRange(plan, project.exportSettings.range)) };
+  return { ...result, plan, plannedRegions: countPlannedRegions(planForRange(plan, project.exportSettings.range)) };
 }

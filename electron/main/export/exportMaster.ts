@@ -5,7 +5,6 @@ import { buildAuditReport, type AuditReport, type LeakCheckReport } from '../../
 import { BlurlineError } from '../../../core/errors';
 import type { Project } from '../../../core/project';
 import type { JobProgress } from '../../../core/progress';
-import { buildRenderPlan } from '../../../core/renderPlan';
 import { leakCheckMaster, type LeakCheckResult } from '../detect/leakCheck';
 import { findBinary } from '../media/binaries';
 import { ffmpegVersion } from '../media/ffmpeg';
@@ -74,7 +73,7 @@ export async function exportMaster(project: Project, outputPath: string, options
     let leakCheck: LeakCheckResult | null = null;
     if (options.leakCheck !== false) {
       options.onStage?.('leak-check');
-      leakCheck = await leakCheckMaster(staging, buildRenderPlan(project), {
+      leakCheck = await leakCheckMaster(staging, render.plan, {
         signal: options.signal,
         frameOffset: render.range.first,
         onProgress: (p) => options.onProgress?.('leak-check', p),
