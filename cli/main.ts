@@ -76,6 +76,7 @@ const EXIT_BY_CODE: Record<ErrorCode, number> = {
   FFMPEG_NOT_FOUND: EXIT.tool,
   FFMPEG_FAILED: EXIT.tool,
   DETECTOR_FAILED: EXIT.tool,
+  DETECTOR_MODEL_INVALID: EXIT.input,
   INVALID_ARGUMENT: EXIT.usage,
   INTERNAL: EXIT.unexpected,
   CANCELLED: EXIT.cancelled,

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'FFMPEG_FAILED'
   | 'PROJECT_INVALID'
   | 'DETECTOR_FAILED'
+  /** A user's own detector model file is missing, not ONNX, or of no supported format. */
+  | 'DETECTOR_MODEL_INVALID'
   /** A caller (the renderer, over IPC) passed an argument that fails validation. */
   | 'INVALID_ARGUMENT'
   /** A bug: an error that is not a BlurlineError. */

@@ -1,6 +1,6 @@
 import type * as FaceApi from '@vladmandic/face-api';
 import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
-import { iou } from './geometry';
+import { nonMaxSuppression } from './tiling';
 
 /** Face models that ship inside @vladmandic/face-api. */
 export type FaceModel = 'ssd-mobilenet-v1' | 'tiny-face-detector';
@@ -88,12 +88,7 @@ async function detectTinyAtOwnScale(faceapi: FaceApiModule, frame: RgbFrame, min
       }
     }
   }
-  candidates.sort((p, q) => q.score - p.score);
-  const kept: FaceDetection[] = [];
-  for (const candidate of candidates) {
-    if (kept.every((k) => iou(k.box, candidate.box) <= TINY_IOU_THRESHOLD)) kept.push(candidate);
-  }
-  return kept;
+  return nonMaxSuppression(candidates, TINY_IOU_THRESHOLD);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { boxArea, intersectionArea, type Box } from './geometry';
+import { boxArea, intersectionArea, iou, type Box } from './geometry';
 import type { FaceDetection } from './detection';
 
 /** A tile's size; a side at least the frame's makes one column (or row) of tiles. */
@@ -41,6 +41,15 @@ export function suppressDuplicates(detections: readonly FaceDetection[], maxOver
       return inter / union > maxOverlap || inter / Math.min(boxArea(k.box), boxArea(candidate.box)) > 0.7;
     });
     if (!duplicate) kept.push(candidate);
+  }
+  return kept;
+}
+
+/** Plain non-maximum suppression within one detector's output: the best box of each group overlapping above `maxIou`. */
+export function nonMaxSuppression(candidates: readonly FaceDetection[], maxIou: number): FaceDetection[] {
+  const kept: FaceDetection[] = [];
+  for (const candidate of [...candidates].sort((a, b) => b.score - a.score)) {
+    if (kept.every((k) => iou(k.box, candidate.box) <= maxIou)) kept.push(candidate);
   }
   return kept;
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceDetector, RgbFrame } from '../../core/detection';
 import { iou, scaleBox, type Box } from '../../core/geometry';
-import { decodeFrames } from '../../electron/main/media/decode';
 import { createNodeFaceDetector } from '../../electron/main/detect/nodeFaceDetector';
-import { ffprobeJson, samplePath } from '../helpers/media';
+import { loadPhoto, samplePath } from '../helpers/media';
 import sampleFaces from '../fixtures/sample-faces.json';
 import { createRequire } from 'node:module';
 import type * as FaceApi from '@vladmandic/face-api';
@@ -15,13 +14,7 @@ const require = createRequire(import.meta.url);
 /** Faces in the face-api demo photos, checked by eye on the photos (x, y, width, height at full size). */
 const EXPECTED: Record<number, Box[]> = sampleFaces;
 
-async function loadPhoto(n: number, width?: number): Promise<RgbFrame> {
-  const stream = (await ffprobeJson(samplePath(n))).streams[0];
-  for await (const frame of decodeFrames(samplePath(n), { pixelFormat: 'rgb24', sourceWidth: stream.width, sourceHeight: stream.height, width })) {
-    return frame;
-  }
-  throw new Error('no frame');
-}
+const loadSample = (n: number, width?: number) => loadPhoto(samplePath(n), width);
 
 /** Every expected face is matched by a detection with enough overlap, and nothing else is found. */
 function expectFaces(found: Box[], expected: Box[], minIou = 0.6) {
@@ -41,7 +34,7 @@ describe('face detection with the real model (SSD MobileNet v1, wasm)', () => {
 
   for (const n of [1, 2, 3, 4, 5, 6]) {
     it(`finds the ${EXPECTED[n].length} faces in sample${n}.jpg`, async () => {
-      const faces = await ssd.detect(await loadPhoto(n));
+      const faces = await ssd.detect(await loadSample(n));
       expectFaces(
         faces.map((f) => f.box),
         EXPECTED[n],
@@ -51,7 +44,7 @@ describe('face detection with the real model (SSD MobileNet v1, wasm)', () => {
   }
 
   it('finds the same faces on a frame scaled for analysis (boxes scaled back)', async () => {
-    const frame = await loadPhoto(1, 960);
+    const frame = await loadSample(1, 960);
     const faces = await ssd.detect(frame);
     expectFaces(
       faces.map((f) => scaleBox(f.box, 1920 / frame.width, 1280 / frame.height)),
@@ -76,7 +69,7 @@ describe('face detection with the Tiny Face Detector', () => {
   });
 
   it('finds the faces in sample1.jpg, run at the picture’s own scale (a 480 px wide copy: faces of 50–70 px)', async () => {
-    const frame = await loadPhoto(1, 480);
+    const frame = await loadSample(1, 480);
     const faces = await tiny.detect(frame);
     expectFaces(
       faces.map((f) => scaleBox(f.box, 1920 / frame.width, 1280 / frame.height)),
@@ -87,7 +80,7 @@ describe('face detection with the Tiny Face Detector', () => {
 
   it('gives face-api’s own detections on a square input of the model’s size', async () => {
     const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
-    const photo = await loadPhoto(5);
+    const photo = await loadSample(5);
     for (const [width, height] of [
       [416, 416],
       [416, 288],

@@ -4,7 +4,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { RgbFrame } from '../../core/detection';
 import { findBinary, REPO_ROOT } from '../../electron/main/media/binaries';
+import { decodeFrames } from '../../electron/main/media/decode';
 
 /** Independent helpers for tests: they call the ffmpeg binaries directly, not Blurline's pipeline. */
 
@@ -12,6 +14,19 @@ const run = promisify(execFile);
 
 export const FACE_SAMPLES_DIR = path.join(REPO_ROOT, 'node_modules/@vladmandic/face-api/demo');
 export const samplePath = (n: number) => path.join(FACE_SAMPLES_DIR, `sample${n}.jpg`);
+/** The reference YuNet face model beside the checkout (a user's own model in tests; never shipped). */
+export const YUNET_MODEL = path.join(REPO_ROOT, '../shared/anchors/yunet.onnx');
+/** Annotated real photos beside the checkout (README there). */
+export const FACES_DEV_DIR = path.join(REPO_ROOT, '../shared/faces-dev');
+
+/** A photo as one RGB frame (optionally scaled to `width`), decoded by Blurline's own frame decoder. */
+export async function loadPhoto(file: string, width?: number): Promise<RgbFrame> {
+  const stream = (await ffprobeJson(file)).streams[0];
+  for await (const frame of decodeFrames(file, { pixelFormat: 'rgb24', sourceWidth: stream.width, sourceHeight: stream.height, width })) {
+    return frame;
+  }
+  throw new Error(`no frame in ${file}`);
+}
 
 export async function ffmpeg(args: string[]): Promise<string> {
   const { stderr } = await run(findBinary('ffmpeg').path, ['-hide_banner', '-v', 'error', '-y', ...args], { maxBuffer: 1 << 26 });

@@ -1,0 +1,178 @@
+import type { FaceDetection, RgbFrame } from './detection';
+import { BlurlineError } from './errors';
+import { cropResizeRgb } from './image';
+import { nonMaxSuppression } from './tiling';
+
+/**
+ * A user's own ONNX face detector ("bring your own detector"): which known format a model is,
+ * judged from its input and output names and shapes, how a frame becomes its input tensor and
+ * how its output tensors become faces in frame pixels. Pure: the host runs the model
+ * (onnxruntime-node in Node, onnxruntime-web in the app).
+ */
+
+/** A tensor dimension: a number when fixed, a name when the model accepts any size there. */
+export type OnnxDimension = number | string;
+
+export interface OnnxTensorSignature {
+  name: string;
+  shape: readonly OnnxDimension[];
+}
+
+/** What a loaded model says about itself (onnxruntime's `inputMetadata` / `outputMetadata`). */
+export interface OnnxModelSignature {
+  inputs: readonly OnnxTensorSignature[];
+  outputs: readonly OnnxTensorSignature[];
+}
+
+/** One output tensor as the runtime returns it. */
+export interface OnnxOutput {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+export type OnnxFaceFormat = 'yunet';
+
+/** A frame as the model's input: planar float32 `[1, 3, height, width]`, the frame at the top left. */
+export interface OnnxModelInput {
+  data: Float32Array;
+  dims: [1, 3, number, number];
+  /** Input pixels per frame pixel (1 unless the model's input has a fixed size). */
+  scale: number;
+}
+
+export interface OnnxFaceModel {
+  format: OnnxFaceFormat;
+  inputName: string;
+  prepare(frame: RgbFrame): OnnxModelInput;
+  /** Faces in frame pixels scoring at least `minConfidence`, duplicates suppressed. */
+  decode(outputs: Readonly<Record<string, OnnxOutput>>, input: OnnxModelInput, minConfidence: number): FaceDetection[];
+}
+
+/** How pixel values are fed: channel order, then `(value - mean) / std`. */
+interface PixelConvention {
+  order: 'rgb' | 'bgr';
+  mean: number;
+  std: number;
+}
+
+/** Every supported format downsamples by up to 32: any input it is given is a multiple of that. */
+const INPUT_MULTIPLE = 32;
+
+/**
+ * The input tensor for a frame. A model with a free input size sees the frame at its own size,
+ * padded bottom and right to a multiple of 32; one with a fixed size sees it scaled to fit
+ * (aspect kept) and padded. Padding is black.
+ */
+function inputTensor(frame: RgbFrame, fixed: { width: number; height: number } | null, pixels: PixelConvention): OnnxModelInput {
+  let image = frame;
+  let scale = 1;
+  let width: number;
+  let height: number;
+  if (fixed) {
+    ({ width, height } = fixed);
+    scale = Math.min(width / frame.width, height / frame.height);
+    const scaledW = Math.min(width, Math.max(1, Math.round(frame.width * scale)));
+    const scaledH = Math.min(height, Math.max(1, Math.round(frame.height * scale)));
+    if (scaledW !== frame.width || scaledH !== frame.height) image = cropResizeRgb(frame, { x: 0, y: 0, width: frame.width, height: frame.height }, scaledW, scaledH);
+  } else {
+    width = Math.ceil(frame.width / INPUT_MULTIPLE) * INPUT_MULTIPLE;
+    height = Math.ceil(frame.height / INPUT_MULTIPLE) * INPUT_MULTIPLE;
+  }
+  const plane = width * height;
+  const data = new Float32Array(3 * plane).fill((0 - pixels.mean) / pixels.std);
+  const channels = pixels.order === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  const src = image.data;
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const from = (y * image.width + x) * 3;
+      const to = y * width + x;
+      for (let c = 0; c < 3; c++) data[c * plane + to] = (src[from + channels[c]] - pixels.mean) / pixels.std;
+    }
+  }
+  return { data, dims: [1, 3, height, width], scale };
+}
+
+/** The image input's fixed size, or null when height and width are free (symbolic). */
+function fixedInputSize(input: OnnxTensorSignature): { width: number; height: number } | null {
+  const [, , height, width] = input.shape;
+  return typeof height === 'number' && typeof width === 'number' && height > 0 && width > 0 ? { width, height } : null;
+}
+
+const STRIDES = [8, 16, 32] as const;
+
+function output(outputs: Readonly<Record<string, OnnxOutput>>, name: string): OnnxOutput {
+  const found = outputs[name];
+  if (!found) throw new BlurlineError('DETECTOR_FAILED', `the model gave no output ${name}`);
+  return found;
+}
+
+/** Anchor cells of a stride on an input, checked against what the model returned. */
+function gridOf(input: OnnxModelInput, stride: number, tensor: OnnxOutput, perCell: number, name: string): { rows: number; cols: number } {
+  const rows = Math.ceil(input.dims[2] / stride);
+  const cols = Math.ceil(input.dims[3] / stride);
+  if (tensor.data.length !== rows * cols * perCell) {
+    throw new BlurlineError('DETECTOR_FAILED', `output ${name} has ${tensor.data.length} values, expected ${rows * cols * perCell} for a ${input.dims[3]}×${input.dims[2]} input`);
+  }
+  return { rows, cols };
+}
+
+/** Boxes found in input pixels, back in frame pixels. */
+function toFrame(faces: FaceDetection[], input: OnnxModelInput): FaceDetection[] {
+  if (input.scale === 1) return faces;
+  const s = 1 / input.scale;
+  return faces.map((f) => ({ score: f.score, box: { x: f.box.x * s, y: f.box.y * s, width: f.box.width * s, height: f.box.height * s } }));
+}
+
+const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
+
+/**
+ * YuNet (OpenCV model zoo): BGR 0–255; per stride s, `cls_s` and `obj_s` [1, N, 1], `bbox_s`
+ * [1, N, 4] with N = (H/s)·(W/s) cells in row-major order; score √(cls·obj); the box centre is
+ * ((col + dx)·s, (row + dy)·s) and its size (e^dw·s, e^dh·s). Duplicates above IoU 0.3 are
+ * suppressed, as OpenCV's FaceDetectorYN does.
+ */
+const YUNET_NMS_IOU = 0.3;
+
+function yunetModel(input: OnnxTensorSignature): OnnxFaceModel {
+  const fixed = fixedInputSize(input);
+  return {
+    format: 'yunet',
+    inputName: input.name,
+    prepare: (frame) => inputTensor(frame, fixed, { order: 'bgr', mean: 0, std: 1 }),
+    decode(outputs, prepared, minConfidence) {
+      const found: FaceDetection[] = [];
+      for (const s of STRIDES) {
+        const cls = output(outputs, `cls_${s}`).data;
+        const obj = output(outputs, `obj_${s}`).data;
+        const bbox = output(outputs, `bbox_${s}`);
+        const { cols } = gridOf(prepared, s, bbox, 4, `bbox_${s}`);
+        for (let i = 0; i < cls.length; i++) {
+          const score = Math.sqrt(clamp01(cls[i]) * clamp01(obj[i]));
+          if (score < minConfidence) continue;
+          const row = Math.floor(i / cols);
+          const col = i % cols;
+          const [dx, dy, dw, dh] = bbox.data.subarray(i * 4, i * 4 + 4);
+          const width = Math.exp(dw) * s;
+          const height = Math.exp(dh) * s;
+          found.push({ score, box: { x: (col + dx) * s - width / 2, y: (row + dy) * s - height / 2, width, height } });
+        }
+      }
+      return toFrame(nonMaxSuppression(found, YUNET_NMS_IOU), prepared);
+    },
+  };
+}
+
+const hasOutputs = (signature: OnnxModelSignature, names: string[]) => names.every((n) => signature.outputs.some((o) => o.name === n));
+
+/** The format of a model from its inputs and outputs; a model of no known format is refused, saying what it has. */
+export function recogniseOnnxFaceModel(signature: OnnxModelSignature): OnnxFaceModel {
+  const images = signature.inputs.filter((i) => i.shape.length === 4 && (i.shape[1] === 3 || typeof i.shape[1] === 'string'));
+  const describe = () =>
+    `inputs ${signature.inputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ') || 'none'}; outputs ${signature.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ') || 'none'}`;
+  if (signature.inputs.length !== 1 || images.length !== 1) {
+    throw new BlurlineError('DETECTOR_MODEL_INVALID', `not a face detection model with one image input: ${describe()}`);
+  }
+  const [input] = images;
+  if (hasOutputs(signature, STRIDES.flatMap((s) => [`cls_${s}`, `obj_${s}`, `bbox_${s}`]))) return yunetModel(input);
+  throw new BlurlineError('DETECTOR_MODEL_INVALID', `not a YuNet, SCRFD or CenterFace model: ${describe()}`);
+}
