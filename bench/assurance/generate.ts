@@ -81,31 +81,33 @@ function composeFrame(frame: Uint8ClampedArray, index: number, painter: Painter,
   applyLight(frame, scenario.gain, scenario.noise, painter.noise, noiseOffset);
 }
 
-function encoderArgs(scenario: ScenarioDefinition, output: string): string[] {
+/** What an encode of generated RGB frames needs to know. */
+export interface RawClipFormat {
+  width: number;
+  height: number;
+  fps: number;
+  /** x264 constant rate factor: 35 and up is a starved, blocky encode. */
+  crf: number;
+}
+
+function encoderArgs(format: RawClipFormat, output: string): string[] {
   return [
     '-hide_banner', '-v', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${scenario.width}x${scenario.height}`, '-framerate', String(scenario.fps), '-i', 'pipe:0',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(scenario.crf), '-pix_fmt', 'yuv420p',
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${format.width}x${format.height}`, '-framerate', String(format.fps), '-i', 'pipe:0',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(format.crf), '-pix_fmt', 'yuv420p',
     output,
   ];
 }
 
-async function encodeScenario(scenario: ScenarioDefinition, output: string): Promise<void> {
-  const random = seededRandom(scenario.seed);
-  const painter: Painter = {
-    scenario,
-    drawRoad: roadScene(scenario.width, scenario.height, scenario.seed),
-    faces: await loadFaceSources(scenario),
-    noise: noiseTable(random),
-  };
-  const proc = spawnMedia(encoderArgs(scenario, output), { task: `encoding the ${scenario.name} scenario`, stdin: true });
+/** Encodes `frames` RGB24 frames, each drawn by `draw` into a fresh buffer, to an H.264 file. */
+export async function encodeRgbClip(format: RawClipFormat, frames: number, output: string, task: string, draw: (frame: Uint8ClampedArray, index: number) => void): Promise<void> {
+  const proc = spawnMedia(encoderArgs(format, output), { task, stdin: true });
   const stdin = proc.child.stdin!;
   try {
-    for (let index = 0; index < scenario.frames; index++) {
+    for (let index = 0; index < frames; index++) {
       // A new buffer per frame: the pipe may still hold the previous one.
-      const buffer = Buffer.allocUnsafe(scenario.width * scenario.height * 3);
-      const frame = new Uint8ClampedArray(buffer.buffer, buffer.byteOffset, buffer.length);
-      composeFrame(frame, index, painter, Math.floor(random() * painter.noise.length));
+      const buffer = Buffer.allocUnsafe(format.width * format.height * 3);
+      draw(new Uint8ClampedArray(buffer.buffer, buffer.byteOffset, buffer.length), index);
       if (!stdin.write(buffer)) await Promise.race([once(stdin, 'drain'), proc.done]);
     }
     stdin.end();
@@ -116,20 +118,41 @@ async function encodeScenario(scenario: ScenarioDefinition, output: string): Pro
   }
 }
 
-/** The scenario's clip (generated once per machine and generator version) and its ground truth. */
-export async function generateClip(scenario: ScenarioDefinition): Promise<GeneratedClip> {
+async function encodeScenario(scenario: ScenarioDefinition, output: string): Promise<void> {
+  const random = seededRandom(scenario.seed);
+  const painter: Painter = {
+    scenario,
+    drawRoad: roadScene(scenario.width, scenario.height, scenario.seed),
+    faces: await loadFaceSources(scenario),
+    noise: noiseTable(random),
+  };
+  await encodeRgbClip(scenario, scenario.frames, output, `encoding the ${scenario.name} scenario`, (frame, index) =>
+    composeFrame(frame, index, painter, Math.floor(random() * painter.noise.length)),
+  );
+}
+
+/**
+ * A generated clip's file in the temp folder, made by `make` once per machine: written under a
+ * temp name then renamed, so a parallel run never reads half a clip.
+ */
+export async function cachedClip(name: string, make: (file: string) => Promise<void>): Promise<string> {
   mkdirSync(CACHE_DIR, { recursive: true });
-  const name = `${scenario.name}-${scenario.width}x${scenario.height}-${scenario.frames}f-${clipKey(scenario)}`;
   const file = path.join(CACHE_DIR, `${name}.mp4`);
   if (!existsSync(file)) {
-    // Written under a temp name then renamed, so a parallel run never reads half a clip.
     const temp = path.join(CACHE_DIR, `.${name}-${process.pid}.mp4`);
     try {
-      await encodeScenario(scenario, temp);
+      await make(temp);
       renameSync(temp, file);
     } finally {
       rmSync(temp, { force: true });
     }
   }
+  return file;
+}
+
+/** The scenario's clip (generated once per machine and generator version) and its ground truth. */
+export async function generateClip(scenario: ScenarioDefinition): Promise<GeneratedClip> {
+  const name = `${scenario.name}-${scenario.width}x${scenario.height}-${scenario.frames}f-${clipKey(scenario)}`;
+  const file = await cachedClip(name, (temp) => encodeScenario(scenario, temp));
   return { path: file, scenario, truth: groundTruth(scenario) };
 }
