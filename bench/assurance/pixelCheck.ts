@@ -1,6 +1,6 @@
 import { padBox, type Box } from '../../core/geometry';
 import { longestRun } from './metrics';
-import type { RealTruthFace } from './realSuite';
+import type { RealTruthFace } from './realTruth';
 
 /**
  * Scores a master by its pixels alone, never by the plan it was rendered from: a face counts as

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FaceDetector } from '../../core/detection';
 import { iou, padBox, type Box } from '../../core/geometry';
 import type { DetectionPreset, PresetName } from '../../core/presets';
-import { createProject, DEFAULT_BLUR_STYLE, type Track } from '../../core/project';
+import { createProject, DEFAULT_BLUR_STYLE, serializeProject, type Track } from '../../core/project';
 import { trackBoxAt, trackSpan } from '../../core/tracks';
 import { decodeFrames, type DecodedFrame } from '../../electron/main/media/decode';
 import { probeVideo } from '../../electron/main/media/probe';
@@ -12,7 +12,7 @@ import { detectToProject, renderProject } from '../../electron/main/pipeline';
 import { longestRun } from './metrics';
 import { PixelScorer, type LumaFrame, type PixelScore } from './pixelCheck';
 import type { RealClipFile } from './realCompose';
-import type { RealTruthFace } from './realSuite';
+import type { RealTruthFace } from './realTruth';
 
 /**
  * One real-face clip through a way of hiding faces (a preset of Blurline's detection, or the
@@ -140,6 +140,8 @@ export async function assessRealClip(clip: RealClipFile, method: Method): Promis
   const analyseSeconds = (performance.now() - started) / 1000;
   const master = path.join(MASTER_DIR, `${path.basename(clip.path, '.mp4')}.${method.name}.mp4`);
   await renderProject(project, master, { overwrite: true });
+  // Beside the master, for looking into what it hid and what it missed.
+  writeFileSync(`${master}.blurline.json`, serializeProject(project));
   return {
     clip: clip.clip.name,
     method: method.name,

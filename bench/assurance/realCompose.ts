@@ -4,7 +4,8 @@ import path from 'node:path';
 import { applyLight, mipChain, noiseTable, roadScene, seededRandom } from './draw';
 import { decodeImage, type RgbImage } from './faces';
 import { cachedClip, encodeRgbClip } from './generate';
-import { FACES_DEV_DIR, frameTime, placementAt, realTruth, turnedSize, type DevPhoto, type Placement, type RealClip, type RealTruthFace, type Turn } from './realSuite';
+import { FACES_DEV_DIR, frameTime, placementAt, turnedSize, type DevPhoto, type Placement, type RealClip, type Turn } from './realSuite';
+import { realTruth, type RealTruthFace } from './realTruth';
 
 /** Films a real-face clip: the photo sampled through the camera of every frame, encoded with x264. */
 

