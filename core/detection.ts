@@ -1,9 +1,12 @@
 import type { Box } from './geometry';
+import type { QuarterTurn } from './image';
 
 /** One face found on one frame, in source pixels. */
 export interface FaceDetection {
   box: Box;
   score: number;
+  /** Found in the picture turned clockwise by this much (absent: upright). */
+  turn?: QuarterTurn;
 }
 
 export interface FrameDetections {

@@ -3,7 +3,7 @@ import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
 import type { SearchUrgency } from './detectionDispatch';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
 import { faceTemplate, followFace, type FaceTemplate } from './follow';
-import { cropResizeRgb, downscaleRgb, normaliseContrast, subsampleRgb } from './image';
+import { cropResizeRgb, downscaleRgb, normaliseContrast, subsampleRgb, turnRgb, unturnBox, type QuarterTurn } from './image';
 import type { Track } from './project';
 import { suppressDuplicates, tileLayout, type TileSize } from './tiling';
 import { FaceTracker, type FrameSize, type TrackerOptions } from './tracker';
@@ -29,6 +29,12 @@ export interface DiscoveryLevel {
    * but also about ten false ones per frame in the stretched noise, so such tiles stay as decoded.
    */
   stretchLevels: boolean;
+  /**
+   * Searched turned clockwise by this much (default upright): the face models only find faces
+   * within about 45° of upright, and a person lying on the road shows a face on its side or
+   * upside down. A face found turned is followed and confirmed turned the same way.
+   */
+  turn?: QuarterTurn;
 }
 
 export interface AnalysisSchedule {
@@ -193,15 +199,26 @@ function lookOf(frame: RgbFrame, box: Box, detectedFrame: number, earlier?: Face
 
 interface Crop {
   rect: Box;
+  /** What the detector is shown: the crop resized, then turned by `turn`. */
   image: RgbFrame;
+  turn: QuarterTurn;
   detector: FaceDetector;
+}
+
+/** A crop's picture as the detector sees it: turned by `turn`. */
+function turnedCrop(rect: Box, image: RgbFrame, turn: QuarterTurn, detector: FaceDetector): Crop {
+  return { rect, image: turnRgb(image, turn), turn, detector };
 }
 
 /** Maps a box found in a crop back to frame pixels. */
 function fromCrop(box: Box, crop: Crop): Box {
-  const sx = crop.rect.width / crop.image.width;
-  const sy = crop.rect.height / crop.image.height;
-  return { x: crop.rect.x + box.x * sx, y: crop.rect.y + box.y * sy, width: box.width * sx, height: box.height * sy };
+  const sideways = crop.turn === 90 || crop.turn === 270;
+  const width = sideways ? crop.image.height : crop.image.width;
+  const height = sideways ? crop.image.width : crop.image.height;
+  const upright = unturnBox(box, crop.turn, width, height);
+  const sx = crop.rect.width / width;
+  const sy = crop.rect.height / height;
+  return { x: crop.rect.x + upright.x * sx, y: crop.rect.y + upright.y * sy, width: upright.width * sx, height: upright.height * sy };
 }
 
 /**
@@ -245,18 +262,20 @@ export type ConfirmLooks = NonNullable<AnalysisSchedule['confirm']>;
  * A second opinion on a face found at `box`: each confirming look in turn searches a zoomed crop
  * around it, and one that finds a face overlapping the box confirms it. Whole-frame searches
  * see faces in textured clothing, signs and colour edges; a zoomed look at another scale (and
- * SSD after Tiny) does not. Returns whether it was confirmed and how many looks that took.
+ * SSD after Tiny) does not. A face found turned is looked at turned the same way. Returns
+ * whether it was confirmed and how many looks that took.
  */
 export async function confirmByLook(
   frame: RgbFrame,
   box: Box,
   confirm: ConfirmLooks,
   detectorFor: (options: FaceApiDetectorOptions) => FaceDetector,
+  turn: QuarterTurn = 0,
 ): Promise<{ confirmed: boolean; looks: number }> {
   const rect = contextRect(box, confirm.context);
   let looks = 0;
   for (const look of confirm.looks) {
-    const crop: Crop = { rect, image: zoomedInput(frame, rect, look.inputSize), detector: detectorFor(look.detector) };
+    const crop = turnedCrop(rect, zoomedInput(frame, rect, look.inputSize), turn, detectorFor(look.detector));
     looks++;
     const found = await crop.detector.detect(crop.image);
     if (found.some((f) => iou(fromCrop(f.box, crop), box) > 0.2)) return { confirmed: true, looks };
@@ -279,6 +298,8 @@ export class FaceAnalysis {
   private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]> }[] = [];
   private readonly lastRoiFrame = new Map<number, number>();
   private readonly looks = new Map<number, FaceLook>();
+  /** How each face was found turned (absent: upright); its zoomed looks are turned the same way. */
+  private readonly turns = new Map<number, QuarterTurn>();
   private rejected: { frame: number; box: Box }[] = [];
   private lastIndex = -1;
   private lastTracked = -1;
@@ -340,6 +361,7 @@ export class FaceAnalysis {
     const faces = detected.map((f) => ({ ...f, box: extendAtFrameEdge(f.box, frame.width, frame.height) }));
     this.stats.detections += faces.length;
     const started = new Set(this.tracker.update(index, faces));
+    this.noteTurns(index, faces);
     this.followMissing(index, frame, started);
     for (const key of started) {
       if (await this.confirmed(key, index, frame)) await this.backtrack(key, frame);
@@ -351,6 +373,19 @@ export class FaceAnalysis {
         this.older.push({ index: left.index, frame: subsampleRgb(left.frame, 2) });
         if (this.older.length > this.schedule.followBackFrames) this.older.shift();
       }
+    }
+  }
+
+  /** Each face a detector saw on this frame keeps the turn of the detection that saw it best. */
+  private noteTurns(index: number, faces: readonly FaceDetection[]): void {
+    for (const { key } of this.tracker.predictions(index)) {
+      const box = this.tracker.lastSeenFrame(key) === index ? this.tracker.lastBox(key) : null;
+      if (!box) continue;
+      let best: FaceDetection | null = null;
+      for (const face of faces) if (iou(face.box, box) > (best ? iou(best.box, box) : 0.3)) best = face;
+      if (!best) continue;
+      if (best.turn) this.turns.set(key, best.turn);
+      else this.turns.delete(key);
     }
   }
 
@@ -376,6 +411,7 @@ export class FaceAnalysis {
       this.tracker.addFollowed(key, index, followed.face);
     }
     for (const key of this.looks.keys()) if (this.tracker.lastSeenFrame(key) === null) this.looks.delete(key);
+    for (const key of this.turns.keys()) if (this.tracker.lastSeenFrame(key) === null) this.turns.delete(key);
   }
 
   private discoveryCrops(index: number, frame: RgbFrame): Crop[] {
@@ -390,11 +426,8 @@ export class FaceAnalysis {
       const detector = this.detectorFor(level.detector, 'background');
       for (const tile of due) {
         const image = downscaleRgb(frame, level.shrink, tile);
-        crops.push({
-          detector,
-          rect: { x: tile.x * level.shrink, y: tile.y * level.shrink, width: tile.width * level.shrink, height: tile.height * level.shrink },
-          image: level.stretchLevels ? normaliseContrast(image) : image,
-        });
+        const rect = { x: tile.x * level.shrink, y: tile.y * level.shrink, width: tile.width * level.shrink, height: tile.height * level.shrink };
+        crops.push(turnedCrop(rect, level.stretchLevels ? normaliseContrast(image) : image, level.turn ?? 0, detector));
       }
     }
     return crops;
@@ -410,20 +443,21 @@ export class FaceAnalysis {
       const interval = speed > 0.1 ? 1 : roi.everyFrames;
       if (index - last < interval) continue;
       this.lastRoiFrame.set(key, index);
-      crops.push(this.zoomOn(frame, box));
+      crops.push(this.zoomOn(frame, box, key));
     }
     return crops;
   }
 
-  private zoomOn(frame: RgbFrame, box: Box): Crop {
+  /** A zoomed look at track `key`'s face around `box`, turned as the face was found. */
+  private zoomOn(frame: RgbFrame, box: Box, key: number): Crop {
     const rect = contextRect(box, this.schedule.roi.context);
     const size = this.schedule.roi.inputSize;
-    return { rect, image: zoomedInput(frame, rect, size), detector: this.detectorFor(this.schedule.roi.detector, 'urgent') };
+    return turnedCrop(rect, zoomedInput(frame, rect, size), this.turns.get(key) ?? 0, this.detectorFor(this.schedule.roi.detector, 'urgent'));
   }
 
   private async detectIn(crops: Crop[]): Promise<FaceDetection[]> {
     const results = await Promise.all(crops.map((c) => c.detector.detect(c.image)));
-    return results.flatMap((faces, i) => faces.map((f) => ({ box: fromCrop(f.box, crops[i]), score: f.score })));
+    return results.flatMap((faces, i) => faces.map((f) => ({ box: fromCrop(f.box, crops[i]), score: f.score, ...(crops[i].turn ? { turn: crops[i].turn } : {}) })));
   }
 
   /** Checks a new track with the confirming detector; unconfirmed tracks are dropped and remembered for a while. */
@@ -437,7 +471,7 @@ export class FaceAnalysis {
       this.tracker.discard(key);
       return false;
     }
-    const { confirmed, looks } = await confirmByLook(frame, box, confirm, (options) => this.detectorFor(options, 'urgent'));
+    const { confirmed, looks } = await confirmByLook(frame, box, confirm, (options) => this.detectorFor(options, 'urgent'), this.turns.get(key) ?? 0);
     this.stats.confirmCalls += looks;
     if (confirmed) return true;
     this.tracker.discard(key);
@@ -461,7 +495,7 @@ export class FaceAnalysis {
       const { index, frame } = this.recent[i];
       const expected = this.tracker.predictBefore(key, index);
       if (!expected) return;
-      const crop = this.zoomOn(frame, expected);
+      const crop = this.zoomOn(frame, expected, key);
       this.stats.roiCalls++;
       const faces = await this.detectIn([crop]);
       const best = faces

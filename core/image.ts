@@ -147,3 +147,37 @@ export function normaliseContrast(image: RgbFrame): RgbFrame {
   for (let i = 0; i < data.length; i++) out[i] = lut[data[i]];
   return { data: out, width: image.width, height: image.height };
 }
+
+/** Clockwise quarter turns: a face lying on its side or upside down is upright in one of them. */
+export type QuarterTurn = 0 | 90 | 180 | 270;
+
+/** The picture turned clockwise by `turn` degrees (90 and 270 swap its width and height). */
+export function turnRgb(image: RgbFrame, turn: QuarterTurn): RgbFrame {
+  if (turn === 0) return image;
+  const sideways = turn !== 180;
+  const width = sideways ? image.height : image.width;
+  const height = sideways ? image.width : image.height;
+  const out = new Uint8Array(image.data.length);
+  const { data } = image;
+  let o = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, o += 3) {
+      // Where the turned pixel (x, y) is in the picture.
+      const sx = turn === 90 ? y : turn === 180 ? image.width - 1 - x : image.width - 1 - y;
+      const sy = turn === 90 ? image.height - 1 - x : turn === 180 ? image.height - 1 - y : x;
+      const p = (sy * image.width + sx) * 3;
+      out[o] = data[p];
+      out[o + 1] = data[p + 1];
+      out[o + 2] = data[p + 2];
+    }
+  }
+  return { data: out, width, height };
+}
+
+/** A box found in a picture turned by `turn`, in the unturned picture of size `width`×`height`. */
+export function unturnBox(box: Box, turn: QuarterTurn, width: number, height: number): Box {
+  if (turn === 90) return { x: box.y, y: height - box.x - box.width, width: box.height, height: box.width };
+  if (turn === 180) return { x: width - box.x - box.width, y: height - box.y - box.height, width: box.width, height: box.height };
+  if (turn === 270) return { x: width - box.y - box.height, y: box.x, width: box.height, height: box.width };
+  return box;
+}

@@ -33,6 +33,21 @@ const CONFIRM = {
   minSize: 48,
 };
 
+/**
+ * Faces on their side or upside down (a person lying on the road, a photo held sideways): SSD on
+ * the quarter-size frame turned each way, every 6 frames; a face found so is then re-found and
+ * confirmed turned the same way.
+ */
+const TURNED_SSD = ([90, 180, 270] as const).map((turn) => ({
+  detector: SSD,
+  shrink: 4,
+  tile: WHOLE_FRAME,
+  overlap: 0,
+  everyFrames: 6,
+  stretchLevels: true,
+  turn,
+}));
+
 export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
   // For export: SSD looks at the whole frame every other frame (large and turned faces), the
   // Tiny Face Detector searches the half-size frame and native-resolution strips (faces down to
@@ -47,6 +62,7 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
         { detector: SSD, shrink: 4, tile: WHOLE_FRAME, overlap: 0, everyFrames: 2, stretchLevels: true },
         { detector: TINY, shrink: 2, tile: WHOLE_FRAME, overlap: 96, everyFrames: 3, stretchLevels: false },
         { detector: TINY, shrink: 1, tile: NATIVE_STRIP, overlap: 96, everyFrames: 8, stretchLevels: false },
+        ...TURNED_SSD,
       ],
       roi: { detector: ROI, everyFrames: 1, context: 2.2, inputSize: ROI_INPUT },
       confirm: CONFIRM,

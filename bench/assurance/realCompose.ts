@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { turnRgb } from '../../core/image';
 import { applyLight, mipChain, noiseTable, roadScene, seededRandom } from './draw';
 import { decodeImage, type RgbImage } from './faces';
 import { cachedClip, encodeRgbClip } from './generate';
-import { FACES_DEV_DIR, frameTime, placementAt, turnedSize, type DevPhoto, type Placement, type RealClip, type Turn } from './realSuite';
+import { FACES_DEV_DIR, frameTime, placementAt, type DevPhoto, type Placement, type RealClip } from './realSuite';
 import { realTruth, type RealTruthFace } from './realTruth';
 
 /** Films a real-face clip: the photo sampled through the camera of every frame, encoded with x264. */
@@ -13,25 +14,6 @@ export interface RealClipFile {
   path: string;
   clip: RealClip;
   truth: RealTruthFace[][];
-}
-
-/** The photo turned clockwise by a quarter or half turn. */
-export function turnImage(image: RgbImage, turn: Turn): RgbImage {
-  if (turn === 0) return image;
-  const { width, height } = turnedSize(image, turn);
-  const data = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      // Where the turned pixel (x, y) was in the photo.
-      const [sx, sy] = turn === 90 ? [y, image.height - 1 - x] : [image.width - 1 - x, image.height - 1 - y];
-      const from = (sy * image.width + sx) * 3;
-      const to = (y * width + x) * 3;
-      data[to] = image.data[from];
-      data[to + 1] = image.data[from + 1];
-      data[to + 2] = image.data[from + 2];
-    }
-  }
-  return { width, height, data };
 }
 
 /** Sample positions of one axis: for each output pixel, the two source pixels and the weight of the second (−1: outside). */
@@ -94,7 +76,7 @@ const CONDITIONS = {
 };
 
 async function filmClip(clip: RealClip, image: RgbImage, output: string): Promise<void> {
-  const turned = turnImage(image, clip.turn);
+  const turned = turnRgb(image, clip.turn);
   const mips = mipChain(turned);
   const { width, height } = clip;
   const random = seededRandom(clip.seed);

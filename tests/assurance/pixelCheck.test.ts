@@ -3,7 +3,7 @@ import { anonymisePlane } from '../../core/anonymise';
 import { DEFAULT_BLUR_STYLE } from '../../core/project';
 import { regionFor } from '../../core/renderPlan';
 import { detailAt, HIDDEN_DETAIL_RATIO, PixelScorer, thumbnailSide, type LumaFrame } from '../../bench/assurance/pixelCheck';
-import { turnImage } from '../../bench/assurance/realCompose';
+import { turnRgb, unturnBox } from '../../core/image';
 import { turnBox, type Turn } from '../../bench/assurance/realSuite';
 import { faceOfHead } from '../../bench/assurance/realTruth';
 import { track, keyframe } from '../helpers/projects';
@@ -74,7 +74,7 @@ describe('real-face suite: the truth follows every transform exactly', () => {
       const photo = { width: 7, height: 5, data: new Uint8Array(7 * 5 * 3) };
       const marked = [2, 1, 3, 2] as const;
       for (let y = marked[1]; y < marked[1] + marked[3]; y++) for (let x = marked[0]; x < marked[0] + marked[2]; x++) photo.data[(y * 7 + x) * 3] = 255;
-      const turned = turnImage(photo, turn);
+      const turned = turnRgb(photo, turn);
       const box = turnBox(marked, photo, turn);
       let inside = 0;
       for (let y = 0; y < turned.height; y++) {
@@ -86,6 +86,7 @@ describe('real-face suite: the truth follows every transform exactly', () => {
         }
       }
       expect(inside).toBe(6);
+      expect(unturnBox(box, turn, photo.width, photo.height)).toEqual({ x: 2, y: 1, width: 3, height: 2 });
     });
   }
 
