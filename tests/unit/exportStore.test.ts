@@ -17,6 +17,7 @@ function loadedStore(): EditorStore {
 const finding = (id: string, frames: number[]): LeakFinding => ({
   id,
   frames,
+  faces: frames.map(() => ({ box, score: 0.9 })),
   firstFrame: frames[0],
   lastFrame: frames.at(-1)!,
   peakFrame: frames[0],
