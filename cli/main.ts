@@ -336,7 +336,6 @@ export async function main(argv: string[]): Promise<number> {
       if (projectPath && exported.project !== project) {
         // The project beside the master gets the leak check's tracks: it is what the master was rendered from.
         await writeProjectFile(projectPath, exported.project);
-        result.tracks = exported.project.tracks.length;
       }
       Object.assign(result, {
         output: rendered.outputPath,
