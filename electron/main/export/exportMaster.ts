@@ -20,7 +20,8 @@ import packageJson from '../../../package.json' with { type: 'json' };
 /**
  * An export as one unit: the master is rendered to a hidden file beside the output, searched for
  * faces left showing (the leak check), and only then moved into place together with its audit
- * report. A failure or cancel at any step leaves the output path as it was.
+ * report. A failure or cancel at any step leaves the output path as it was. Auto and batch close
+ * the loop: faces the check finds become tracks and the hidden file is rendered and checked again.
  */
 
 export type ExportStage = JobStage | 'leak-check' | 'report';
