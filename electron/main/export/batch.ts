@@ -255,12 +255,13 @@ export class BatchQueue {
         onProgress: (_stage, progress) => this.update(item, { progress }),
       });
       await this.options.onClipDone?.(clip.project);
-      const { projectPath, masterPath, reportPaths, tracks, leakFindings, seconds } = clip;
+      const { projectPath, masterPath, reportPaths, tracks, leakFindings, leakCheckPasses, seconds } = clip;
+      const leakTracksAdded = leakCheckPasses.reduce((n, p) => n + p.tracksAdded.length, 0);
       this.update(item, {
         status: 'done',
         stage: 'done',
         progress: progressFromFrames(1, 1, seconds),
-        result: { projectPath, masterPath, reportPaths, tracks, leakFindings, seconds },
+        result: { projectPath, masterPath, reportPaths, tracks, leakTracksAdded, leakFindings, seconds },
       });
     } catch (err) {
       if (controller.signal.aborted || isCancelled(err)) this.update(item, { status: 'cancelled', stage: 'cancelled' });
