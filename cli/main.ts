@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { LeakCheckPass } from '../core/auditReport';
 import { BlurlineError, isCancelled, type ErrorCode } from '../core/errors';
 import { DETECTION_PRESETS, isPresetName, withMinConfidence } from '../core/presets';
 import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, MASTER_CODECS, type FrameRange, type MasterCodec, type Project } from '../core/project';
@@ -10,7 +11,7 @@ import { readProjectFile, writeProjectFile } from '../electron/main/project/proj
 import { detectToProject } from '../electron/main/pipeline';
 import { auditReportPaths } from '../electron/main/export/auditTrail';
 import { anonymiseClip, listVideos, masterClashes, projectPathFor, type ClipStage } from '../electron/main/export/batch';
-import { exportMaster } from '../electron/main/export/exportMaster';
+import { AUTO_EXPORT_PASSES, exportMaster } from '../electron/main/export/exportMaster';
 import { verifyExport } from '../electron/main/export/verifyExport';
 
 const HELP = `blurline — anonymise faces in video
@@ -252,7 +253,17 @@ export async function main(argv: string[]): Promise<number> {
           }
           const done = await anonymiseClip(video, outputDir, settings, callbacks);
           progress.end();
-          clips.push({ source: video, ok: true, master: done.masterPath, project: done.projectPath, report: done.reportPaths.json, tracks: done.tracks, leakFindings: done.leakFindings, seconds: round(done.seconds) });
+          clips.push({
+            source: video,
+            ok: true,
+            master: done.masterPath,
+            project: done.projectPath,
+            report: done.reportPaths.json,
+            tracks: done.tracks,
+            leakFindings: done.leakFindings,
+            leakCheckPasses: done.leakCheckPasses.map(passSummary),
+            seconds: round(done.seconds),
+          });
         } catch (err) {
           progress.end();
           // Ctrl-C stops the batch; anything else is this clip's failure, and the next clip goes on.
@@ -310,9 +321,23 @@ export async function main(argv: string[]): Promise<number> {
       tracks: project.tracks.length,
     });
     if (command !== 'detect') {
-      const exported = await exportMaster(project, values.output, { ...callbacks, overwrite, leakCheck: !values['skip-leak-check'] });
+      const exported = await exportMaster(project, values.output, {
+        ...callbacks,
+        overwrite,
+        leakCheck: !values['skip-leak-check'],
+        // auto renders again while the leak check finds faces; render keeps to the project it was given (a reviewed pass).
+        maxPasses: command === 'auto' ? AUTO_EXPORT_PASSES : 1,
+        onPass: (pass) => {
+          progress.end();
+          if (pass > 1 && !out.json && !out.quiet) process.stderr.write(`pass ${pass}: rendering again with the faces the leak check found as tracks…\n`);
+        },
+      });
       const rendered = exported.render;
       progress.end();
+      if (projectPath && exported.project !== project) {
+        // The project beside the master gets the leak check's tracks: it is what the master was rendered from.
+        await writeProjectFile(projectPath, exported.project);
+      }
       Object.assign(result, {
         output: rendered.outputPath,
         codec: rendered.videoCodec,
@@ -321,6 +346,7 @@ export async function main(argv: string[]): Promise<number> {
         renderSeconds: round(rendered.elapsedSeconds),
         renderFps: round(rendered.frames / rendered.elapsedSeconds),
         leakFindings: exported.report.leakCheck?.findings.length ?? null,
+        leakCheckPasses: exported.report.leakCheckPasses.map(passSummary),
         report: exported.reportPaths.json,
         approvedExport: exported.report.approval.approvedExport,
       });
@@ -334,6 +360,25 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** A leak-check pass as `--json` and the summary give it. */
+function passSummary(pass: LeakCheckPass) {
+  return { pass: pass.pass, findings: pass.findings.map((f) => f.id), tracksAdded: pass.tracksAdded, clean: pass.clean, seconds: round(pass.elapsedSeconds) };
+}
+
+/** What each pass did, for a run that rendered more than once ("pass 2: …"). */
+function passLines(passes: readonly ReturnType<typeof passSummary>[], indent = ''): string[] {
+  if (passes.length < 2) return [];
+  const faces = (n: number) => (n === 1 ? '1 face' : `${n} faces`);
+  return passes.map((p) => {
+    const found = p.findings.length;
+    if (p.clean) return `${indent}pass ${p.pass}: leak check clean`;
+    if (p.tracksAdded.length > 0) {
+      return `${indent}pass ${p.pass}: ${faces(found)} found by the leak check (${p.findings.join(', ')}) added as ${p.tracksAdded.length === 1 ? 'a track' : 'tracks'} (${p.tracksAdded.join(', ')}) and blurred in pass ${p.pass + 1}`;
+    }
+    return `${indent}pass ${p.pass}: ${faces(found)} still found by the leak check (${p.findings.join(', ')}) — see the report`;
+  });
+}
+
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }
@@ -345,6 +390,7 @@ function summary(r: Record<string, unknown>): string {
   }
   if (r.project) lines.push(`project: ${r.project}`);
   if (r.output) lines.push(`master:  ${r.output} (${r.regions} blurred regions, ${r.renderFps} fps)`);
+  if (r.leakCheckPasses) lines.push(...passLines(r.leakCheckPasses as ReturnType<typeof passSummary>[]));
   if (r.report) {
     const leaks = r.leakFindings === null ? 'leak check skipped' : r.leakFindings === 0 ? 'leak check: no face left showing' : `leak check: ${r.leakFindings} face(s) left showing — see the report`;
     lines.push(`report:  ${r.report} (${leaks}; ${r.approvedExport ? 'approved export' : 'not an approved export'})`);
@@ -358,6 +404,7 @@ function summary(r: Record<string, unknown>): string {
   if (r.command === 'batch') {
     for (const c of r.clips as Record<string, unknown>[]) {
       lines.push(c.ok ? `done    ${c.source} → ${c.master} (${c.tracks} tracks, ${c.leakFindings} leak findings)` : `FAILED  ${c.source}: ${c.message}`);
+      if (c.ok) lines.push(...passLines(c.leakCheckPasses as ReturnType<typeof passSummary>[], '        '));
     }
     lines.push(`${r.done} done, ${r.failed} failed; results in ${r.outputDir}`);
   }

@@ -9,6 +9,7 @@ import {
   PASS_STATES,
   rationalSchema,
   reviewEventSchema,
+  TRACK_ORIGINS,
   trackDecisionSchema,
   trackKeyframeSchema,
   type Project,
@@ -37,6 +38,8 @@ export const leakFindingSchema = z.object({
   id: z.string(),
   /** Every frame on which this face was found unblurred, numbered as the source's frames (master frame + the export range's first frame). */
   frames: z.array(nonNegInt).min(1),
+  /** The face found on each of `frames` (same order): its box in master pixels (the source's size) and its confidence. */
+  faces: z.array(z.object({ box: boxSchema, score: z.number().min(0).max(1) })).min(1),
   firstFrame: nonNegInt,
   lastFrame: nonNegInt,
   peakFrame: nonNegInt,
@@ -58,9 +61,24 @@ export const leakCheckReportSchema = z.object({
 });
 export type LeakCheckReport = z.infer<typeof leakCheckReportSchema>;
 
+/** One render and leak check of an export that renders again until the check is clean (auto and batch). */
+export const leakCheckPassSchema = z.object({
+  /** 1, 2, …: the last pass made the master. */
+  pass: z.number().int().positive(),
+  checkedAt: z.string(),
+  elapsedSeconds: z.number().nonnegative(),
+  /** What this pass's check found (the last pass's findings are `leakCheck.findings`, where they are waived). */
+  findings: z.array(leakFindingSchema.omit({ faces: true, waiver: true })),
+  /** Tracks made from these findings (origin leak-check) and blurred by the next pass; empty on the last pass. */
+  tracksAdded: z.array(z.string()),
+  /** The check found no face outside the blur. */
+  clean: z.boolean(),
+});
+export type LeakCheckPass = z.infer<typeof leakCheckPassSchema>;
+
 export const reportTrackSchema = z.object({
   id: z.string(),
-  origin: z.enum(['auto', 'manual']),
+  origin: z.enum(TRACK_ORIGINS),
   status: z.enum(['pending', 'confirmed', 'rejected']),
   /** Whether the master blurs it (everything not rejected is blurred). */
   rendered: z.boolean(),
@@ -138,6 +156,8 @@ export const auditReportSchema = z.object({
   /** The pass's append-only event log, oldest first. */
   events: z.array(reviewEventSchema),
   leakCheck: leakCheckReportSchema.nullable(),
+  /** Every pass of the export in order, the master's last (one when it was rendered once; none without a leak check). */
+  leakCheckPasses: z.array(leakCheckPassSchema),
 });
 export type AuditReport = z.infer<typeof auditReportSchema>;
 
@@ -154,6 +174,7 @@ export interface AuditReportInput {
   master: AuditReport['master'];
   ffmpeg: AuditReport['ffmpeg'];
   leakCheck: LeakCheckReport | null;
+  leakCheckPasses: LeakCheckPass[];
 }
 
 /** Why an export is not approved: the pass, the leak check, each unwaived finding. */
@@ -225,6 +246,7 @@ export function buildAuditReport(input: AuditReportInput): AuditReport {
     audioRedactions: project.audioRedactions,
     events: review.events,
     leakCheck,
+    leakCheckPasses: input.leakCheckPasses,
   };
 }
 
@@ -334,6 +356,23 @@ export function auditReportHtml(report: AuditReport): string {
               ]),
             )
       }`;
+  const passes = report.leakCheckPasses;
+  const passList =
+    passes.length < 2
+      ? ''
+      : `<p>The master was rendered ${passes.length} times: the faces each check found became tracks, blurred by the next render.</p>${table(
+          ['Pass', 'Found', 'Tracks added', 'Result'],
+          passes.map((p) => [
+            String(p.pass),
+            p.findings.length === 0
+              ? 'nothing'
+              : p.findings
+                  .map((f) => `${f.thumbnail?.startsWith('data:image/png;base64,') ? `<img class="thumb" alt="face found on frame ${f.peakFrame}" src="${f.thumbnail}"> ` : ''}${escapeHtml(f.id)}: frames ${frameRuns(f.frames)}`)
+                  .join('<br>'),
+            p.tracksAdded.length ? escapeHtml(p.tracksAdded.join(', ')) : '—',
+            p.clean ? 'clean' : p.pass === passes.length ? '<strong>faces left showing: the findings below</strong>' : 'rendered again',
+          ]),
+        )}`;
   const events = report.events.length
     ? table(
         ['#', 'When', 'Who', 'What', 'Tracks', 'Comment'],
@@ -401,7 +440,7 @@ ${tracks}
 <h2>Audio redactions</h2>
 ${audio}
 <h2>Leak check</h2>
-${leak}
+${passList}${leak}
 <h2>Event log</h2>
 ${events}
 </body></html>

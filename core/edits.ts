@@ -156,7 +156,7 @@ export function removeTracks(project: Project, trackIds: readonly string[]): Edi
 }
 
 /** Appends tracks after the existing ones. */
-function addTracks(project: Project, tracks: readonly Track[]): Edit {
+export function addTracks(project: Project, tracks: readonly Track[]): Edit {
   return { type: 'replace', remove: [], insert: tracks.map((track, i) => ({ index: project.tracks.length + i, track })) };
 }
 

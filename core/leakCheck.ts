@@ -79,6 +79,8 @@ export interface LeakFindingCore {
   lastFrame: number;
   /** Every frame the face was found on, in order. */
   frames: number[];
+  /** The face found on each of `frames` (same order): its box in master pixels and its confidence. */
+  faces: FaceDetection[];
   /** The frame where it was found with the most confidence: the one to show. */
   peakFrame: number;
   /** Its box on the peak frame. */
@@ -177,7 +179,16 @@ export class LeakGrouper {
         if (distance < (best?.distance ?? Infinity)) best = { open, distance };
       }
       if (!best) {
-        const finding: LeakFindingCore = { id: `leak-${++this.count}`, firstFrame: frame, lastFrame: frame, frames: [frame], peakFrame: frame, box: { ...box }, confidence: score };
+        const finding: LeakFindingCore = {
+          id: `leak-${++this.count}`,
+          firstFrame: frame,
+          lastFrame: frame,
+          frames: [frame],
+          faces: [{ box: { ...box }, score }],
+          peakFrame: frame,
+          box: { ...box },
+          confidence: score,
+        };
         const open: OpenFinding = { finding, last: { frame, box }, before: null };
         this.open.push(open);
         taken.add(open);
@@ -191,6 +202,7 @@ export class LeakGrouper {
       const { finding } = open;
       finding.lastFrame = frame;
       finding.frames.push(frame);
+      finding.faces.push({ box: { ...box }, score });
       const peak = score > finding.confidence;
       if (peak) {
         finding.peakFrame = frame;

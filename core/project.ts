@@ -87,10 +87,13 @@ export const trackKeyframeSchema = z.object({
 });
 export type TrackKeyframe = z.infer<typeof trackKeyframeSchema>;
 
+/** Who made a track: detection, a person drawing it, or the leak check finding a face the master left showing. */
+export const TRACK_ORIGINS = ['auto', 'manual', 'leak-check'] as const;
+
 export const trackSchema = z
   .object({
     id: z.string().min(1),
-    origin: z.enum(['auto', 'manual']),
+    origin: z.enum(TRACK_ORIGINS),
     status: z.enum(['pending', 'confirmed', 'rejected']),
     style: blurStyleSchema,
     keyframes: z.array(trackKeyframeSchema).min(1),

@@ -41,3 +41,34 @@ export function trackBoxAt(track: Pick<Track, 'keyframes'>, frame: number): Box 
   if (!after) return null;
   return lerpBox(before.box, after.box, (frame - before.frame) / (after.frame - before.frame));
 }
+
+/**
+ * The keyframes needed to draw the same boxes: a keyframe is dropped where the boxes before and
+ * after it, interpolated, put every edge within `tolerance` of its box's size of where it was,
+ * on every frame of the original from the last kept keyframe on. The first and last stay.
+ */
+export function thinKeyframes(keyframes: readonly TrackKeyframe[], tolerance: number): TrackKeyframe[] {
+  if (keyframes.length <= 2) return keyframes.slice();
+  const kept: TrackKeyframe[] = [keyframes[0]];
+  let anchor = 0;
+  const fits = (end: number) => {
+    const a = keyframes[anchor];
+    const b = keyframes[end];
+    for (let i = anchor + 1; i < end; i++) {
+      const k = keyframes[i];
+      const box = lerpBox(a.box, b.box, (k.frame - a.frame) / (b.frame - a.frame));
+      const limit = tolerance * Math.max(k.box.width, k.box.height);
+      const edges = [box.x - k.box.x, box.y - k.box.y, box.x + box.width - k.box.x - k.box.width, box.y + box.height - k.box.y - k.box.height];
+      if (edges.some((d) => Math.abs(d) > limit)) return false;
+    }
+    return true;
+  };
+  for (let end = 2; end < keyframes.length; end++) {
+    if (!fits(end)) {
+      anchor = end - 1;
+      kept.push(keyframes[anchor]);
+    }
+  }
+  kept.push(keyframes[keyframes.length - 1]);
+  return kept;
+}

@@ -57,6 +57,8 @@ export interface BatchItemSnapshot {
     masterPath: string;
     reportPaths: { json: string; html: string };
     tracks: number;
+    /** Of those, tracks the leak check added for faces it found (the master was rendered again). */
+    leakTracksAdded: number;
     leakFindings: number;
     seconds: number;
   } | null;

@@ -12,7 +12,8 @@ import { describeMissingBrowser, haveChromium, startEditorSession, type EditorSe
  * whose only track covers the face for part of the clip is exported; the leak check (the real
  * face models on every frame of the master) finds the face where it shows; the dialog lists the
  * findings with their pictures, goes to a finding's frame, and takes a signed waiver, which the
- * report on disk and the project's log record. Then a ProRes master of the I/O range.
+ * report on disk and the project's log record. Then a ProRes master of the I/O range, whose
+ * findings become tracks ("Add tracks for these findings"), and the export again is clean.
  */
 
 describeMissingBrowser('export in Chromium');
@@ -245,6 +246,53 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     expect(frames.every((n) => n >= IO.first && n <= IO.last)).toBe(true);
     expect(await verdict()).toBe('Not an approved export');
     await session.shot('export-05-prores-done');
+
+    expect(await page().locator('[data-testid=notice-error]').allTextContents()).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
+  }, 300_000);
+
+  it('"Add tracks for these findings" puts a pending leak-check track on each face as one undoable, logged step; exported again, the check is clean', async () => {
+    const reportPath = path.join(session.dir, 'dashcam.blurred.mov.audit.json');
+    const found = readReport(reportPath).leakCheck!.findings;
+    // Tracks are the editor's work (a reviewer's edit is refused): the same person switches role.
+    await page().getByRole('button', { name: 'Close' }).click();
+    await page().getByTestId('role').selectOption('editor');
+    await page().getByTestId('open-export').click();
+    const add = page().getByTestId('add-finding-tracks');
+    const status = () => page().getByTestId('finding-tracks-status').textContent();
+    const leakLanes = page().locator('[data-testid=lane][data-track^="leak-check-"]');
+    expect(await status()).toBe(`${found.length} finding${found.length === 1 ? '' : 's'} without a track`);
+    expect(await leakLanes.count()).toBe(0);
+
+    await add.click();
+    await expect.poll(() => leakLanes.count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(found.length);
+    const added = await leakLanes.evaluateAll((lanes) => lanes.map((l) => (l as unknown as { getAttribute(name: string): string }).getAttribute('data-track')));
+    expect(await add.isDisabled()).toBe(true);
+    expect(await status()).toBe(`Every finding is on a track (${added.join(', ')}): export again to check the master.`);
+    await session.shot('export-06-finding-tracks-added');
+    // One step: undo takes every added track away, redo brings them back.
+    await page().keyboard.press('Control+z');
+    await expect.poll(() => leakLanes.count(), { timeout: 10_000 }).toBe(0);
+    expect(await add.isEnabled()).toBe(true);
+    await page().keyboard.press('Control+Shift+z');
+    await expect.poll(() => leakLanes.count(), { timeout: 10_000 }).toBe(added.length);
+
+    const label = `Add ${added.length} track${added.length === 1 ? '' : 's'} for leak-check finding${found.length === 1 ? '' : 's'} ${found.map((f) => f.id).join(', ')}`;
+    const saved = await savedProject((p) => p.review.events.at(-1)?.detail === `Redo: ${label}`);
+    expect(saved.tracks.filter((t) => t.origin === 'leak-check').map((t) => [t.id, t.status])).toEqual(added.map((id) => [id, 'pending']));
+    expect(saved.review.events.filter((e) => e.type === 'edit').slice(-3).map((e) => [e.actor, e.role, e.detail, e.trackIds])).toEqual(
+      [label, `Undo: ${label}`, `Redo: ${label}`].map((detail) => [REVIEWER, 'editor', detail, added]),
+    );
+    // Adding tracks changed the approved pass: its approval is withdrawn until the reviewer looks again.
+    expect(saved.review.state).toBe('in-review');
+
+    await exportAndWait();
+    const again = readReport(reportPath);
+    expect(again.leakCheck!.findings).toEqual([]);
+    expect(again.tracks.filter((t) => t.origin === 'leak-check').map((t) => [t.id, t.rendered])).toEqual(added.map((id) => [id, true]));
+    expect(await page().getByTestId('leak-check-result').textContent()).toBe(`No face found outside a blurred region in ${IO.last - IO.first + 1} frames.`);
+    expect(await page().getByTestId('add-finding-tracks').count()).toBe(0);
+    await session.shot('export-07-clean-after-tracks');
 
     expect(await page().locator('[data-testid=notice-error]').allTextContents()).toEqual([]);
     expect(session.pageErrors).toEqual([]);

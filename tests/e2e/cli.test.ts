@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditReportSchema } from '../../core/auditReport';
 import { iou } from '../../core/geometry';
 import { parseProjectText, type Project } from '../../core/project';
 import { trackBoxAt } from '../../core/tracks';
@@ -19,6 +20,7 @@ import {
   readGrayFrames,
   sha256,
 } from '../helpers/media';
+import { leakClip } from '../helpers/leakClip';
 
 const CLI = path.join(REPO_ROOT, 'bin/blurline.js');
 
@@ -68,6 +70,8 @@ describe('blurline auto: a real face in a real clip, end to end', () => {
       project: path.join(dir, 'master.blurline.json'),
       report: path.join(dir, 'master.mp4.audit.json'),
       leakFindings: 0,
+      // Detection found the face: the first leak check is clean, the master rendered once.
+      leakCheckPasses: [{ pass: 1, findings: [], tracksAdded: [], clean: true, seconds: expect.any(Number) }],
       // Nobody has reviewed the pass: never an approved export.
       approvedExport: false,
     });
@@ -161,6 +165,48 @@ describe('blurline auto: a real face in a real clip, end to end', () => {
   });
 });
 
+describe('blurline auto: faces detection missed become tracks, and the master is rendered again', () => {
+  it('says what each pass did, blurs both faces in the master, and saves the project with the leak check\'s tracks', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-cli-loop-'));
+    try {
+      const clip = await leakClip();
+      copyFileSync(clip.path, path.join(dir, 'clip.mp4'));
+      // A detection threshold no face reaches: the leak check (at 0.3) finds what detection left out.
+      const run = await blurline(['auto', 'clip.mp4', '-o', 'out.mp4', '--preset', 'fast', '--min-confidence', '0.99'], dir);
+      expect(run.code, run.stderr).toBe(0);
+      const report = auditReportSchema.parse(JSON.parse(readFileSync(path.join(dir, 'out.mp4.audit.json'), 'utf8')));
+      const passes = report.leakCheckPasses;
+      expect(passes.length).toBeGreaterThanOrEqual(2);
+      expect(passes.at(-1)!.clean).toBe(true);
+      const added = passes.flatMap((p) => p.tracksAdded);
+      expect(added.length).toBeGreaterThanOrEqual(1);
+      const first = passes[0];
+      expect(run.stdout).toContain(
+        `pass 1: ${first.findings.length === 1 ? '1 face' : `${first.findings.length} faces`} found by the leak check (${first.findings.map((f) => f.id).join(', ')}) added as ${first.tracksAdded.length === 1 ? 'a track' : 'tracks'} (${first.tracksAdded.join(', ')}) and blurred in pass 2`,
+      );
+      expect(run.stdout).toContain(`pass ${passes.length}: leak check clean`);
+      expect(run.stdout).toContain('leak check: no face left showing');
+      expect(run.stderr).toContain('pass 2: rendering again with the faces the leak check found as tracks');
+      // The project beside the master is what it was rendered from: the leak check's tracks, pending, logged.
+      const project = parseProjectText(readFileSync(path.join(dir, 'out.blurline.json'), 'utf8'));
+      expect(project.tracks.filter((t) => t.origin === 'leak-check').map((t) => [t.id, t.status])).toEqual(added.map((id) => [id, 'pending']));
+      expect(project.review.events.filter((e) => e.role === 'system').map((e) => e.trackIds)).toEqual(passes.filter((p) => p.tracksAdded.length).map((p) => p.tracksAdded));
+      // Both faces are hidden in the master on every frame they show.
+      const [src, out] = await Promise.all([readGrayFrames(clip.path, 640, 360), readGrayFrames(path.join(dir, 'out.mp4'), 640, 360)]);
+      clip.truth.forEach((faces, frame) => {
+        for (const { id, box } of faces) {
+          if (!box) continue;
+          const rect = { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
+          const ratio = highFrequencyEnergy(out[frame], 640, rect, 'ellipse') / highFrequencyEnergy(src[frame], 640, rect, 'ellipse');
+          expect(ratio, `${id} on frame ${frame}`).toBeLessThan(0.3);
+        }
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
+});
+
 describe('blurline batch', () => {
   let dir: string;
   let run: CliRun;
@@ -185,7 +231,7 @@ describe('blurline batch', () => {
       done: 1,
       failed: 1,
       clips: [
-        { source: path.join(dir, 'a-dashcam.mp4'), ok: true, master: path.join(out, 'a-dashcam.blurred.mp4'), tracks: 1, leakFindings: 0 },
+        { source: path.join(dir, 'a-dashcam.mp4'), ok: true, master: path.join(out, 'a-dashcam.blurred.mp4'), tracks: 1, leakFindings: 0, leakCheckPasses: [{ pass: 1, clean: true }] },
         { source: path.join(dir, 'b-damaged.mp4'), ok: false, code: 'SOURCE_UNREADABLE' },
       ],
     });

@@ -8,12 +8,12 @@ import { CancelledError } from '../../core/errors';
 import type { Project, SourceInfo } from '../../core/project';
 import { approvePass, decideTrack, startReview } from '../../core/review';
 import { auditReportPaths, readAuditReport, waiveReportFinding } from '../../electron/main/export/auditTrail';
-import { exportMaster, type ExportResult } from '../../electron/main/export/exportMaster';
+import { AUTO_EXPORT_PASSES, exportMaster, type ExportResult } from '../../electron/main/export/exportMaster';
 import { verifyExport } from '../../electron/main/export/verifyExport';
 import { probeVideo } from '../../electron/main/media/probe';
 import { errorOf } from '../helpers/errors';
 import { leakClip, projectBlurring } from '../helpers/leakClip';
-import { sha256 } from '../helpers/media';
+import { highFrequencyEnergy, readGrayFrames, sha256 } from '../helpers/media';
 
 /**
  * An export end to end on real parts: the render, the leak check with the real face models on
@@ -117,6 +117,64 @@ describe('a pass that leaves a face unblurred', () => {
   });
 });
 
+describe('an export that renders again while the leak check finds faces (auto and batch)', () => {
+  let result: ExportResult;
+  const master = () => path.join(dir, 'looped.mp4');
+  const passes: number[] = [];
+  let seconds: number;
+
+  beforeAll(async () => {
+    const started = performance.now();
+    // Detection "missed" the right face: only the left one has a track.
+    result = await exportMaster(projectBlurring(source, clip, ['left']), master(), { maxPasses: AUTO_EXPORT_PASSES, onPass: (p) => passes.push(p) });
+    seconds = (performance.now() - started) / 1000;
+  });
+
+  it('adds the face the first check found as a leak-check track, renders again, and the second check is clean', () => {
+    expect(passes).toEqual([1, 2]);
+    const report = result.report;
+    expect(report.leakCheckPasses.map((p) => [p.pass, p.findings.length, p.tracksAdded, p.clean])).toEqual([
+      [1, 1, ['leak-check-2'], false],
+      [2, 0, [], true],
+    ]);
+    expect(report.leakCheck!.findings).toEqual([]);
+    // Pass 1 found the right face on most of the frames it shows.
+    const visible = clip.truth.filter((faces) => faces.some((f) => f.id === 'right' && f.box)).length;
+    expect(report.leakCheckPasses[0].findings[0].frames.length).toBeGreaterThanOrEqual(visible - 2);
+    // The project the master was rendered from (and the report) carry the new track, pending, logged as the system's edit.
+    const added = result.project.tracks.find((t) => t.id === 'leak-check-2')!;
+    expect(added).toMatchObject({ origin: 'leak-check', status: 'pending' });
+    expect(report.tracks.map((t) => [t.id, t.origin, t.rendered])).toEqual([
+      ['left', 'manual', true],
+      ['leak-check-2', 'leak-check', true],
+    ]);
+    expect(report.events.map((e) => [e.actor, e.role, e.type, e.trackIds, e.detail])).toEqual([
+      ['Blurline', 'system', 'edit', ['leak-check-2'], 'Leak check pass 1: Add 1 track for leak-check finding leak-1'],
+    ]);
+    expect(auditReportSchema.parse(JSON.parse(readFileSync(result.reportPaths.json, 'utf8')))).toEqual(report);
+    expect(readFileSync(result.reportPaths.html, 'utf8')).toContain('The master was rendered 2 times');
+    // Nothing but the master and its report was left behind by the passes.
+    expect(readdirSync(dir).filter((f) => f.includes('looped'))).toEqual(['looped.mp4', 'looped.mp4.audit.html', 'looped.mp4.audit.json']);
+    expect(report.master.sha256).toBe(sha256(master()));
+    console.log(`two passes (render + leak check each) on ${clip.truth.length} frames of 640×360: ${seconds.toFixed(1)} s`);
+  });
+
+  it("blurs the right face on every frame it shows in the master: its detail is gone", async () => {
+    const { width, height } = source;
+    const [src, out] = await Promise.all([readGrayFrames(source.path, width, height), readGrayFrames(master(), width, height)]);
+    const ratios: number[] = [];
+    clip.truth.forEach((faces, frame) => {
+      const box = faces.find((f) => f.id === 'right')?.box;
+      if (!box) return;
+      const rect = { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
+      ratios.push(highFrequencyEnergy(out[frame], width, rect, 'ellipse') / highFrequencyEnergy(src[frame], width, rect, 'ellipse'));
+    });
+    expect(ratios.length).toBeGreaterThan(30);
+    console.log(`right face, master detail / source detail: max ${Math.max(...ratios).toFixed(3)}, mean ${(ratios.reduce((a, b) => a + b) / ratios.length).toFixed(3)}`);
+    for (const [i, ratio] of ratios.entries()) expect(ratio, `face-frame ${i}`).toBeLessThan(0.3);
+  });
+});
+
 describe('verifying a master against its report later', () => {
   it('verifies the clean approved master: same hash, source unchanged, nothing new found', async () => {
     const result = await verifyExport(path.join(dir, 'clean.mp4'), path.join(dir, 'clean.mp4.audit.json'));
@@ -162,5 +220,22 @@ describe('an export that does not finish', () => {
     expect(readFileSync(output, 'utf8')).toBe('an earlier master');
     expect(readdirSync(dir).filter((f) => f.includes('cancelled'))).toEqual(['cancelled.mp4']);
     expect(existsSync(auditReportPaths(output).json)).toBe(false);
+  });
+
+  it('cancelled in its second pass (rendering again with the leak check\'s track) leaves the earlier master and nothing else', async () => {
+    const output = path.join(dir, 'cancelled-pass.mp4');
+    writeFileSync(output, 'an earlier master');
+    const controller = new AbortController();
+    const err = await errorOf(
+      exportMaster(projectBlurring(source, clip, ['left']), output, {
+        overwrite: true,
+        maxPasses: AUTO_EXPORT_PASSES,
+        signal: controller.signal,
+        onPass: (pass) => pass === 2 && controller.abort(),
+      }),
+    );
+    expect(err).toBeInstanceOf(CancelledError);
+    expect(readFileSync(output, 'utf8')).toBe('an earlier master');
+    expect(readdirSync(dir).filter((f) => f.includes('cancelled-pass'))).toEqual(['cancelled-pass.mp4']);
   });
 });

@@ -100,7 +100,7 @@ describe('the batch queue', () => {
       [ids[0], 'done'],
       [ids[1], 'failed'],
     ]);
-    expect(items[0].result).toMatchObject({ masterPath: path.join(out, 'a-ambulance.blurred.mp4'), tracks: 1, leakFindings: 0 });
+    expect(items[0].result).toMatchObject({ masterPath: path.join(out, 'a-ambulance.blurred.mp4'), tracks: 1, leakTracksAdded: 0, leakFindings: 0 });
     expect(items[1].error).toMatchObject({ code: 'SOURCE_UNREADABLE' });
     // One clip at a time: the second started only after the first was done.
     const firstDone = pushed.findIndex((q) => q[0]?.status === 'done');

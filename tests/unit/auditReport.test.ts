@@ -8,6 +8,7 @@ import {
   buildAuditReport,
   frameRuns,
   waiveFinding,
+  type LeakCheckPass,
   type LeakCheckReport,
 } from '../../core/auditReport';
 import { applyEdit, setStatus } from '../../core/edits';
@@ -45,6 +46,7 @@ const leakCheck = (findings: LeakCheckReport['findings'] = []): LeakCheckReport 
 const finding = (id: string) => ({
   id,
   frames: [40, 41, 42, 45],
+  faces: [40, 41, 42, 45].map((frame) => ({ box: { x: 160 + frame, y: 100, width: 32, height: 36 }, score: frame === 41 ? 0.71 : 0.5 })),
   firstFrame: 40,
   lastFrame: 45,
   peakFrame: 41,
@@ -54,7 +56,17 @@ const finding = (id: string) => ({
   waiver: null,
 });
 
-function report(project: Project, check: LeakCheckReport | null) {
+/** A pass as the export records it: its findings (without their faces), the tracks made from them. */
+const pass = (n: number, findings: ReturnType<typeof finding>[], tracksAdded: string[]): LeakCheckPass => ({
+  pass: n,
+  checkedAt: '2026-11-25T10:05:00Z',
+  elapsedSeconds: 12,
+  findings: findings.map(({ faces: _faces, waiver: _waiver, ...f }) => f),
+  tracksAdded,
+  clean: findings.length === 0,
+});
+
+function report(project: Project, check: LeakCheckReport | null, passes: LeakCheckPass[] = check ? [pass(1, check.findings.map(() => finding('L1')), [])] : []) {
   return buildAuditReport({
     project,
     generatedAt: '2026-11-25T10:06:30Z',
@@ -81,6 +93,7 @@ function report(project: Project, check: LeakCheckReport | null) {
       remuxCommandLine: 'ffmpeg -i a.mp4 -c copy -metadata:s:v:0 rotate=90 b.mp4',
     },
     leakCheck: check,
+    leakCheckPasses: passes,
   });
 }
 
@@ -131,6 +144,18 @@ describe('audit report', () => {
     for (const section of ['Source', 'Master', 'ffmpeg', 'Detection', 'Tracks (2; 1 blurred)', 'Audio redactions', 'Leak check', 'Event log']) {
       expect(html).toContain(`<h2>${section}</h2>`);
     }
+  });
+
+  it('lists every pass of an export that rendered again: what each found, the tracks made from it, the clean last one', () => {
+    const passes = [pass(1, [finding('leak-1')], ['leak-check-3']), pass(2, [], [])];
+    const r = report(reviewedProject(), leakCheck(), passes);
+    expect(auditReportSchema.parse(r).leakCheckPasses).toEqual(passes);
+    const html = auditReportHtml(r);
+    expect(html).toContain('The master was rendered 2 times');
+    expect(html).toMatch(/<td>1<\/td><td><img class="thumb" alt="face found on frame 41" src="data:image\/png;base64,[^"]+"> leak-1: frames 40–42, 45<\/td><td>leak-check-3<\/td><td>rendered again<\/td>/);
+    expect(html).toContain('<td>2</td><td>nothing</td><td>—</td><td>clean</td>');
+    // Rendered once: no list of passes.
+    expect(auditReportHtml(report(reviewedProject(), leakCheck()))).not.toContain('The master was rendered');
   });
 
   it('writes frame lists as runs', () => {

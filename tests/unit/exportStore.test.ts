@@ -17,6 +17,7 @@ function loadedStore(): EditorStore {
 const finding = (id: string, frames: number[]): LeakFinding => ({
   id,
   frames,
+  faces: frames.map(() => ({ box, score: 0.9 })),
   firstFrame: frames[0],
   lastFrame: frames.at(-1)!,
   peakFrame: frames[0],
@@ -142,5 +143,32 @@ describe('the export outcome and waivers', () => {
       ['waiver', 'Rae', 'reviewer', '2026-11-25T10:06:00.000Z', 'waived leak-check finding leak-2 (frames 9)', 'consent form 12'],
     ]);
     expect(s().history.past).toHaveLength(0);
+  });
+
+  it('adds tracks for findings as one undoable step, logged under the user; once added, nothing is left to add', () => {
+    const store = loadedStore();
+    const s = store.getState;
+    s().setIdentity('Eda', 'editor');
+    const found = [finding('leak-1', [3, 4, 5]), finding('leak-2', [60, 61])];
+    expect(s().addTracksForFindings(found)).toEqual(['leak-check-2', 'leak-check-3']);
+    expect(s().project!.tracks.map((t) => [t.id, t.origin, t.status])).toEqual([
+      ['a', 'auto', 'pending'],
+      ['leak-check-2', 'leak-check', 'pending'],
+      ['leak-check-3', 'leak-check', 'pending'],
+    ]);
+    expect(s().history.past.map((e) => e.label)).toEqual(['Add 2 tracks for leak-check findings leak-1, leak-2']);
+    expect(s().project!.review.events.map((e) => [e.type, e.actor, e.trackIds, e.detail])).toEqual([
+      ['edit', 'Eda', ['leak-check-2', 'leak-check-3'], 'Add 2 tracks for leak-check findings leak-1, leak-2'],
+    ]);
+    expect(s().addTracksForFindings(found)).toEqual([]);
+    expect(s().notices.at(-1)!.text).toMatch(/every finding is on a track already/);
+    s().undo();
+    expect(s().project!.tracks.map((t) => t.id)).toEqual(['a']);
+    s().redo();
+    expect(s().project!.tracks.map((t) => t.id)).toEqual(['a', 'leak-check-2', 'leak-check-3']);
+    expect(s().project!.review.events.map((e) => e.detail).slice(1)).toEqual([
+      'Undo: Add 2 tracks for leak-check findings leak-1, leak-2',
+      'Redo: Add 2 tracks for leak-check findings leak-1, leak-2',
+    ]);
   });
 });

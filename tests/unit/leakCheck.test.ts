@@ -103,6 +103,8 @@ describe('LeakGrouper', () => {
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ id: 'leak-1', firstFrame: 3, lastFrame: 12, frames, peakFrame: 5, confidence: 0.97 });
     expect(finding.box).toEqual(moved(face, 40));
+    // The face on each of its frames, for a track to be made of it.
+    expect(finding.faces).toEqual(frames.map((frame) => detection(moved(face, 8 * frame), frame === 5 ? 0.97 : 0.6)));
   });
 
   it('keeps a fast face (most of its width a frame) as one finding, and two faces apart as two', () => {

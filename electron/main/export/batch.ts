@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { LeakCheckPass } from '../../../core/auditReport';
 import { BlurlineError, isCancelled } from '../../../core/errors';
 import { masterExtension } from '../../../core/masterFormat';
 import type { DetectionPreset } from '../../../core/presets';
@@ -11,7 +12,7 @@ import { toIpcError } from '../ipc/calls';
 import { checkOutputPath } from '../media/render';
 import { detectToProject } from '../pipeline';
 import { writeProjectFile } from '../project/projectFile';
-import { exportMaster, type ExportStage } from './exportMaster';
+import { AUTO_EXPORT_PASSES, exportMaster, type ExportStage } from './exportMaster';
 
 /**
  * Many clips, unattended: each is analysed, its project saved, and its master exported with the
@@ -102,11 +103,17 @@ export interface ClipResult {
   reportPaths: { json: string; html: string };
   project: Project;
   tracks: number;
+  /** Faces the master's leak check found (after the passes that added tracks for earlier ones). */
   leakFindings: number;
+  leakCheckPasses: LeakCheckPass[];
   seconds: number;
 }
 
-/** Detects, saves the project and exports one clip into `outputDir`. */
+/**
+ * Detects, saves the project and exports one clip into `outputDir`, rendering again while the
+ * leak check finds faces no track holds (up to AUTO_EXPORT_PASSES); the project is saved again
+ * with the tracks that added.
+ */
 export async function anonymiseClip(sourcePath: string, outputDir: string, settings: ClipSettings, callbacks: ClipCallbacks = {}): Promise<ClipResult> {
   const started = performance.now();
   const outputs = batchOutputs(sourcePath, outputDir, settings.codec);
@@ -119,10 +126,13 @@ export async function anonymiseClip(sourcePath: string, outputDir: string, setti
     onStage: (stage) => stage === 'analyse' && callbacks.onStage?.('analyse'),
     onProgress: (_stage, p) => callbacks.onProgress?.('analyse', p),
   });
-  const project = detected.project;
-  project.exportSettings.videoCodec = settings.codec;
-  await writeProjectFile(outputs.project, project);
-  const exported = await exportMaster(project, outputs.master, { ...callbacks, overwrite: settings.overwrite });
+  const detectedProject = detected.project;
+  detectedProject.exportSettings.videoCodec = settings.codec;
+  await writeProjectFile(outputs.project, detectedProject);
+  const exported = await exportMaster(detectedProject, outputs.master, { ...callbacks, overwrite: settings.overwrite, maxPasses: AUTO_EXPORT_PASSES });
+  // The project beside the master is the one it was rendered from: with the leak check's tracks.
+  const { project } = exported;
+  if (project !== detectedProject) await writeProjectFile(outputs.project, project);
   return {
     sourcePath: project.source.path,
     projectPath: outputs.project,
@@ -131,6 +141,7 @@ export async function anonymiseClip(sourcePath: string, outputDir: string, setti
     project,
     tracks: project.tracks.length,
     leakFindings: exported.report.leakCheck?.findings.length ?? 0,
+    leakCheckPasses: exported.report.leakCheckPasses,
     seconds: (performance.now() - started) / 1000,
   };
 }
@@ -244,12 +255,13 @@ export class BatchQueue {
         onProgress: (_stage, progress) => this.update(item, { progress }),
       });
       await this.options.onClipDone?.(clip.project);
-      const { projectPath, masterPath, reportPaths, tracks, leakFindings, seconds } = clip;
+      const { projectPath, masterPath, reportPaths, tracks, leakFindings, leakCheckPasses, seconds } = clip;
+      const leakTracksAdded = leakCheckPasses.reduce((n, p) => n + p.tracksAdded.length, 0);
       this.update(item, {
         status: 'done',
         stage: 'done',
         progress: progressFromFrames(1, 1, seconds),
-        result: { projectPath, masterPath, reportPaths, tracks, leakFindings, seconds },
+        result: { projectPath, masterPath, reportPaths, tracks, leakTracksAdded, leakFindings, seconds },
       });
     } catch (err) {
       if (controller.signal.aborted || isCancelled(err)) this.update(item, { status: 'cancelled', stage: 'cancelled' });

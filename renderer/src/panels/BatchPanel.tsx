@@ -187,7 +187,8 @@ function QueueItem({ item }: { item: BatchItemSnapshot }) {
       {status === 'done' && result && (
         <>
           <div className="small" data-testid="batch-result">
-            {plural(result.tracks, 'face track')} ·{' '}
+            {plural(result.tracks, 'face track')}
+            {result.leakTracksAdded > 0 && ` (${result.leakTracksAdded} added by the leak check, rendered again)`} ·{' '}
             {result.leakFindings === 0 ? (
               <span className="leak-clean">leak check: no face left showing</span>
             ) : (

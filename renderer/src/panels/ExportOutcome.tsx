@@ -1,5 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { frameRuns, type LeakFinding } from '../../../core/auditReport';
+import { tracksForFindings } from '../../../core/leakTracks';
 import type { ExportOutcome } from '../../../electron/shared/contract';
 import { useControllerContext } from '../controllerContext';
 import { fileName } from '../paths';
@@ -50,6 +51,7 @@ export function ExportOutcomeView({ outcome, clock }: { outcome: ExportOutcome; 
             <b>A real leak is fixed in the project:</b> go to the frame, add or adjust a track there, and export again. Waive a finding only when
             it may stay visible (not a face, consent given): the waiver is signed with your name, with its reason, in the report and the log.
           </p>
+          <AddFindingTracks findings={findings} />
           <ol className="findings" data-testid="findings">
             {findings.map((f) => (
               <Finding key={f.id} finding={f} clock={clock} />
@@ -63,6 +65,38 @@ export function ExportOutcomeView({ outcome, clock }: { outcome: ExportOutcome; 
         </>
       )}
       {leakCheck && <p className="small">{leakCheck.detector}</p>}
+    </div>
+  );
+}
+
+/**
+ * The findings not waived, as tracks: one undoable edit adds a pending leak-check track for each
+ * face on the frames no track holds; what tracks hold already is said instead.
+ */
+function AddFindingTracks({ findings }: { findings: readonly LeakFinding[] }) {
+  const store = useEditorStore();
+  const project = useEditor((s) => s.project);
+  const open = useMemo(() => findings.filter((f) => !f.waiver), [findings]);
+  // Recomputed with every edit: after adding (or its undo) the button says what is left.
+  const made = useMemo(() => (project ? tracksForFindings(project, open) : []), [project, open]);
+  const toAdd = made.filter((m) => m.added.length > 0).length;
+  const held = made.filter((m) => m.added.length === 0 && m.heldBy.length > 0);
+  if (open.length === 0) return null;
+  return (
+    <div className="row wrap" data-testid="finding-tracks">
+      <button
+        onClick={() => store.getState().addTracksForFindings(open)}
+        disabled={toAdd === 0}
+        data-testid="add-finding-tracks"
+        title="Adds a pending track (origin: leak check) over each face where no track is, as one step you can undo; export again to blur them"
+      >
+        Add tracks for these findings
+      </button>
+      <span className="small" data-testid="finding-tracks-status">
+        {toAdd > 0
+          ? `${plural(toAdd, 'finding')} without a track`
+          : `Every finding is on a track (${[...new Set(held.flatMap((m) => m.heldBy))].join(', ')}): export again to check the master.`}
+      </span>
     </div>
   );
 }

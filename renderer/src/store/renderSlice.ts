@@ -1,5 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { LeakFinding } from '../../../core/auditReport';
+import { EditError } from '../../../core/edits';
+import { addLeakCheckTracks } from '../../../core/leakTracks';
 import type { MasterCodec } from '../../../core/project';
 import type { ExportOutcome, JobSnapshot } from '../../../electron/shared/contract';
 import { pathForCodec } from '../paths';
@@ -27,6 +29,11 @@ export interface RenderSlice {
   renderChanged(snapshot: JobSnapshot | null): void;
   /** The export's outcome after a waiver (main rewrote its report); ignored for another export. */
   exportOutcomeChanged(outcome: ExportOutcome): void;
+  /**
+   * Adds pending leak-check tracks for the findings (the frames no track holds yet) as one
+   * undoable edit, logged; the next export blurs them. Returns the ids of the tracks added.
+   */
+  addTracksForFindings(findings: readonly LeakFinding[]): string[];
 }
 
 export const createRenderSlice: StateCreator<EditorState, [], [], RenderSlice> = (set, get) => ({
@@ -55,4 +62,20 @@ export const createRenderSlice: StateCreator<EditorState, [], [], RenderSlice> =
   renderChanged: (snapshot) => set({ renderJob: snapshot }),
   exportOutcomeChanged: (outcome) =>
     set((s) => (s.renderJob?.exported?.reportPaths.json === outcome.reportPaths.json ? { renderJob: { ...s.renderJob, exported: outcome } } : {})),
+  addTracksForFindings: (findings) => {
+    const { project, edit, notify } = get();
+    if (!project) return [];
+    let made: ReturnType<typeof addLeakCheckTracks>;
+    try {
+      made = addLeakCheckTracks(project, findings);
+    } catch (err) {
+      if (!(err instanceof EditError)) throw err;
+      notify('info', `Add tracks for the findings: ${err.message}.`);
+      return [];
+    }
+    if (!edit(() => made.edit, made.label)) return [];
+    const ids = made.made.flatMap((m) => m.added.map((t) => t.id));
+    notify('info', `${made.label}: pending on the timeline (${ids.join(', ')}). Export again to blur them.`);
+    return ids;
+  },
 });
