@@ -89,10 +89,10 @@ async function filmClip(clip: RealClip, image: RgbImage, output: string): Promis
   await encodeRgbClip(format, clip.frames, output, `filming ${clip.name}`, (frame, index) => {
     if (drawScene) drawScene(background, index);
     sum.fill(0);
-    const step = clip.frames > 1 ? 0.5 / (clip.frames - 1) / samples : 0;
+    const step = (0.5 * frameTime(1)) / samples;
     for (let s = 0; s < samples; s++) {
       // Centred on the frame's time, so the truth (placed at that time) sits in the middle of the smear.
-      const t = frameTime(clip, index) + (s - (samples - 1) / 2) * step;
+      const t = frameTime(index) + (s - (samples - 1) / 2) * step;
       addPlacedPhoto(sum, width, height, mips, placementAt(clip, turned, t), background, 1 / samples);
     }
     for (let p = 0; p < sum.length; p++) frame[p] = sum[p];

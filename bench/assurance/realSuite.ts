@@ -113,8 +113,15 @@ export function placementAt(clip: RealClip, turned: { width: number; height: num
   return { scale, x, y };
 }
 
-export function frameTime(clip: Pick<RealClip, 'frames'>, frame: number): number {
-  return clip.frames > 1 ? frame / (clip.frames - 1) : 0;
+/**
+ * Every clip's camera makes its whole move over this many frames (two seconds at 30 fps); a
+ * shorter clip is the start of the same move, so its faces move as fast as the full suite's.
+ */
+export const CAMERA_MOVE_FRAMES = 60;
+
+/** Where frame `frame` is in the camera's move, 0..1. */
+export function frameTime(frame: number): number {
+  return frame / (CAMERA_MOVE_FRAMES - 1);
 }
 
 export interface SuiteScale {

@@ -47,7 +47,7 @@ export function realTruth(clip: RealClip, photo: DevPhoto): RealTruthFace[][] {
   const turned = turnedSize(photo, clip.turn);
   const boxes = photo.boxes.map((b) => turnBox(photo.kind === 'head' ? faceOfHead(b) : b, photo, clip.turn));
   return Array.from({ length: clip.frames }, (_, frame) => {
-    const at = placementAt(clip, turned, frameTime(clip, frame));
+    const at = placementAt(clip, turned, frameTime(frame));
     return boxes.flatMap((b, i) => {
       const extent = placeBox(b, at);
       if (extent.x >= clip.width || extent.y >= clip.height || extent.x + extent.width <= 0 || extent.y + extent.height <= 0) return [];
