@@ -1,5 +1,6 @@
 import type { FaceDetection, RgbFrame } from './detection';
 import { BlurlineError } from './errors';
+import { scaleBox } from './geometry';
 import { cropResizeRgb } from './image';
 import { nonMaxSuppression } from './tiling';
 
@@ -30,7 +31,19 @@ export interface OnnxOutput {
   dims: readonly number[];
 }
 
-export type OnnxFaceFormat = 'yunet' | 'scrfd' | 'centerface';
+export const ONNX_FACE_FORMATS = ['yunet', 'scrfd', 'centerface'] as const;
+export type OnnxFaceFormat = (typeof ONNX_FACE_FORMATS)[number];
+
+/**
+ * A user's ONNX model as a schedule names it: the file, and its SHA-256 so the record says exactly
+ * which model ran (a host refuses a file that no longer has it).
+ */
+export interface OnnxDetectorOptions {
+  model: 'onnx';
+  file: string;
+  sha256: string;
+  minConfidence: number;
+}
 
 /** A frame as the model's input: planar float32 `[1, 3, height, width]`, the frame at the top left. */
 export interface OnnxModelInput {
@@ -118,9 +131,7 @@ function gridOf(input: OnnxModelInput, stride: number, tensor: OnnxOutput, perCe
 
 /** Boxes found in input pixels, back in frame pixels. */
 function toFrame(faces: FaceDetection[], input: OnnxModelInput): FaceDetection[] {
-  if (input.scale === 1) return faces;
-  const s = 1 / input.scale;
-  return faces.map((f) => ({ score: f.score, box: { x: f.box.x * s, y: f.box.y * s, width: f.box.width * s, height: f.box.height * s } }));
+  return input.scale === 1 ? faces : faces.map((f) => ({ score: f.score, box: scaleBox(f.box, 1 / input.scale) }));
 }
 
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));

@@ -1,13 +1,16 @@
-import { access } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { FaceDetector } from '../../../core/detection';
 import { BlurlineError } from '../../../core/errors';
-import { recogniseOnnxFaceModel, type OnnxModelSignature, type OnnxOutput } from '../../../core/onnxFaceModels';
+import { recogniseOnnxFaceModel, type OnnxFaceFormat, type OnnxFaceModel, type OnnxModelSignature, type OnnxOutput } from '../../../core/onnxFaceModels';
 
 export interface OnnxDetectorSettings {
   /** Threads one detection may use (default: onnxruntime's, one per core); a pool of workers gives each one. */
   threads?: number;
+  /** The SHA-256 the file must have (the one recorded when it was chosen): a changed file is refused. */
+  sha256?: string;
 }
 
 /** What a session says about its tensors, in the core's terms. */
@@ -16,34 +19,67 @@ export function signatureOf(session: Pick<ort.InferenceSession, 'inputMetadata' 
   return { inputs: tensors(session.inputMetadata), outputs: tensors(session.outputMetadata) };
 }
 
-/**
- * A user's own ONNX face model (YuNet, SCRFD or CenterFace) on onnxruntime-node's CPU backend,
- * loaded once. A missing file, a file that is not ONNX and a model of no known format are
- * refused with DETECTOR_MODEL_INVALID; a failure while detecting is DETECTOR_FAILED.
- */
-export async function createOnnxFaceDetector(modelFile: string, minConfidence: number, settings: OnnxDetectorSettings = {}): Promise<FaceDetector> {
-  const name = path.basename(modelFile);
+/** A user's model file, as checked and recorded. */
+export interface OnnxModelFile {
+  /** Absolute path. */
+  file: string;
+  sha256: string;
+  format: OnnxFaceFormat;
+}
+
+interface LoadedModel extends OnnxModelFile {
+  session: ort.InferenceSession;
+  model: OnnxFaceModel;
+}
+
+async function loadModel(modelFile: string, settings: OnnxDetectorSettings): Promise<LoadedModel> {
+  const file = path.resolve(modelFile);
+  const name = path.basename(file);
+  let bytes: Uint8Array;
   try {
-    await access(modelFile);
-  } catch {
-    throw new BlurlineError('DETECTOR_MODEL_INVALID', `detector model not found: ${modelFile}`);
+    bytes = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new BlurlineError('DETECTOR_MODEL_INVALID', code === 'ENOENT' ? `detector model not found: ${modelFile}` : `cannot read the detector model ${modelFile} (${code})`);
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  if (settings.sha256 && settings.sha256 !== sha256) {
+    throw new BlurlineError('DETECTOR_MODEL_INVALID', `${name} has changed since it was chosen (SHA-256 ${sha256}, expected ${settings.sha256})`);
   }
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(modelFile, {
+    session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
       ...(settings.threads ? { intraOpNumThreads: settings.threads, interOpNumThreads: 1 } : {}),
     });
   } catch (err) {
     throw new BlurlineError('DETECTOR_MODEL_INVALID', `${name} is not an ONNX model onnxruntime can load: ${(err as Error).message}`);
   }
-  let model;
   try {
-    model = recogniseOnnxFaceModel(signatureOf(session));
+    const model = recogniseOnnxFaceModel(signatureOf(session));
+    return { file, sha256, format: model.format, session, model };
   } catch (err) {
     await session.release();
     throw err instanceof BlurlineError ? new BlurlineError(err.code, `${name}: ${err.message}`) : err;
   }
+}
+
+/** Checks that a file is a face model Blurline can run and says what it is (before a run names it). */
+export async function inspectOnnxFaceModel(modelFile: string): Promise<OnnxModelFile> {
+  const loaded = await loadModel(modelFile, {});
+  await loaded.session.release();
+  return { file: loaded.file, sha256: loaded.sha256, format: loaded.format };
+}
+
+/**
+ * A user's own ONNX face model (YuNet, SCRFD or CenterFace) on onnxruntime-node's CPU backend,
+ * loaded once. A missing file, a file that is not ONNX, a model of no known format and a file
+ * that no longer has the expected SHA-256 are refused with DETECTOR_MODEL_INVALID; a failure
+ * while detecting is DETECTOR_FAILED.
+ */
+export async function createOnnxFaceDetector(modelFile: string, minConfidence: number, settings: OnnxDetectorSettings = {}): Promise<FaceDetector> {
+  const { file, session, model } = await loadModel(modelFile, settings);
+  const name = path.basename(file);
   return {
     description: `${name} (${model.format})@${minConfidence}`,
     minConfidence,

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
-import type { FaceDetector } from '../../../core/detection';
-import { createFaceApiDetector, type FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import type { DetectorOptions, FaceDetector } from '../../../core/detection';
+import { createFaceApiDetector } from '../../../core/faceApiDetector';
 import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
 
@@ -89,7 +89,8 @@ async function loadModels(modelBaseUrl: string): Promise<void> {
 
 const detectors = new Map<string, FaceDetector>();
 
-function detectorFor(options: FaceApiDetectorOptions): FaceDetector {
+function detectorFor(options: DetectorOptions): FaceDetector {
+  if (options.model === 'onnx') throw new Error('the app does not run a user’s own model yet');
   const key = JSON.stringify(options);
   let detector = detectors.get(key);
   if (!detector) {
