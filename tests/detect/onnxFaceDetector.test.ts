@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceDetector } from '../../core/detection';
 import { iou, type Box } from '../../core/geometry';
-import { createOnnxFaceDetector } from '../../electron/main/detect/onnxFaceDetector';
+import { createOnnxFaceDetector, inspectOnnxFaceModel } from '../../electron/main/detect/onnxFaceDetector';
 import sampleFaces from '../fixtures/sample-faces.json';
 import { errorOf } from '../helpers/errors';
-import { FACES_DEV_DIR, loadPhoto, samplePath, YUNET_MODEL } from '../helpers/media';
+import { identityOnnxModel } from '../helpers/onnxModel';
+import { FACES_DEV_DIR, loadPhoto, samplePath, sha256, YUNET_MODEL } from '../helpers/media';
 
 
 interface AnnotatedPhoto {
@@ -62,5 +64,24 @@ describe('a user’s own ONNX face model: YuNet on onnxruntime-node', () => {
     const notOnnx = await errorOf(createOnnxFaceDetector(samplePath(1), 0.5));
     expect(notOnnx.code).toBe('DETECTOR_MODEL_INVALID');
     expect(notOnnx.message).toMatch(/^sample1\.jpg is not an ONNX model/);
+  });
+
+  it('refuses an ONNX model that is not a face detector, listing its outputs', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-onnx-'));
+    try {
+      writeFileSync(path.join(dir, 'identity.onnx'), identityOnnxModel());
+      expect(await errorOf(createOnnxFaceDetector(path.join(dir, 'identity.onnx'), 0.5))).toMatchObject({
+        code: 'DETECTOR_MODEL_INVALID',
+        message: 'identity.onnx: not a YuNet, SCRFD or CenterFace model: outputs y [1, 3, h, w]',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('inspects a model for the record: absolute path, SHA-256, format', async () => {
+    expect(await inspectOnnxFaceModel(YUNET_MODEL)).toEqual({ file: YUNET_MODEL, sha256: sha256(YUNET_MODEL), format: 'yunet' });
+    const changed = await errorOf(createOnnxFaceDetector(YUNET_MODEL, 0.5, { sha256: '0'.repeat(64) }));
+    expect(changed).toMatchObject({ code: 'DETECTOR_MODEL_INVALID', message: expect.stringMatching(/^yunet\.onnx has changed since it was chosen/) });
   });
 });
