@@ -1,4 +1,4 @@
-import type { FaceDetection, RgbFrame } from './detection';
+import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
 import { BlurlineError } from './errors';
 import { scaleBox } from './geometry';
 import { cropResizeRgb } from './image';
@@ -314,4 +314,51 @@ export function recogniseOnnxFaceModel(signature: OnnxModelSignature): OnnxFaceM
   const centerFace = centerFaceOutputs(signature.outputs);
   if (centerFace) return centerFaceModel(input, centerFace);
   throw new BlurlineError('DETECTOR_MODEL_INVALID', `not a YuNet, SCRFD or CenterFace model: outputs ${tensors(signature.outputs)}`);
+}
+
+/** What onnxruntime (node or web) says about a value: enough to read a model's signature. */
+interface OnnxValueMetadata {
+  name: string;
+  isTensor: boolean;
+  shape?: readonly OnnxDimension[];
+}
+
+/** A session's tensors, in the terms above (onnxruntime-node and -web describe them alike). */
+export function signatureOf(session: { inputMetadata: readonly OnnxValueMetadata[]; outputMetadata: readonly OnnxValueMetadata[] }): OnnxModelSignature {
+  const tensors = (metadata: readonly OnnxValueMetadata[]) => metadata.map((m) => ({ name: m.name, shape: (m.isTensor && m.shape) || [] }));
+  return { inputs: tensors(session.inputMetadata), outputs: tensors(session.outputMetadata) };
+}
+
+/** Runs the model once on an input and returns its float32 outputs by name: the host's onnxruntime session. */
+export type OnnxRun = (input: OnnxModelInput) => Promise<Readonly<Record<string, OnnxOutput>>>;
+
+/**
+ * A FaceDetector over a loaded model (session created by the host), shared by every host so the
+ * CLI and the app detect identically. `name` is the model file's name.
+ */
+export function createOnnxModelDetector(model: OnnxFaceModel, run: OnnxRun, name: string, minConfidence: number, release: () => void): FaceDetector {
+  return {
+    description: `${name} (${model.format})@${minConfidence}`,
+    minConfidence,
+    async detect(frame) {
+      const input = model.prepare(frame);
+      let outputs: Readonly<Record<string, OnnxOutput>>;
+      try {
+        outputs = await run(input);
+      } catch (err) {
+        throw new BlurlineError('DETECTOR_FAILED', `${name} failed on a ${frame.width}×${frame.height} frame: ${(err as Error).message}`);
+      }
+      return model.decode(outputs, input, minConfidence);
+    },
+    dispose: release,
+  };
+}
+
+/** The float32 tensors of a run's results (other types are no output any format reads). */
+export function float32Outputs(results: Readonly<Record<string, { type: string; data: unknown; dims: readonly number[] }>>): Record<string, OnnxOutput> {
+  const outputs: Record<string, OnnxOutput> = {};
+  for (const [name, tensor] of Object.entries(results)) {
+    if (tensor.type === 'float32') outputs[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
+  }
+  return outputs;
 }

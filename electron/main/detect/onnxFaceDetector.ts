@@ -4,19 +4,21 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { FaceDetector } from '../../../core/detection';
 import { BlurlineError } from '../../../core/errors';
-import { recogniseOnnxFaceModel, type OnnxFaceFormat, type OnnxFaceModel, type OnnxModelSignature, type OnnxOutput } from '../../../core/onnxFaceModels';
+import {
+  createOnnxModelDetector,
+  float32Outputs,
+  recogniseOnnxFaceModel,
+  signatureOf,
+  type OnnxFaceFormat,
+  type OnnxFaceModel,
+  type OnnxModelInput,
+} from '../../../core/onnxFaceModels';
 
 export interface OnnxDetectorSettings {
   /** Threads one detection may use (default: onnxruntime's, one per core); a pool of workers gives each one. */
   threads?: number;
   /** The SHA-256 the file must have (the one recorded when it was chosen): a changed file is refused. */
   sha256?: string;
-}
-
-/** What a session says about its tensors, in the core's terms. */
-export function signatureOf(session: Pick<ort.InferenceSession, 'inputMetadata' | 'outputMetadata'>): OnnxModelSignature {
-  const tensors = (metadata: readonly ort.InferenceSession.ValueMetadata[]) => metadata.map((m) => ({ name: m.name, shape: m.isTensor ? m.shape : [] }));
-  return { inputs: tensors(session.inputMetadata), outputs: tensors(session.outputMetadata) };
 }
 
 /** A user's model file, as checked and recorded. */
@@ -79,26 +81,6 @@ export async function inspectOnnxFaceModel(modelFile: string): Promise<OnnxModel
  */
 export async function createOnnxFaceDetector(modelFile: string, minConfidence: number, settings: OnnxDetectorSettings = {}): Promise<FaceDetector> {
   const { file, session, model } = await loadModel(modelFile, settings);
-  const name = path.basename(file);
-  return {
-    description: `${name} (${model.format})@${minConfidence}`,
-    minConfidence,
-    async detect(frame) {
-      const input = model.prepare(frame);
-      let results: ort.InferenceSession.OnnxValueMapType;
-      try {
-        results = await session.run({ [model.inputName]: new ort.Tensor('float32', input.data, input.dims) });
-      } catch (err) {
-        throw new BlurlineError('DETECTOR_FAILED', `${name} failed on a ${frame.width}×${frame.height} frame: ${(err as Error).message}`);
-      }
-      const outputs: Record<string, OnnxOutput> = {};
-      for (const [key, tensor] of Object.entries(results)) {
-        if (tensor.type === 'float32') outputs[key] = { data: tensor.data as Float32Array, dims: tensor.dims };
-      }
-      return model.decode(outputs, input, minConfidence);
-    },
-    dispose() {
-      void session.release();
-    },
-  };
+  const run = async (input: OnnxModelInput) => float32Outputs(await session.run({ [model.inputName]: new ort.Tensor('float32', input.data, input.dims) }));
+  return createOnnxModelDetector(model, run, path.basename(file), minConfidence, () => void session.release());
 }
