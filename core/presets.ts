@@ -109,15 +109,15 @@ export interface UserDetectorPlacement {
 /**
  * Measured with YuNet at 0.5 on the 13 faces-dev photos, each as a 12-frame still clip (faces
  * matched at IoU > 0.4 by a track on the last frame, of 124): thorough 85 → 94 with YuNet
- * searching whole frames, 96 with its confirming look too (tracks matching no annotation 8 → 13);
- * fast 53 → 95 → 97 (2 → 7). Its confirming look keeps faces the face-api
- * looks reject (small and turned ones it found). On 1280×720 it costs about 50 ms a search on
- * one thread: every other frame in thorough, every sixth in fast (a face coming into view is
- * found a few frames late and the backwards search recovers those frames).
+ * searching whole frames every other frame, 96 with its confirming look too (tracks matching no
+ * annotation 8 → 13); fast 53 → 95 → 97 (2 → 7). Its confirming look keeps faces the face-api
+ * looks reject (small and turned ones it found). A search costs about 50 ms on 1280×720 on one
+ * thread, so fast runs it less often: every 3rd frame 97, every 4th 96, every 6th 87 (small
+ * faces of the crowd found on fewer frames are lost before the zoomed re-detection holds them).
  */
 export const USER_DETECTOR_PLACEMENT: Record<PresetName, UserDetectorPlacement> = {
   thorough: { everyFrames: 2, confirmInputSize: 160 },
-  fast: { everyFrames: 6, confirmInputSize: 160 },
+  fast: { everyFrames: 4, confirmInputSize: 160 },
 };
 
 /** A preset with the user's own model added to its searches. */

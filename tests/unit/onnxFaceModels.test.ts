@@ -203,7 +203,7 @@ describe('a user’s model in a preset', () => {
   const yunet = { model: 'onnx' as const, file: '/models/yunet.onnx', sha256: 'a'.repeat(64), minConfidence: 0.5 };
 
   it('searches whole frames at their own size and takes the first confirming look; the record names it', () => {
-    for (const [name, every] of [['thorough', 2], ['fast', 6]] as const) {
+    for (const [name, every] of [['thorough', 2], ['fast', 4]] as const) {
       const preset = withUserDetector(DETECTION_PRESETS[name], yunet);
       const base = DETECTION_PRESETS[name].schedule;
       expect(preset.schedule.discovery).toEqual([...base.discovery, { detector: yunet, shrink: 1, tile: { width: 4096, height: 4096 }, overlap: 0, everyFrames: every, stretchLevels: false }]);
