@@ -66,9 +66,12 @@ async function loadModel(modelFile: string, settings: OnnxDetectorSettings): Pro
   }
 }
 
-/** Checks that a file is a face model Blurline can run and says what it is (before a run names it). */
-export async function inspectOnnxFaceModel(modelFile: string): Promise<OnnxModelFile> {
-  const loaded = await loadModel(modelFile, {});
+/**
+ * Checks that a file is a face model Blurline can run and says what it is (before a run names
+ * it); with `sha256`, also that it is still the file that was chosen.
+ */
+export async function inspectOnnxFaceModel(modelFile: string, sha256?: string): Promise<OnnxModelFile> {
+  const loaded = await loadModel(modelFile, { sha256 });
   await loaded.session.release();
   return { file: loaded.file, sha256: loaded.sha256, format: loaded.format };
 }
