@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import type { FaceDetector } from '../../../core/detection';
 import { BlurlineError } from '../../../core/errors';
 import {
@@ -30,9 +30,14 @@ export interface OnnxModelFile {
 }
 
 interface LoadedModel extends OnnxModelFile {
-  session: ort.InferenceSession;
+  ort: typeof Ort;
+  session: Ort.InferenceSession;
   model: OnnxFaceModel;
 }
+
+let runtime: Promise<typeof Ort> | null = null;
+/** onnxruntime-node (a native library), loaded the first time a user's model is: runs without one never load it. */
+const onnxRuntime = () => (runtime ??= import('onnxruntime-node'));
 
 async function loadModel(modelFile: string, settings: OnnxDetectorSettings): Promise<LoadedModel> {
   const file = path.resolve(modelFile);
@@ -48,7 +53,8 @@ async function loadModel(modelFile: string, settings: OnnxDetectorSettings): Pro
   if (settings.sha256 && settings.sha256 !== sha256) {
     throw new BlurlineError('DETECTOR_MODEL_INVALID', `${name} has changed since it was chosen (SHA-256 ${sha256}, expected ${settings.sha256})`);
   }
-  let session: ort.InferenceSession;
+  const ort = await onnxRuntime();
+  let session: Ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['cpu'],
@@ -59,7 +65,7 @@ async function loadModel(modelFile: string, settings: OnnxDetectorSettings): Pro
   }
   try {
     const model = recogniseOnnxFaceModel(signatureOf(session));
-    return { file, sha256, format: model.format, session, model };
+    return { file, sha256, format: model.format, ort, session, model };
   } catch (err) {
     await session.release();
     throw err instanceof BlurlineError ? new BlurlineError(err.code, `${name}: ${err.message}`) : err;
@@ -83,7 +89,7 @@ export async function inspectOnnxFaceModel(modelFile: string, sha256?: string): 
  * while detecting is DETECTOR_FAILED.
  */
 export async function createOnnxFaceDetector(modelFile: string, minConfidence: number, settings: OnnxDetectorSettings = {}): Promise<FaceDetector> {
-  const { file, session, model } = await loadModel(modelFile, settings);
+  const { file, ort, session, model } = await loadModel(modelFile, settings);
   const run = async (input: OnnxModelInput) => float32Outputs(await session.run({ [model.inputName]: new ort.Tensor('float32', input.data, input.dims) }));
   return createOnnxModelDetector(model, run, path.basename(file), minConfidence, () => void session.release());
 }
