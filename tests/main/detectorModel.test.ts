@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHost, type TestHost } from '../../electron/main/ipc/testHost';
-import { sha256, YUNET_MODEL } from '../helpers/media';
+import { parseProjectText } from '../../core/project';
+import type { BatchItemSnapshot } from '../../electron/shared/contract';
+import { faceClip, generatedClip, sha256, YUNET_MODEL } from '../helpers/media';
 import { identityOnnxModel } from '../helpers/onnxModel';
 
 /** The detector-model setting through the real handlers: the dialog, the check in main, the store, the media server. */
@@ -56,8 +58,28 @@ describe('your own detector model (main process)', () => {
     expect(await host.handlers.detectionAssets()).toMatchObject({ ok: true, value: { detectorModelBaseUrl: `${host.mediaServerUrl}/detector-model/` } });
   });
 
-  it('says when the remembered file changed or is gone, and Remove forgets it', async () => {
+  it('the batch searches with it too; its projects name it', async () => {
+    const clip = path.join(tmp, 'short.mp4');
+    copyFileSync(await generatedClip('face-short', ['-i', await faceClip(), '-frames:v', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-an']), clip);
+    const finished = new Promise<BatchItemSnapshot[]>((resolve) => {
+      host.onEvent((event, payload) => {
+        const items = payload as BatchItemSnapshot[];
+        if (event === 'batch' && items.length > 0 && items.every((i) => i.status !== 'queued' && i.status !== 'running')) resolve(items);
+      });
+    });
+    const added = await host.handlers.addToBatch({ paths: [clip], outputDir: path.join(tmp, 'out'), preset: 'fast', codec: 'h264', overwrite: false });
+    expect(added.ok).toBe(true);
+    const [item] = await finished;
+    expect(item.status, item.error?.message).toBe('done');
+    const project = parseProjectText(readFileSync(item.result!.projectPath, 'utf8'));
+    expect(project.analysis?.detectorModel).toEqual({ file: model, sha256: sha256(model), format: 'yunet' });
+    expect(project.tracks).toHaveLength(1);
+  });
+
+  it('says when the remembered file changed or is gone (the batch refuses it), and Remove forgets it', async () => {
     appendFileSync(model, 'x');
+    const refused = await host.handlers.addToBatch({ paths: [path.join(tmp, 'short.mp4')], outputDir: path.join(tmp, 'out2'), preset: 'fast', codec: 'h264', overwrite: false });
+    expect(refused).toMatchObject({ ok: false, code: 'DETECTOR_MODEL_INVALID', message: expect.stringMatching(/has changed since it was chosen/) });
     expect(await host.handlers.detectorModel()).toMatchObject({ ok: true, value: { problem: expect.stringMatching(/^face model \(v2\)\.onnx has changed since it was chosen \(SHA-256 [0-9a-f]{64}, expected [0-9a-f]{64}\)$/) } });
     unlinkSync(model);
     expect(await host.handlers.detectorModel()).toMatchObject({ ok: true, value: { problem: `detector model not found: ${model}` } });
