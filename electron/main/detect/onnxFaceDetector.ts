@@ -7,8 +7,7 @@ import { BlurlineError } from '../../../core/errors';
 import {
   createOnnxModelDetector,
   float32Outputs,
-  recogniseOnnxFaceModel,
-  signatureOf,
+  loadOnnxFaceModel,
   type OnnxFaceFormat,
   type OnnxFaceModel,
   type OnnxModelInput,
@@ -54,21 +53,17 @@ async function loadModel(modelFile: string, settings: OnnxDetectorSettings): Pro
     throw new BlurlineError('DETECTOR_MODEL_INVALID', `${name} has changed since it was chosen (SHA-256 ${sha256}, expected ${settings.sha256})`);
   }
   const ort = await onnxRuntime();
-  let session: Ort.InferenceSession;
+  const options: Ort.InferenceSession.SessionOptions = {
+    executionProviders: ['cpu'],
+    ...(settings.threads ? { intraOpNumThreads: settings.threads, interOpNumThreads: 1 } : {}),
+  };
   try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      ...(settings.threads ? { intraOpNumThreads: settings.threads, interOpNumThreads: 1 } : {}),
-    });
-  } catch (err) {
-    throw new BlurlineError('DETECTOR_MODEL_INVALID', `${name} is not an ONNX model onnxruntime can load: ${(err as Error).message}`);
-  }
-  try {
-    const model = recogniseOnnxFaceModel(signatureOf(session));
+    const { session, model } = await loadOnnxFaceModel(bytes, (b) => ort.InferenceSession.create(b, options), (s) => s.release());
     return { file, sha256, format: model.format, ort, session, model };
   } catch (err) {
-    await session.release();
-    throw err instanceof BlurlineError ? new BlurlineError(err.code, `${name}: ${err.message}`) : err;
+    throw err instanceof BlurlineError
+      ? new BlurlineError(err.code, `${name}: ${err.message}`)
+      : new BlurlineError('DETECTOR_MODEL_INVALID', `${name} is not an ONNX model onnxruntime can load: ${(err as Error).message}`);
   }
 }
 

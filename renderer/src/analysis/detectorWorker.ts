@@ -4,7 +4,7 @@ import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import * as ort from 'onnxruntime-web/wasm';
 import { fileNameOf, type DetectorOptions, type FaceDetector } from '../../../core/detection';
 import { createFaceApiDetector } from '../../../core/faceApiDetector';
-import { createOnnxModelDetector, float32Outputs, recogniseOnnxFaceModel, signatureOf, type OnnxDetectorOptions, type OnnxModelInput } from '../../../core/onnxFaceModels';
+import { createOnnxModelDetector, float32Outputs, loadOnnxFaceModel, type OnnxDetectorOptions, type OnnxModelInput } from '../../../core/onnxFaceModels';
 import type { DetectionAssets } from '../../../electron/shared/contract';
 import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
@@ -107,8 +107,7 @@ async function createOnnxWebDetector(options: OnnxDetectorOptions, assets: Detec
   if (!response.ok) throw new Error(`could not load ${name} from the host (${response.status})`);
   const bytes = new Uint8Array(await response.arrayBuffer());
   if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== options.sha256) throw new Error(`${name} has changed since it was chosen`);
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
-  const model = recogniseOnnxFaceModel(signatureOf(session));
+  const { session, model } = await loadOnnxFaceModel(bytes, (b) => ort.InferenceSession.create(b, { executionProviders: ['wasm'] }), (s) => s.release());
   const run = async (input: OnnxModelInput) => float32Outputs(await session.run({ [model.inputName]: new ort.Tensor('float32', input.data, input.dims) }));
   return createOnnxModelDetector(model, run, name, options.minConfidence, () => void session.release());
 }
