@@ -290,7 +290,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         state().analysisChanged({
           status: 'done',
           found: [],
-          stage: `found ${plural(reply.tracks.length, 'face track')}${reply.userModelFaces === null ? '' : `; your model found ${plural(reply.userModelFaces, 'face')}`}`,
+          stage: `found ${plural(reply.tracks.length, 'face track')}${reply.userModelFaces === null ? '' : `; ${plural(reply.userModelFaces, 'detection')} by your model`}`,
         });
         break;
       case 'cancelled':

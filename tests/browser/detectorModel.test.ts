@@ -48,7 +48,7 @@ describe.runIf(haveChromium)('your own detector model in Chromium', () => {
     await page().locator('[data-testid=analysis-status][data-status=done]').waitFor({ timeout: 200_000 });
     const status = await page().getByTestId('analysis-status').textContent();
     // Whole-frame searches every 4th frame of 75, and a confirming look: the one face, every time.
-    const found = Number(status?.match(/your model found (\d+) faces?/)?.[1]);
+    const found = Number(status?.match(/; (\d+) detections? by your model/)?.[1]);
     expect(found, status ?? '').toBeGreaterThanOrEqual(19);
     await page().evaluate("window.dispatchEvent(new Event('blur'))");
     const autosave = path.join(session.dir, 'user-data/projects', `${createHash('sha256').update(session.clip).digest('hex')}.json`);

@@ -31,7 +31,7 @@ export type WorkerReply =
   | { type: 'progress'; progress: JobProgressSnapshot }
   /** Every track found so far, in source pixels (the engine's tracks so far; the final ones come with "done"). */
   | { type: 'tracks'; tracks: Track[] }
-  /** `userModelFaces`: faces the user's own model found (null without one), so the user sees what it adds. */
+  /** `userModelFaces`: detections by the user's own model, every search counted (null without one), so the user sees what it adds. */
   | { type: 'done'; tracks: Track[]; record: AnalysisRecord; userModelFaces: number | null }
   /** `lastFrame`: the last frame analysed before the cancel. */
   | { type: 'cancelled'; tracks: Track[]; lastFrame: number }
