@@ -26,10 +26,9 @@ export interface OnnxModelSignature {
   outputs: readonly OnnxTensorSignature[];
 }
 
-/** One output tensor as the runtime returns it. */
+/** One output tensor's values, row-major (each format knows its layout; lengths are checked against the input). */
 export interface OnnxOutput {
   data: Float32Array;
-  dims: readonly number[];
 }
 
 export const ONNX_FACE_FORMATS = ['yunet', 'scrfd', 'centerface'] as const;
@@ -154,12 +153,14 @@ function yunetModel(input: OnnxTensorSignature): OnnxFaceModel {
     decode(outputs, prepared, minConfidence) {
       const found: FaceDetection[] = [];
       for (const s of STRIDES) {
-        const cls = output(outputs, `cls_${s}`).data;
-        const obj = output(outputs, `obj_${s}`).data;
+        const cls = output(outputs, `cls_${s}`);
+        const obj = output(outputs, `obj_${s}`);
         const bbox = output(outputs, `bbox_${s}`);
-        const { cols } = gridOf(prepared, s, bbox, 4, `bbox_${s}`);
-        for (let i = 0; i < cls.length; i++) {
-          const score = Math.sqrt(clamp01(cls[i]) * clamp01(obj[i]));
+        const { rows, cols } = gridOf(prepared, s, bbox, 4, `bbox_${s}`);
+        gridOf(prepared, s, cls, 1, `cls_${s}`);
+        gridOf(prepared, s, obj, 1, `obj_${s}`);
+        for (let i = 0; i < rows * cols; i++) {
+          const score = Math.sqrt(clamp01(cls.data[i]) * clamp01(obj.data[i]));
           if (score < minConfidence) continue;
           const row = Math.floor(i / cols);
           const col = i % cols;
@@ -239,22 +240,24 @@ function centerFaceModel(input: OnnxTensorSignature, names: { heatmap: string; s
     inputName: input.name,
     prepare: (frame) => inputTensor(frame, fixed, { order: 'rgb', mean: 0, std: 1 }),
     decode(outputs, prepared, minConfidence) {
-      const heatmap = output(outputs, names.heatmap).data;
+      const heatmap = output(outputs, names.heatmap);
       const scale = output(outputs, names.scale);
-      const offset = output(outputs, names.offset).data;
+      const offset = output(outputs, names.offset);
       const [, , inputH, inputW] = prepared.dims;
-      const { rows, cols } = gridOf(prepared, CENTERFACE_STRIDE, scale, 2, names.scale);
+      const { rows, cols } = gridOf(prepared, CENTERFACE_STRIDE, heatmap, 1, names.heatmap);
+      gridOf(prepared, CENTERFACE_STRIDE, scale, 2, names.scale);
+      gridOf(prepared, CENTERFACE_STRIDE, offset, 2, names.offset);
       const plane = rows * cols;
       const found: FaceDetection[] = [];
       for (let i = 0; i < plane; i++) {
-        const score = heatmap[i];
+        const score = heatmap.data[i];
         if (score < minConfidence) continue;
         const row = Math.floor(i / cols);
         const col = i % cols;
         const height = Math.exp(scale.data[i]) * CENTERFACE_STRIDE;
         const width = Math.exp(scale.data[plane + i]) * CENTERFACE_STRIDE;
-        const cy = (row + offset[i] + 0.5) * CENTERFACE_STRIDE;
-        const cx = (col + offset[plane + i] + 0.5) * CENTERFACE_STRIDE;
+        const cy = (row + offset.data[i] + 0.5) * CENTERFACE_STRIDE;
+        const cx = (col + offset.data[plane + i] + 0.5) * CENTERFACE_STRIDE;
         const x0 = Math.max(0, cx - width / 2);
         const y0 = Math.max(0, cy - height / 2);
         const x1 = Math.min(inputW, cx + width / 2);
@@ -356,10 +359,10 @@ export function createOnnxModelDetector(model: OnnxFaceModel, run: OnnxRun, name
 }
 
 /** The float32 tensors of a run's results (other types are no output any format reads). */
-export function float32Outputs(results: Readonly<Record<string, { type: string; data: unknown; dims: readonly number[] }>>): Record<string, OnnxOutput> {
+export function float32Outputs(results: Readonly<Record<string, { type: string; data: unknown }>>): Record<string, OnnxOutput> {
   const outputs: Record<string, OnnxOutput> = {};
   for (const [name, tensor] of Object.entries(results)) {
-    if (tensor.type === 'float32') outputs[name] = { data: tensor.data as Float32Array, dims: tensor.dims };
+    if (tensor.type === 'float32') outputs[name] = { data: tensor.data as Float32Array };
   }
   return outputs;
 }

@@ -35,7 +35,7 @@ const values = (length: number, set: Record<number, number> = {}): Float32Array 
   for (const [at, v] of Object.entries(set)) data[Number(at)] = v;
   return data;
 };
-const out = (data: Float32Array): OnnxOutput => ({ data, dims: [data.length] });
+const out = (data: Float32Array): OnnxOutput => ({ data });
 /** A box matcher to float32 precision. */
 const near = (x: number, y: number, width: number, height: number) => ({ x: expect.closeTo(x, 4), y: expect.closeTo(y, 4), width: expect.closeTo(width, 4), height: expect.closeTo(height, 4) });
 
