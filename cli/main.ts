@@ -8,6 +8,7 @@ import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, MASTER_CODECS, type Fram
 import { formatDuration, type JobProgress } from '../core/progress';
 import { checkOutputPath } from '../electron/main/media/render';
 import { readProjectFile, writeProjectFile } from '../electron/main/project/projectFile';
+import { inspectOnnxFaceModel } from '../electron/main/detect/onnxFaceDetector';
 import { detectToProject } from '../electron/main/pipeline';
 import { auditReportPaths } from '../electron/main/export/auditTrail';
 import { anonymiseClip, listVideos, masterClashes, projectPathFor, type ClipStage } from '../electron/main/export/batch';
@@ -35,6 +36,12 @@ Options:
   detect/auto:
       --preset <name>        thorough (default: SSD, for export) or fast (Tiny Face Detector searches, ~4× faster)
       --min-confidence <n>   detection threshold 0..1 (default: the preset's)
+  detect/auto/batch:
+      --detector-model <file.onnx>
+                             also search with your own ONNX face model (YuNet, SCRFD or
+                             CenterFace): whole frames at their own size, and a second look
+                             at each new face; the project and audit report name the file
+                             and its SHA-256. A missing or unsupported model exits with 3
   render/auto:
       --codec <name>         h264 (default), h265, or prores (ProRes 422 HQ, .mov only)
       --range <first>-<last> export only these frames (0-based, inclusive); audio is cut to match
@@ -52,7 +59,8 @@ The source video is never modified. Masters are written to a temporary file and 
 into place only when complete.
 
 Exit codes:
-  0 done   2 usage error   3 bad input (missing, corrupt, no video, invalid project, source changed)
+  0 done   2 usage error   3 bad input (missing, corrupt, no video, invalid project, source changed,
+  a detector model that is missing, not ONNX or of no supported format)
   4 output problem (exists, same as source, folder missing, disk full, permission)
   5 ffmpeg or face model failed   6 verify: the master does not match its report, shows a face the
   report does not list, or is not an approved export   7 batch: some clips failed
@@ -160,6 +168,7 @@ export async function main(argv: string[]): Promise<number> {
         quiet: { type: 'boolean', short: 'q' },
         preset: { type: 'string' },
         'min-confidence': { type: 'string' },
+        'detector-model': { type: 'string' },
         crf: { type: 'string' },
         'x264-preset': { type: 'string' },
         'keep-metadata': { type: 'boolean' },
@@ -202,6 +211,11 @@ export async function main(argv: string[]): Promise<number> {
       throw new UsageError(`--codec must be one of ${MASTER_CODECS.join(', ')}`);
     }
     const range = rangeOption(values.range);
+    if (values['detector-model'] !== undefined && (command === 'render' || command === 'verify')) {
+      throw new UsageError('--detector-model is for detect, auto and batch');
+    }
+    // Checked before any work: a bad model fails the run (exit 3), not each clip of a batch.
+    const detectorModel = values['detector-model'] === undefined ? undefined : await inspectOnnxFaceModel(values['detector-model']);
     const overwrite = values.force ?? false;
     const progress = progressReporter(out);
     const callbacks = {
@@ -241,7 +255,7 @@ export async function main(argv: string[]): Promise<number> {
       const outputDir = path.resolve(values.output ?? path.join(input, 'blurred'));
       const videos = await listVideos(path.resolve(input));
       if (videos.length === 0) throw new BlurlineError('SOURCE_NOT_FOUND', `no videos in ${path.resolve(input)}`);
-      const settings = { preset, codec: (codec as MasterCodec | undefined) ?? DEFAULT_EXPORT_SETTINGS.videoCodec, overwrite };
+      const settings = { preset, detectorModel, codec: (codec as MasterCodec | undefined) ?? DEFAULT_EXPORT_SETTINGS.videoCodec, overwrite };
       const clashes = new Map(masterClashes(videos, outputDir, settings.codec).map((c) => [c.sourcePath, c] as const));
       const clips: Record<string, unknown>[] = [];
       for (const [i, video] of videos.entries()) {
@@ -293,6 +307,7 @@ export async function main(argv: string[]): Promise<number> {
       const detected = await detectToProject(input, {
         ...callbacks,
         preset,
+        detectorModel,
       });
       progress.end();
       project = detected.project;

@@ -432,6 +432,12 @@ ${
         ['Minimum confidence', String(report.detection.minConfidence)],
         ['Analysis width', `${report.detection.analysisWidth} px`],
         ['Frames analysed', String(report.detection.framesAnalysed)],
+        ...(report.detection.detectorModel
+          ? ([
+              ['Own detector model', `${report.detection.detectorModel.file} (${report.detection.detectorModel.format})`],
+              ['Model SHA-256', report.detection.detectorModel.sha256],
+            ] satisfies [string, string][])
+          : []),
       ])
     : '<p>No automatic detection was run: every track was drawn by hand.</p>'
 }

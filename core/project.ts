@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BlurlineError } from './errors';
+import { ONNX_FACE_FORMATS } from './onnxFaceModels';
 
 /**
  * The project file: everything needed to reproduce a blur pass on one source.
@@ -210,6 +211,15 @@ export const analysisInfoSchema = z.object({
   minConfidence: z.number().min(0).max(1),
   analysisWidth: z.number().int().positive(),
   framesAnalysed: nonNegInt,
+  /** The user's own detector model that searched beside the built-in ones; absent when none did. */
+  detectorModel: z
+    .object({
+      /** Absolute path when it ran. */
+      file: z.string(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      format: z.enum(ONNX_FACE_FORMATS),
+    })
+    .optional(),
 });
 export type AnalysisInfo = z.infer<typeof analysisInfoSchema>;
 

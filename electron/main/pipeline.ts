@@ -1,7 +1,8 @@
 import { createProject, type Project } from '../../core/project';
 import { buildRenderPlan, countPlannedRegions, planForRange, type RenderPlan } from '../../core/renderPlan';
-import { DETECTION_PRESETS, type DetectionPreset, type PresetName } from '../../core/presets';
+import { DETECTION_PRESETS, withUserDetector, type DetectionPreset, type PresetName } from '../../core/presets';
 import { analyseVideo } from './detect/analyse';
+import type { OnnxModelFile } from './detect/onnxFaceDetector';
 import { probeVideo } from './media/probe';
 import type { JobProgress } from '../../core/progress';
 import { checkOutputPath, renderVideo, verifySourceUnchanged, type RenderResult } from './media/render';
@@ -22,6 +23,8 @@ export interface JobCallbacks {
 export interface DetectOptions extends JobCallbacks {
   /** A named preset, or a full preset (tests and benchmarks tune single settings). */
   preset: PresetName | DetectionPreset;
+  /** The user's own ONNX face model (checked by `inspectOnnxFaceModel`), searching beside the preset's. */
+  detectorModel?: OnnxModelFile;
 }
 
 export interface DetectResult {
@@ -34,7 +37,11 @@ export interface DetectResult {
 /** Probes a source, runs the detector over every frame and links the detections into tracks. */
 export async function detectToProject(sourcePath: string, options: DetectOptions): Promise<DetectResult> {
   options.onStage?.('probe');
-  const preset = typeof options.preset === 'string' ? DETECTION_PRESETS[options.preset] : options.preset;
+  const basePreset = typeof options.preset === 'string' ? DETECTION_PRESETS[options.preset] : options.preset;
+  const model = options.detectorModel;
+  // The user's model searches at the preset's threshold (or the one the user set for the run).
+  const minConfidence = Math.min(...basePreset.schedule.discovery.map((l) => l.detector.minConfidence));
+  const preset = model ? withUserDetector(basePreset, { model: 'onnx', file: model.file, sha256: model.sha256, minConfidence }) : basePreset;
   const source = await probeVideo(sourcePath, { signal: options.signal });
   options.onStage?.('analyse');
   const run = await analyseVideo(source, {
@@ -47,9 +54,10 @@ export async function detectToProject(sourcePath: string, options: DetectOptions
   project.analysis = {
     preset: preset.name,
     detector: run.detectorDescription,
-    minConfidence: Math.min(...preset.schedule.discovery.map((l) => l.detector.minConfidence)),
+    minConfidence,
     analysisWidth: run.analysisWidth,
     framesAnalysed: run.stats.framesAnalysed,
+    ...(model && { detectorModel: { file: model.file, sha256: model.sha256, format: model.format } }),
   };
   return {
     project,

@@ -9,6 +9,7 @@
 import type { LeakCheckReport } from '../../core/auditReport';
 import type { ExportSettings, Project, SourceInfo } from '../../core/project';
 import type { ErrorCode } from '../../core/errors';
+import type { OnnxFaceFormat } from '../../core/onnxFaceModels';
 
 /** Errors cross IPC as data; a user's cancel is an outcome (`cancelled`), not an error. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
@@ -139,6 +140,22 @@ export interface StartRenderArgs {
 export interface DetectionAssets {
   modelBaseUrl: string;
   wasmBaseUrl: string;
+  /** The user's own model is at `${detectorModelBaseUrl}${sha256}` (only the one chosen is served). */
+  detectorModelBaseUrl: string;
+}
+
+/** The user's own ONNX face model (a setting), as checked in the main process. */
+export interface DetectorModelInfo {
+  /** Absolute path. */
+  file: string;
+  sha256: string;
+  format: OnnxFaceFormat;
+}
+
+/** The remembered model; `problem` says why it cannot be used now (the file is gone or changed). */
+export interface DetectorModelSetting {
+  model: DetectorModelInfo;
+  problem: string | null;
 }
 
 /** Calls: renderer → main, with a result. Each key is the IPC channel `blurline:<key>`. */
@@ -170,6 +187,12 @@ export interface BlurlineCalls {
   /** Signs a waiver of one leak-check finding: rewrites the audit report and returns the updated outcome (the renderer logs the waiver in the pass). */
   waiveLeakFinding(args: WaiveFindingArgs): Promise<IpcResult<ExportOutcome>>;
   detectionAssets(): Promise<IpcResult<DetectionAssets>>;
+  /** The user's own detector model, checked again; null when none is set (the built-in models only). */
+  detectorModel(): Promise<IpcResult<DetectorModelSetting | null>>;
+  /** Open dialog for an .onnx file, checked (a YuNet, SCRFD or CenterFace model) and remembered; null when cancelled. */
+  chooseDetectorModel(): Promise<IpcResult<DetectorModelSetting | null>>;
+  /** Back to the built-in models only. */
+  removeDetectorModel(): Promise<IpcResult<void>>;
   /** Show a file in the system file manager. */
   revealFile(path: string): Promise<IpcResult<void>>;
 }
@@ -217,6 +240,9 @@ export const CALL_NAMES = [
   'clearFinishedBatch',
   'batchItems',
   'detectionAssets',
+  'detectorModel',
+  'chooseDetectorModel',
+  'removeDetectorModel',
   'revealFile',
 ] as const satisfies readonly CallName[];
 

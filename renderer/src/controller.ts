@@ -11,6 +11,7 @@ import type { Command } from './commands';
 import type { AnalysisRecord, Backend, WorkerReply } from './analysis/protocol';
 import { addRedaction, freshAudioId, removeRedaction } from './audioRedactions';
 import { defaultExportPath } from './paths';
+import { plural } from './words';
 import type { EditorStore } from './store';
 import { actorOf } from './store/reviewSlice';
 
@@ -27,6 +28,10 @@ export interface Controller {
   refreshRecentFiles(): Promise<void>;
   startAnalysis(): Promise<void>;
   cancelAnalysis(): void;
+  /** The host's file dialog for the user's own ONNX face model, checked and remembered there. */
+  chooseDetectorModel(): Promise<void>;
+  /** Back to the built-in models only. */
+  removeDetectorModel(): Promise<void>;
   chooseExportPath(): Promise<void>;
   startExport(): Promise<void>;
   cancelExport(): Promise<void>;
@@ -210,11 +215,14 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       state().analysisChanged({ status: 'failed', error: 'the face models are not available' });
       return;
     }
+    const setting = analysis.detectorModel;
+    if (setting?.problem) state().notify('warning', `Detecting without your model: ${setting.problem}`);
     analyser.start(
       {
         framesUrl: media.framesUrl,
         assets,
         preset: analysis.preset,
+        detectorModel: setting && !setting.problem ? setting.model : null,
         first,
         last,
         source: { width: project.source.width, height: project.source.height, frameCount: project.source.frameCount },
@@ -222,6 +230,22 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       },
       (reply) => run === analysisRun && onAnalysisReply(reply),
     );
+  }
+
+  async function refreshDetectorModel() {
+    const setting = await call('Could not read your detector model', api.detectorModel());
+    if (setting !== undefined) state().setDetectorModel(setting);
+  }
+
+  async function chooseDetectorModel() {
+    const setting = await call('Could not use that model', api.chooseDetectorModel());
+    if (setting) state().setDetectorModel(setting);
+  }
+
+  async function removeDetectorModel() {
+    const result = await api.removeDetectorModel();
+    if (result.ok) state().setDetectorModel(null);
+    else state().notify('error', `Could not remove your model: ${result.message}`);
   }
 
   /** Puts found tracks into the project as one undoable step, replacing the unreviewed detections of the range. */
@@ -263,7 +287,11 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         break;
       case 'done':
         commitFound(reply.tracks, range.first, range.last, reply.record);
-        state().analysisChanged({ status: 'done', found: [], stage: `found ${reply.tracks.length} face track${reply.tracks.length === 1 ? '' : 's'}` });
+        state().analysisChanged({
+          status: 'done',
+          found: [],
+          stage: `found ${plural(reply.tracks.length, 'face track')}${reply.userModelFaces === null ? '' : `; ${plural(reply.userModelFaces, 'detection')} by your model`}`,
+        });
         break;
       case 'cancelled':
         commitFound(reply.tracks, range.first, reply.lastFrame, null);
@@ -542,6 +570,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
   const batch = bindBatch(store, api, call, openPath);
   // A queue started before this window (re)loaded shows in the toolbar at once.
   void batch.controller.refresh();
+  void refreshDetectorModel();
   const unsubscribeJob = api.on('job', onJob);
   const unsubscribeMenu = api.on('menu', (cmd) => command(cmd));
 
@@ -554,6 +583,8 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     refreshRecentFiles,
     startAnalysis,
     cancelAnalysis: () => analyser.cancel(),
+    chooseDetectorModel,
+    removeDetectorModel,
     chooseExportPath,
     startExport,
     cancelExport,

@@ -1,12 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceDetector } from '../../core/detection';
 import { iou, type Box } from '../../core/geometry';
-import { createOnnxFaceDetector } from '../../electron/main/detect/onnxFaceDetector';
+import { createOnnxFaceDetector, inspectOnnxFaceModel } from '../../electron/main/detect/onnxFaceDetector';
 import sampleFaces from '../fixtures/sample-faces.json';
 import { errorOf } from '../helpers/errors';
-import { FACES_DEV_DIR, loadPhoto, samplePath, YUNET_MODEL } from '../helpers/media';
+import { identityOnnxModel, redSquareCenterFaceModel } from '../helpers/onnxModel';
+import { FACES_DEV_DIR, loadPhoto, samplePath, sha256, YUNET_MODEL } from '../helpers/media';
 
 
 interface AnnotatedPhoto {
@@ -62,5 +64,46 @@ describe('a user’s own ONNX face model: YuNet on onnxruntime-node', () => {
     const notOnnx = await errorOf(createOnnxFaceDetector(samplePath(1), 0.5));
     expect(notOnnx.code).toBe('DETECTOR_MODEL_INVALID');
     expect(notOnnx.message).toMatch(/^sample1\.jpg is not an ONNX model/);
+  });
+
+  it('refuses an ONNX model that is not a face detector, listing its outputs', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-onnx-'));
+    try {
+      writeFileSync(path.join(dir, 'identity.onnx'), identityOnnxModel());
+      expect(await errorOf(createOnnxFaceDetector(path.join(dir, 'identity.onnx'), 0.5))).toMatchObject({
+        code: 'DETECTOR_MODEL_INVALID',
+        message: 'identity.onnx: not a YuNet, SCRFD or CenterFace model: outputs y [1, 3, h, w]',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('runs a model shaped as the released CenterFace (declared 10×3×32×32) on any frame: sizes freed, RGB in, boxes out', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-onnx-'));
+    try {
+      writeFileSync(path.join(dir, 'centerface.onnx'), redSquareCenterFaceModel());
+      const detector = await createOnnxFaceDetector(path.join(dir, 'centerface.onnx'), 0.5);
+      expect(detector.description).toBe('centerface.onnx (centerface)@0.5');
+      // 80×40 (a 96×64 input): a pure red 4×4 cell at column 3, row 2, and a pure blue one that is no face.
+      const frame = { width: 80, height: 40, data: new Uint8Array(80 * 40 * 3) };
+      for (let y = 0; y < 4; y++) {
+        for (let x = 0; x < 4; x++) {
+          frame.data.set([255, 0, 0], ((8 + y) * 80 + 12 + x) * 3);
+          frame.data.set([0, 0, 255], ((24 + y) * 80 + 40 + x) * 3);
+        }
+      }
+      // Centre ((3 + ½)·4, (2 + ½)·4) = (14, 10), 16×16.
+      expect(await detector.detect(frame)).toEqual([{ score: expect.closeTo(1, 5), box: { x: expect.closeTo(6, 4), y: expect.closeTo(2, 4), width: expect.closeTo(16, 4), height: expect.closeTo(16, 4) } }]);
+      detector.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('inspects a model for the record: absolute path, SHA-256, format', async () => {
+    expect(await inspectOnnxFaceModel(YUNET_MODEL)).toEqual({ file: YUNET_MODEL, sha256: sha256(YUNET_MODEL), format: 'yunet' });
+    const changed = await errorOf(createOnnxFaceDetector(YUNET_MODEL, 0.5, { sha256: '0'.repeat(64) }));
+    expect(changed).toMatchObject({ code: 'DETECTOR_MODEL_INVALID', message: expect.stringMatching(/^yunet\.onnx has changed since it was chosen/) });
   });
 });

@@ -19,8 +19,10 @@ import {
   meanRgb,
   readGrayFrames,
   sha256,
+  YUNET_MODEL,
 } from '../helpers/media';
 import { leakClip } from '../helpers/leakClip';
+import { identityOnnxModel } from '../helpers/onnxModel';
 
 const CLI = path.join(REPO_ROOT, 'bin/blurline.js');
 
@@ -279,6 +281,46 @@ describe('blurline detect and the terminal', () => {
     expect((await blurline(['auto', 'x.mp4', '-o', 'y.mp4', '--preset', 'huge'], dir)).code).toBe(2);
     expect((await blurline(['render', 'x.json', '-o', 'y.mp4', '--bogus'], dir)).code).toBe(2);
   });
+});
+
+describe('blurline with your own face model (--detector-model)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-cli-model-'));
+    const short = await generatedClip('face-short', ['-i', await faceClip(), '-frames:v', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-an']);
+    copyFileSync(short, path.join(dir, 'short.mp4'));
+    writeFileSync(path.join(dir, 'identity.onnx'), identityOnnxModel());
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('auto searches with YuNet beside the preset; the project and the audit report name the model and its SHA-256', async () => {
+    const run = await blurline(['auto', 'short.mp4', '-o', 'master.mp4', '--preset', 'fast', '--skip-leak-check', '--detector-model', YUNET_MODEL, '--json'], dir);
+    expect(run.code, run.stderr).toBe(0);
+    const detectorModel = { file: YUNET_MODEL, sha256: sha256(YUNET_MODEL), format: 'yunet' };
+    const project = parseProjectText(readFileSync(path.join(dir, 'master.blurline.json'), 'utf8'));
+    expect(project.analysis).toMatchObject({ preset: 'fast', detector: 'tiny-face-detector@0.5, onnx:yunet.onnx@0.5; roi tiny-face-detector@0.4', detectorModel });
+    expect(project.tracks).toHaveLength(1);
+    for (const n of [0, 6, 11]) expect(iou(trackBoxAt(project.tracks[0], n)!, FACE_CLIP.faceBoxAt(n)), `frame ${n}`).toBeGreaterThan(0.5);
+    const report = JSON.parse(readFileSync(path.join(dir, 'master.mp4.audit.json'), 'utf8'));
+    expect(report.detection.detectorModel).toEqual(detectorModel);
+    expect(readFileSync(path.join(dir, 'master.mp4.audit.html'), 'utf8')).toContain(detectorModel.sha256);
+  });
+
+  const refusals: [string, string[], number, RegExp][] = [
+    ['a missing model', ['detect', 'short.mp4', '-o', 'p.json', '--detector-model', 'nope.onnx'], 3, /detector model not found: nope\.onnx/],
+    ['a file that is not ONNX', ['detect', 'short.mp4', '-o', 'p.json', '--detector-model', 'short.mp4'], 3, /short\.mp4 is not an ONNX model onnxruntime can load/],
+    ['an ONNX model of no supported format', ['batch', '.', '--detector-model', 'identity.onnx'], 3, /identity\.onnx: not a YuNet, SCRFD or CenterFace model: outputs y \[1, 3, h, w\]/],
+    ['a model for render', ['render', 'p.json', '-o', 'out.mp4', '--detector-model', 'identity.onnx'], 2, /--detector-model is for detect, auto and batch/],
+  ];
+  for (const [what, args, code, message] of refusals) {
+    it(`refuses ${what} before any work: exit ${code}`, async () => {
+      const before = readdirSync(dir).sort();
+      const run = await blurline(args, dir);
+      expect(run.code, run.stderr).toBe(code);
+      expect(run.stderr).toMatch(message);
+      expect(readdirSync(dir).sort()).toEqual(before);
+    });
+  }
 });
 
 describe('blurline with bad input: a clear error, a meaningful exit code, nothing written', () => {

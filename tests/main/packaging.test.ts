@@ -9,7 +9,7 @@ import { fillNativeBin, nativeBinPlan } from '../../scripts/fill-native-bin';
 import { Worker } from 'node:worker_threads';
 import type { DetectReply } from '../../electron/main/detect/detectorWorker';
 import { decodeFrames } from '../../electron/main/media/decode';
-import { ffprobeJson, samplePath } from '../helpers/media';
+import { ffprobeJson, samplePath, sha256, YUNET_MODEL } from '../helpers/media';
 
 const config = JSON.parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.json'), 'utf8'));
 const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -114,6 +114,8 @@ describe('electron bundles', () => {
     const imports = [...main.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]);
     const external = [...new Set(imports.filter((m) => !m.startsWith('node:')))];
     expect(external.sort()).toEqual(['electron', 'zod']);
+    // The native onnxruntime-node, for a user's own detector model, only when one is checked or run.
+    expect(main).toContain('import("onnxruntime-node")');
     const preload = readFileSync(path.join(out, 'preload.cjs'), 'utf8');
     expect([...preload.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual(['electron']);
     expect(preload).not.toMatch(/^import /m);
@@ -129,6 +131,16 @@ describe('electron bundles', () => {
       const answer = await reply;
       expect(answer).toMatchObject({ id: 7, ok: true });
       expect(answer.ok && answer.faces.length).toBeGreaterThan(0);
+      // A user's own ONNX model, on onnxruntime-node from the bundle.
+      const onnxReply = new Promise<DetectReply>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      const yunet = { model: 'onnx', file: YUNET_MODEL, sha256: sha256(YUNET_MODEL), minConfidence: 0.5 };
+      worker.postMessage({ id: 8, options: yunet, width: photo.width, height: photo.height, data: photo.data });
+      const onnxAnswer = await onnxReply;
+      expect(onnxAnswer).toMatchObject({ id: 8, ok: true });
+      expect(onnxAnswer.ok && onnxAnswer.faces.length).toBeGreaterThan(0);
     } finally {
       await worker.terminate();
     }

@@ -158,6 +158,16 @@ describe('audit report', () => {
     expect(auditReportHtml(report(reviewedProject(), leakCheck()))).not.toContain('The master was rendered');
   });
 
+  it('names the user’s own detector model and its SHA-256 when one ran', () => {
+    const detectorModel = { file: '/models/yunet.onnx', sha256: 'c'.repeat(64), format: 'yunet' as const };
+    const project = { ...reviewedProject(), analysis: { preset: 'thorough', detector: 'onnx:yunet.onnx@0.5; roi tiny-face-detector@0.4', minConfidence: 0.5, analysisWidth: 1280, framesAnalysed: 100, detectorModel } };
+    const r = report(project, leakCheck());
+    expect(auditReportSchema.parse(r).detection?.detectorModel).toEqual(detectorModel);
+    const html = auditReportHtml(r);
+    expect(html).toContain('<dt>Own detector model</dt><dd>/models/yunet.onnx (yunet)</dd><dt>Model SHA-256</dt><dd>' + 'c'.repeat(64) + '</dd>');
+    expect(auditReportHtml(report(reviewedProject(), leakCheck()))).not.toContain('Own detector model');
+  });
+
   it('writes frame lists as runs', () => {
     expect(frameRuns([3, 4, 5, 7, 9, 10])).toBe('3–5, 7, 9–10');
     expect(frameRuns([8])).toBe('8');

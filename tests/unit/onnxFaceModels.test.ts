@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbFrame } from '../../core/detection';
+import { describeSchedule } from '../../core/faceAnalysis';
+import { DETECTION_PRESETS, withUserDetector } from '../../core/presets';
 import { recogniseOnnxFaceModel, type OnnxModelInput, type OnnxModelSignature, type OnnxOutput, type OnnxTensorSignature } from '../../core/onnxFaceModels';
 
 const IMAGE_INPUT: OnnxTensorSignature = { name: 'input', shape: [1, 3, 'height', 'width'] };
@@ -33,7 +35,7 @@ const values = (length: number, set: Record<number, number> = {}): Float32Array 
   for (const [at, v] of Object.entries(set)) data[Number(at)] = v;
   return data;
 };
-const out = (data: Float32Array): OnnxOutput => ({ data, dims: [data.length] });
+const out = (data: Float32Array): OnnxOutput => ({ data });
 /** A box matcher to float32 precision. */
 const near = (x: number, y: number, width: number, height: number) => ({ x: expect.closeTo(x, 4), y: expect.closeTo(y, 4), width: expect.closeTo(width, 4), height: expect.closeTo(height, 4) });
 
@@ -194,5 +196,19 @@ describe('decoding a model’s outputs into faces (hand-made tensors, boxes work
     expect(() => recogniseOnnxFaceModel(SCRFD_NAMED).decode(outputs, inputOf(96, 64), 0.5)).toThrow(
       expect.objectContaining({ code: 'DETECTOR_FAILED', message: 'output score_8 has 128 values for the 96 cells of a 96×64 input' }),
     );
+  });
+});
+
+describe('a user’s model in a preset', () => {
+  const yunet = { model: 'onnx' as const, file: '/models/yunet.onnx', sha256: 'a'.repeat(64), minConfidence: 0.5 };
+
+  it('searches whole frames at their own size and takes the first confirming look; the record names it', () => {
+    for (const [name, every] of [['thorough', 2], ['fast', 4]] as const) {
+      const preset = withUserDetector(DETECTION_PRESETS[name], yunet);
+      const base = DETECTION_PRESETS[name].schedule;
+      expect(preset.schedule.discovery).toEqual([...base.discovery, { detector: yunet, shrink: 1, tile: { width: 4096, height: 4096 }, overlap: 0, everyFrames: every, stretchLevels: false }]);
+      expect(preset.schedule.confirm?.looks).toEqual([{ detector: yunet, inputSize: 160 }, ...base.confirm!.looks]);
+    }
+    expect(describeSchedule(withUserDetector(DETECTION_PRESETS.fast, yunet).schedule)).toBe('tiny-face-detector@0.5, onnx:yunet.onnx@0.5; roi tiny-face-detector@0.4');
   });
 });

@@ -21,6 +21,7 @@ export function electronDialogs(dialog: Pick<Dialog, 'showOpenDialog' | 'showSav
       const result = await dialog.showOpenDialog(window(), { title, properties: ['openDirectory'] });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    chooseDetectorModel: () => open('Choose a Face Detection Model', [{ name: 'ONNX models', extensions: ['onnx'] }, ALL_FILES]),
     chooseProjectToOpen: () => open('Open Project', [{ name: 'Blurline projects', extensions: ['json'] }, ALL_FILES]),
     chooseProjectSavePath: (defaultPath) => save('Save Project As', defaultPath, [{ name: 'Blurline project', extensions: ['json'] }]),
     chooseExportPath: (defaultPath) =>

@@ -1,10 +1,13 @@
 import { parentPort } from 'node:worker_threads';
-import type { FaceDetector } from '../../../core/detection';
+import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import type { DetectionJob } from '../../../core/detectionDispatch';
-import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
 import { createNodeFaceDetector } from './nodeFaceDetector';
+import { createOnnxFaceDetector } from './onnxFaceDetector';
 
-/** A detection worker: its own tfjs-wasm instance, one detector per distinct option set. */
+/**
+ * A detection worker: its own tfjs-wasm instance (and onnxruntime session for a user's model),
+ * one detector per distinct option set. A user's model runs on one thread: the pool has a worker per core.
+ */
 
 /** A search sent by the pool (the core dispatcher's job). */
 export type DetectRequest = DetectionJob;
@@ -15,11 +18,14 @@ export type DetectReply =
 
 const detectors = new Map<string, Promise<FaceDetector>>();
 
-function detectorFor(options: FaceApiDetectorOptions): Promise<FaceDetector> {
+function detectorFor(options: DetectorOptions): Promise<FaceDetector> {
   const key = JSON.stringify(options);
   let detector = detectors.get(key);
   if (!detector) {
-    detector = createNodeFaceDetector(options);
+    detector =
+      options.model === 'onnx'
+        ? createOnnxFaceDetector(options.file, options.minConfidence, { threads: 1, sha256: options.sha256 })
+        : createNodeFaceDetector(options);
     detectors.set(key, detector);
   }
   return detector;

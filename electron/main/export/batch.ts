@@ -10,6 +10,7 @@ import { progressFromFrames, type JobProgress } from '../../../core/progress';
 import type { BatchItemSnapshot } from '../../shared/contract';
 import { toIpcError } from '../ipc/calls';
 import { checkOutputPath } from '../media/render';
+import type { OnnxModelFile } from '../detect/onnxFaceDetector';
 import { detectToProject } from '../pipeline';
 import { writeProjectFile } from '../project/projectFile';
 import { AUTO_EXPORT_PASSES, exportMaster, type ExportStage } from './exportMaster';
@@ -83,6 +84,8 @@ export function masterClashes(
 
 export interface ClipSettings {
   preset: DetectionPreset;
+  /** The user's own ONNX face model, checked once for the whole batch. */
+  detectorModel?: OnnxModelFile;
   codec: MasterCodec;
   /** Replace results of an earlier run (only ever by rename, after a complete export). */
   overwrite: boolean;
@@ -122,6 +125,7 @@ export async function anonymiseClip(sourcePath: string, outputDir: string, setti
   checkOutputPath(sourcePath, outputs.master, settings.overwrite, settings.codec);
   const detected = await detectToProject(sourcePath, {
     preset: settings.preset,
+    detectorModel: settings.detectorModel,
     signal: callbacks.signal,
     onStage: (stage) => stage === 'analyse' && callbacks.onStage?.('analyse'),
     onProgress: (_stage, p) => callbacks.onProgress?.('analyse', p),

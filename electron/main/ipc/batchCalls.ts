@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DETECTION_PRESETS } from '../../../core/presets';
 import { MASTER_CODECS } from '../../../core/project';
 import type { BlurlineCalls } from '../../shared/contract';
+import { inspectOnnxFaceModel } from '../detect/onnxFaceDetector';
 import { BatchQueue, listVideos } from '../export/batch';
 import { absolutePath, ipcCall } from './calls';
 import type { FeatureDeps } from './handlers';
@@ -35,9 +36,12 @@ export function batchCalls({ dialogs, store, emit, eventLog }: FeatureDeps) {
       return folder ? { folder, videos: await listVideos(folder) } : null;
     }),
 
-    addToBatch: ipcCall(['args'], [addArgs], async ({ paths, outputDir, preset, codec, overwrite }) => ({
-      ids: queue.add(paths.map((p) => path.resolve(p)), outputDir, { preset: DETECTION_PRESETS[preset], codec, overwrite }),
-    })),
+    addToBatch: ipcCall(['args'], [addArgs], async ({ paths, outputDir, preset, codec, overwrite }) => {
+      // The user's own model searches here as in the editor; one that changed or vanished refuses the batch, saying why.
+      const { detectorModel } = await store.settings();
+      const model = detectorModel ? await inspectOnnxFaceModel(detectorModel.file, detectorModel.sha256) : undefined;
+      return { ids: queue.add(paths.map((p) => path.resolve(p)), outputDir, { preset: DETECTION_PRESETS[preset], detectorModel: model, codec, overwrite }) };
+    }),
 
     cancelBatchItem: ipcCall(['id'], [z.string().min(1).max(100)], async (id) => queue.cancel(id)),
 

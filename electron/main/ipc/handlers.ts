@@ -1,6 +1,7 @@
 import type { BlurlineCalls, BlurlineEvents, EventName } from '../../shared/contract';
 import { EventLogGuard } from '../project/eventLogGuard';
 import { batchCalls } from './batchCalls';
+import { detectorModelCalls } from './detectorModelCalls';
 import { JobRegistry } from './jobs';
 import type { MediaServer } from './mediaServer';
 import { projectCalls } from './projectCalls';
@@ -22,6 +23,7 @@ export interface HostDialogs {
   chooseProjectSavePath(defaultPath: string): Promise<string | null>;
   chooseExportPath(defaultPath: string): Promise<string | null>;
   chooseFolder(title: string): Promise<string | null>;
+  chooseDetectorModel(): Promise<string | null>;
 }
 
 export interface HostDeps {
@@ -51,6 +53,6 @@ export function createBlurlineHandlers(deps: HostDeps): BlurlineHandlers {
   const jobs = new JobRegistry((snapshot) => deps.emit('job', snapshot));
   const features: FeatureDeps = { ...deps, store: new UserDataStore(deps.userDataDir), jobs, eventLog: new EventLogGuard() };
   const batch = batchCalls(features);
-  const calls: BlurlineCalls = { ...videoCalls(features), ...projectCalls(features), ...renderCalls(features), ...batch.calls };
+  const calls: BlurlineCalls = { ...videoCalls(features), ...projectCalls(features), ...renderCalls(features), ...detectorModelCalls(features), ...batch.calls };
   return { calls, close: async () => void (await Promise.all([jobs.cancelAll(), batch.close()])) };
 }

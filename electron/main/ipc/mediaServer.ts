@@ -24,6 +24,7 @@ import { seekTimeline, spawnFrameRange } from './frameRange';
  *   /video/<token>                       the file, with Range support (what `<video>` seeks with)
  *   /frames/<token>?start=&count=&width= exact-index RGB24 frames (see frameRange.ts)
  *   /models/<file>, /wasm/<file>         the face models and tfjs wasm binaries
+ *   /detector-model/<sha256>             the user's own ONNX face model, once chosen
  */
 
 export interface AssetDirs {
@@ -59,6 +60,8 @@ export interface MediaServer {
   /** Makes a file (a proxy) playable; returns its URL. */
   addPlayback(file: string): string;
   detectionAssets(): DetectionAssets;
+  /** Serves the user's model file under its SHA-256 (checked by the caller). */
+  addDetectorModel(file: string, sha256: string): void;
 }
 
 /** Most frames one request may ask for (a detection batch is tens; this only bounds a bad caller). */
@@ -178,6 +181,7 @@ function processBody(proc: MediaProcess): ReadableStream<Uint8Array> {
 export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDirs }): MediaServer {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const entries = new Map<string, Entry>();
+  const detectorModels = new Map<string, string>();
 
   const add = (entry: Entry) => {
     const token = randomBytes(16).toString('hex');
@@ -219,7 +223,11 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
   async function serveAsset(dir: string, name: string): Promise<Response> {
     // One plain file name: no separators, no dot-dot, so nothing outside the folder is reachable.
     if (!/^[\w][\w.-]*$/.test(name)) return errorResponse(404, new BlurlineError('INVALID_ARGUMENT', 'not found'));
-    const file = path.join(dir, name);
+    return servePlainFile(path.join(dir, name));
+  }
+
+  async function servePlainFile(file: string): Promise<Response> {
+    const name = path.basename(file);
     try {
       if (!(await stat(file)).isFile()) throw new Error('not a file');
     } catch {
@@ -238,6 +246,8 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
       if (rest.length === 0 && name) {
         if (route === 'models') return await serveAsset(options.assetDirs.models, name);
         if (route === 'wasm') return await serveAsset(options.assetDirs.wasm, name);
+        const model = route === 'detector-model' ? detectorModels.get(name) : undefined;
+        if (model) return await servePlainFile(model);
         const entry = entries.get(name);
         if (entry && route === 'video') return await serveFile(request, entry.file);
         if (entry && route === 'frames') return await serveFrames(request, url, entry);
@@ -258,6 +268,13 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
     addPlayback(file) {
       return `${baseUrl}/video/${add({ file, source: null })}`;
     },
-    detectionAssets: () => ({ modelBaseUrl: `${baseUrl}/models/`, wasmBaseUrl: `${baseUrl}/wasm/` }),
+    detectionAssets: () => ({
+      modelBaseUrl: `${baseUrl}/models/`,
+      wasmBaseUrl: `${baseUrl}/wasm/`,
+      detectorModelBaseUrl: `${baseUrl}/detector-model/`,
+    }),
+    addDetectorModel(file, sha256) {
+      detectorModels.set(sha256, file);
+    },
   };
 }

@@ -63,6 +63,7 @@ export async function createTestHost(options: TestHostOptions): Promise<TestHost
       chooseProjectSavePath: cancelled,
       chooseExportPath: cancelled,
       chooseFolder: cancelled,
+      chooseDetectorModel: cancelled,
       ...options.dialogs,
     },
     showItemInFolder: (file) => revealed.push(file),

@@ -3,14 +3,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { ONNX_FACE_FORMATS } from '../../../core/onnxFaceModels';
 import { projectSchema, type Project } from '../../../core/project';
 import type { RecentFile } from '../../shared/contract';
 import { writeFileAtomic } from '../project/projectFile';
 
 /**
  * What the app keeps in its user-data folder: the autosave of each source's project
- * (`projects/<sha256 of the source path>.json`), the recent files (`recent.json`) and the
- * playback proxies (`proxies/`). Every write is atomic, and writes to one file happen one after
+ * (`projects/<sha256 of the source path>.json`), the recent files (`recent.json`), the settings
+ * (`settings.json`) and the playback proxies (`proxies/`). Every write is atomic, and writes to one file happen one after
  * another, so a slow earlier write can never land on top of a later one.
  */
 
@@ -19,6 +20,13 @@ export const MAX_RECENT_FILES = 10;
 const recentSchema = z.object({
   files: z.array(z.object({ path: z.string(), openedAt: z.string() })),
 });
+
+const settingsSchema = z.object({
+  /** The user's own ONNX face model, as checked when it was chosen; null: the built-in models only. */
+  detectorModel: z.object({ file: z.string(), sha256: z.string(), format: z.enum(ONNX_FACE_FORMATS) }).nullable(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+const DEFAULT_SETTINGS: Settings = { detectorModel: null };
 
 const autosaveSchema = z.object({
   savedAt: z.string(),
@@ -94,6 +102,25 @@ export class UserDataStore {
       const files = [{ path: filePath, openedAt: now.toISOString() }, ...recent.filter((entry) => entry.path !== filePath)].slice(0, MAX_RECENT_FILES);
       await mkdir(this.dir, { recursive: true });
       await writeFileAtomic(file, `${JSON.stringify({ files }, null, 2)}\n`);
+    });
+  }
+
+  private get settingsPath(): string {
+    return path.join(this.dir, 'settings.json');
+  }
+
+  async settings(): Promise<Settings> {
+    await this.queues.get(this.settingsPath)?.catch(() => {});
+    return (await readJson(this.settingsPath, settingsSchema)) ?? DEFAULT_SETTINGS;
+  }
+
+  async changeSettings(change: Partial<Settings>): Promise<Settings> {
+    const file = this.settingsPath;
+    return this.serialized(file, async () => {
+      const settings = { ...((await readJson(file, settingsSchema)) ?? DEFAULT_SETTINGS), ...change };
+      await mkdir(this.dir, { recursive: true });
+      await writeFileAtomic(file, `${JSON.stringify(settings, null, 2)}\n`);
+      return settings;
     });
   }
 }

@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
-import type { FaceDetector } from '../../../core/detection';
-import { createFaceApiDetector, type FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import * as ort from 'onnxruntime-web/wasm';
+import { fileNameOf, type DetectorOptions, type FaceDetector } from '../../../core/detection';
+import { createFaceApiDetector } from '../../../core/faceApiDetector';
+import { createOnnxModelDetector, float32Outputs, loadOnnxFaceModel, type OnnxDetectorOptions, type OnnxModelInput } from '../../../core/onnxFaceModels';
+import type { DetectionAssets } from '../../../electron/shared/contract';
 import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
 
 /**
  * A face-model worker: face-api's browser build on one tensorflow backend, models loaded from the
- * host. The analysis worker runs several (one per core with wasm) and sends each a crop to search.
+ * host, and the user's own ONNX model (if a schedule names one) on onnxruntime-web's wasm backend.
+ * The analysis worker runs several (one per core with wasm) and sends each a crop to search.
  */
 
 const scope = self as unknown as {
@@ -87,13 +91,38 @@ async function loadModels(modelBaseUrl: string): Promise<void> {
   }
 }
 
-const detectors = new Map<string, FaceDetector>();
+const hex = (digest: ArrayBuffer) => [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 
-function detectorFor(options: FaceApiDetectorOptions): FaceDetector {
+/**
+ * The user's own model, fetched from the host by its SHA-256 and checked against it (a file
+ * changed since it was chosen is refused), on onnxruntime-web's wasm backend.
+ */
+async function createOnnxWebDetector(options: OnnxDetectorOptions, assets: DetectionAssets): Promise<FaceDetector> {
+  const name = fileNameOf(options.file);
+  // One thread: the pool has a worker per core (and more would need cross-origin isolation). Its
+  // wasm binary comes with the renderer: onnxruntime-web's bundle names it by a URL relative to
+  // itself, which Vite resolves to the built copy (served from the app's own origin, as CSP wants).
+  ort.env.wasm.numThreads = 1;
+  const response = await fetch(`${assets.detectorModelBaseUrl}${options.sha256}`);
+  if (!response.ok) throw new Error(`could not load ${name} from the host (${response.status})`);
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (hex(await crypto.subtle.digest('SHA-256', bytes)) !== options.sha256) throw new Error(`${name} has changed since it was chosen`);
+  const { session, model } = await loadOnnxFaceModel(bytes, (b) => ort.InferenceSession.create(b, { executionProviders: ['wasm'] }), (s) => s.release());
+  const run = async (input: OnnxModelInput) => float32Outputs(await session.run({ [model.inputName]: new ort.Tensor('float32', input.data, input.dims) }));
+  return createOnnxModelDetector(model, run, name, options.minConfidence, () => void session.release());
+}
+
+/** Set by `init`: where the user's model comes from. */
+let detectionAssets: DetectionAssets | null = null;
+const detectors = new Map<string, Promise<FaceDetector>>();
+
+function detectorFor(options: DetectorOptions): Promise<FaceDetector> {
   const key = JSON.stringify(options);
   let detector = detectors.get(key);
   if (!detector) {
-    detector = createFaceApiDetector(faceapi, options);
+    detector = options.model === 'onnx' ? createOnnxWebDetector(options, detectionAssets!) : Promise.resolve(createFaceApiDetector(faceapi, options));
+    // A model that failed to load is tried again by the next search (and fails it with why).
+    detector.catch(() => detectors.delete(key));
     detectors.set(key, detector);
   }
   return detector;
@@ -105,6 +134,7 @@ scope.onmessage = async (event) => {
     try {
       const backend = await startBackend(request.backends, request.assets.wasmBaseUrl);
       await loadModels(request.assets.modelBaseUrl);
+      detectionAssets = request.assets;
       scope.postMessage({ type: 'ready', backend });
     } catch (err) {
       scope.postMessage({ type: 'failed', message: (err as Error).message });
@@ -112,7 +142,7 @@ scope.onmessage = async (event) => {
     return;
   }
   try {
-    const faces = await detectorFor(request.options).detect({ data: request.data, width: request.width, height: request.height });
+    const faces = await (await detectorFor(request.options)).detect({ data: request.data, width: request.width, height: request.height });
     scope.postMessage({ type: 'faces', id: request.id, faces });
   } catch (err) {
     scope.postMessage({ type: 'error', id: request.id, message: (err as Error).message });

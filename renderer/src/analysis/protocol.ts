@@ -2,7 +2,7 @@ import type { PresetName } from '../../../core/presets';
 import type { AnalysisInfo, Track } from '../../../core/project';
 import type { FaceDetection } from '../../../core/detection';
 import type { DetectionJob } from '../../../core/detectionDispatch';
-import type { DetectionAssets, JobProgressSnapshot } from '../../../electron/shared/contract';
+import type { DetectionAssets, DetectorModelInfo, JobProgressSnapshot } from '../../../electron/shared/contract';
 
 /** Messages between the editor, its analysis worker and the face-model workers that serves. */
 
@@ -13,6 +13,8 @@ export interface AnalyseRequest {
   framesUrl: string;
   assets: DetectionAssets;
   preset: PresetName;
+  /** The user's own ONNX model (checked by the host), searching beside the preset's; null: none. */
+  detectorModel: DetectorModelInfo | null;
   /** Frames to analyse, inclusive. */
   first: number;
   last: number;
@@ -29,7 +31,8 @@ export type WorkerReply =
   | { type: 'progress'; progress: JobProgressSnapshot }
   /** Every track found so far, in source pixels (the engine's tracks so far; the final ones come with "done"). */
   | { type: 'tracks'; tracks: Track[] }
-  | { type: 'done'; tracks: Track[]; record: AnalysisRecord }
+  /** `userModelFaces`: detections by the user's own model, every search counted (null without one), so the user sees what it adds. */
+  | { type: 'done'; tracks: Track[]; record: AnalysisRecord; userModelFaces: number | null }
   /** `lastFrame`: the last frame analysed before the cancel. */
   | { type: 'cancelled'; tracks: Track[]; lastFrame: number }
   | { type: 'failed'; message: string };

@@ -1,9 +1,9 @@
 import { describeSchedule, FaceAnalysis } from '../../../core/faceAnalysis';
 import type { SearchUrgency } from '../../../core/detectionDispatch';
-import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import { scaleBox } from '../../../core/geometry';
 import { splitFrames } from '../../../core/rawFrames';
-import { DETECTION_PRESETS } from '../../../core/presets';
+import { DETECTION_PRESETS, withUserDetector } from '../../../core/presets';
 import type { Track } from '../../../core/project';
 import { progressFromFrames } from '../../../core/progress';
 import { BrowserDetectorPool } from './detectorPool';
@@ -57,8 +57,23 @@ async function analyse(request: AnalyseRequest, signal: AbortSignal): Promise<vo
     throw err;
   });
   const backend = `${detectors.backend} × ${detectors.size}`;
-  const preset = DETECTION_PRESETS[request.preset];
-  const detectorFor = (options: FaceApiDetectorOptions, urgency: SearchUrgency) => detectors.detector(options, urgency);
+  const model = request.detectorModel;
+  const basePreset = DETECTION_PRESETS[request.preset];
+  const minConfidence = Math.min(...basePreset.schedule.discovery.map((level) => level.detector.minConfidence));
+  const preset = model ? withUserDetector(basePreset, { model: 'onnx', file: model.file, sha256: model.sha256, minConfidence }) : basePreset;
+  let userModelFaces = 0;
+  const detectorFor = (options: DetectorOptions, urgency: SearchUrgency): FaceDetector => {
+    const detector = detectors.detector(options, urgency);
+    if (options.model !== 'onnx') return detector;
+    return {
+      ...detector,
+      detect: async (frame) => {
+        const faces = await detector.detect(frame);
+        userModelFaces += faces.length;
+        return faces;
+      },
+    };
+  };
 
   const total = request.last - request.first + 1;
   const started = performance.now();
@@ -103,11 +118,13 @@ async function analyse(request: AnalyseRequest, signal: AbortSignal): Promise<vo
   post({
     type: 'done',
     tracks: found,
+    userModelFaces: model ? userModelFaces : null,
     record: {
       detector: describeSchedule(preset.schedule),
-      minConfidence: Math.min(...preset.schedule.discovery.map((level) => level.detector.minConfidence)),
+      minConfidence,
       analysisWidth,
       framesAnalysed: analysis.stats.framesAnalysed,
+      ...(model && { detectorModel: model }),
     },
   });
 }

@@ -1,3 +1,4 @@
+import { fileNameOf } from '../../../core/detection';
 import { formatDuration } from '../../../core/progress';
 import { isPresetName } from '../../../core/presets';
 import { useControllerContext } from '../controllerContext';
@@ -33,6 +34,7 @@ export function AnalysisPanel() {
           </button>
         )}
       </div>
+      <DetectorModelRow disabled={active} />
       <div className="row small">
         {range ? (
           <>
@@ -57,6 +59,34 @@ export function AnalysisPanel() {
           </div>
         </div>
       )}
+    </div>
+  );
+}
+
+const FORMAT_NAMES = { yunet: 'YuNet', scrfd: 'SCRFD', centerface: 'CenterFace' } as const;
+
+/** The user's own ONNX face model: which one searches beside the built-in ones, or a button to choose one. */
+function DetectorModelRow({ disabled }: { disabled: boolean }) {
+  const controller = useControllerContext();
+  const setting = useEditor((s) => s.analysis.detectorModel);
+  if (!setting) {
+    return (
+      <div className="row small">
+        Built-in face models.
+        <button className="link" onClick={() => void controller.chooseDetectorModel()} disabled={disabled} data-testid="choose-detector-model">
+          Add your own ONNX model…
+        </button>
+      </div>
+    );
+  }
+  const { model, problem } = setting;
+  return (
+    <div className="row small" data-testid="detector-model" title={`${model.file}\nSHA-256 ${model.sha256}`}>
+      Also your model: {fileNameOf(model.file)} ({FORMAT_NAMES[model.format]})
+      {problem && <span className="error"> — not used: {problem}</span>}
+      <button className="link" onClick={() => void controller.removeDetectorModel()} disabled={disabled} data-testid="remove-detector-model">
+        Remove
+      </button>
     </div>
   );
 }
