@@ -7,6 +7,7 @@ import type { DetectionPreset, PresetName } from '../../core/presets';
 import { createProject, DEFAULT_BLUR_STYLE, serializeProject, type Track } from '../../core/project';
 import { trackBoxAt, trackSpan } from '../../core/tracks';
 import { decodeFrames, type DecodedFrame } from '../../electron/main/media/decode';
+import type { OnnxModelFile } from '../../electron/main/detect/onnxFaceDetector';
 import { probeVideo } from '../../electron/main/media/probe';
 import { detectToProject, renderProject } from '../../electron/main/pipeline';
 import { longestRun } from './metrics';
@@ -21,7 +22,9 @@ import type { RealTruthFace } from './realTruth';
 
 const MASTER_DIR = path.join(os.tmpdir(), 'blurline-assurance', 'masters');
 
-export type Method = { kind: 'preset'; name: string; preset: PresetName | DetectionPreset } | { kind: 'single-frame'; name: string; detector: FaceDetector };
+export type Method =
+  | { kind: 'preset'; name: string; preset: PresetName | DetectionPreset; detectorModel?: OnnxModelFile }
+  | { kind: 'single-frame'; name: string; detector: FaceDetector };
 
 export interface TrackQuality {
   tracks: number;
@@ -130,7 +133,7 @@ export async function assessRealClip(clip: RealClipFile, method: Method): Promis
   let project;
   let framesAnalysed = clip.clip.frames;
   if (method.kind === 'preset') {
-    const run = await detectToProject(clip.path, { preset: method.preset });
+    const run = await detectToProject(clip.path, { preset: method.preset, detectorModel: method.detectorModel });
     project = run.project;
     framesAnalysed = run.framesAnalysed;
   } else {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FaceDetector } from '../../core/detection';
 import type { PresetName } from '../../core/presets';
 import { REPO_ROOT } from '../../electron/main/media/binaries';
-import { createOnnxFaceDetector } from '../../electron/main/detect/onnxFaceDetector';
+import { createOnnxFaceDetector, inspectOnnxFaceModel } from '../../electron/main/detect/onnxFaceDetector';
 import { falseBlurShareOf, hiddenShare, poolPixelScores, type PixelScore } from './pixelCheck';
 import { assessRealClip, type Method, type RealAssessment, type TrackQuality } from './realAssess';
 import { filmRealClip, type RealClipFile } from './realCompose';
@@ -13,7 +13,8 @@ export const REFERENCE_MODEL = path.join(REPO_ROOT, '..', 'shared', 'anchors', '
 /** The reference's threshold in the baseline (the anchors README's rule). */
 export const BASELINE_THRESHOLD = 0.5;
 
-export type RealMethodName = PresetName | 'baseline';
+/** A preset, the preset with the reference model as the user's own detector (`+model`), or the baseline. */
+export type RealMethodName = PresetName | `${PresetName}+model` | 'baseline';
 
 export interface RealMethodResult {
   method: string;
@@ -38,8 +39,10 @@ export async function filmRealSuite(scale: SuiteScale): Promise<RealClipFile[]> 
   return files;
 }
 
-async function methodOf(name: RealMethodName, reference: () => Promise<FaceDetector>): Promise<Method> {
-  return name === 'baseline' ? { kind: 'single-frame', name, detector: await reference() } : { kind: 'preset', name, preset: name };
+export async function methodOf(name: RealMethodName, reference: () => Promise<FaceDetector>): Promise<Method> {
+  if (name === 'baseline') return { kind: 'single-frame', name, detector: await reference() };
+  const [preset, withModel] = name.split('+') as [PresetName, string | undefined];
+  return { kind: 'preset', name, preset, ...(withModel && { detectorModel: await inspectOnnxFaceModel(REFERENCE_MODEL) }) };
 }
 
 function poolTracks(list: readonly (TrackQuality | null)[]): TrackQuality | null {

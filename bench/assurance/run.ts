@@ -150,7 +150,8 @@ async function runSyntheticSuite() {
 async function runRealFaceSuite() {
   const scale = options.small ? REAL_SMALL : REAL_FULL;
   console.log(`\nReal-face suite (${scale.name}) — faces-dev photos filmed at ${scale.width}x${scale.height}, ${scale.frames} frames per clip; masters scored on their pixels`);
-  const methods: RealMethodName[] = ['baseline', ...options.presets];
+  // Each preset alone, then with the reference model as the user's own detector (--detector-model).
+  const methods: RealMethodName[] = ['baseline', ...options.presets, ...options.presets.map((p) => `${p}+model` as const)];
   const result = await runRealSuite(scale, methods, console.log);
   console.log(`\n${formatRealTable(result)}`);
   console.log('hidden: face-frames whose detail at the face\'s own scale fell below 35% of the source\'s (thumbnail no larger than the face);');
