@@ -38,8 +38,11 @@ export const leakFindingSchema = z.object({
   id: z.string(),
   /** Every frame on which this face was found unblurred, numbered as the source's frames (master frame + the export range's first frame). */
   frames: z.array(nonNegInt).min(1),
-  /** The face found on each of `frames` (same order): its box in master pixels (the source's size) and its confidence. */
-  faces: z.array(z.object({ box: boxSchema, score: z.number().min(0).max(1) })).min(1),
+  /**
+   * The face found on each of `frames` (same order): its box in master pixels (the source's size)
+   * and its confidence. Reports written before it was recorded have none, and still verify.
+   */
+  faces: z.array(z.object({ box: boxSchema, score: z.number().min(0).max(1) })).default([]),
   firstFrame: nonNegInt,
   lastFrame: nonNegInt,
   peakFrame: nonNegInt,
@@ -157,7 +160,7 @@ export const auditReportSchema = z.object({
   events: z.array(reviewEventSchema),
   leakCheck: leakCheckReportSchema.nullable(),
   /** Every pass of the export in order, the master's last (one when it was rendered once; none without a leak check). */
-  leakCheckPasses: z.array(leakCheckPassSchema),
+  leakCheckPasses: z.array(leakCheckPassSchema).default([]),
 });
 export type AuditReport = z.infer<typeof auditReportSchema>;
 

@@ -168,6 +168,15 @@ describe('audit report', () => {
     expect(auditReportHtml(report(reviewedProject(), leakCheck()))).not.toContain('Own detector model');
   });
 
+  it('reads a report written before findings held their faces and exports listed their passes (such masters still verify)', () => {
+    const older = JSON.parse(JSON.stringify(report(reviewedProject(), leakCheck())));
+    delete older.leakCheckPasses;
+    for (const finding of older.leakCheck.findings) delete finding.faces;
+    const parsed = auditReportSchema.parse(older);
+    expect(parsed.leakCheckPasses).toEqual([]);
+    expect(parsed.leakCheck?.findings.every((f) => f.faces.length === 0)).toBe(true);
+  });
+
   it('writes frame lists as runs', () => {
     expect(frameRuns([3, 4, 5, 7, 9, 10])).toBe('3–5, 7, 9–10');
     expect(frameRuns([8])).toBe('8');
