@@ -2,6 +2,7 @@ import type { FaceApiDetectorOptions } from './faceApiDetector';
 import type { Box } from './geometry';
 import type { QuarterTurn } from './image';
 import type { OnnxDetectorOptions } from './onnxFaceModels';
+import { fileName } from './paths';
 
 /** One face found on one frame, in source pixels. */
 export interface FaceDetection {
@@ -38,10 +39,7 @@ export interface FaceDetector {
 /** A detector a schedule can name: a built-in face-api model, or the user's own ONNX model. */
 export type DetectorOptions = FaceApiDetectorOptions | OnnxDetectorOptions;
 
-/** The last part of a path, Windows or POSIX (core has no `path`). */
-export const fileNameOf = (file: string) => file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
-
 /** A detector and its threshold in words, for the record: `ssd-mobilenet-v1@0.5`, `onnx:yunet.onnx@0.5`. */
 export function detectorName(options: DetectorOptions): string {
-  return options.model === 'onnx' ? `onnx:${fileNameOf(options.file)}@${options.minConfidence}` : `${options.model}@${options.minConfidence}`;
+  return options.model === 'onnx' ? `onnx:${fileName(options.file)}@${options.minConfidence}` : `${options.model}@${options.minConfidence}`;
 }

@@ -1,15 +1,10 @@
 import { masterExtension } from '../../core/masterFormat';
+import { fileName, lastSeparator } from '../../core/paths';
 import type { MasterCodec } from '../../core/project';
 
 /** File paths as the host gives them (POSIX or Windows); the renderer has no `path` module. */
 
-function lastSeparator(path: string): number {
-  return Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
-}
-
-export function fileName(path: string): string {
-  return path.slice(lastSeparator(path) + 1);
-}
+export { fileName };
 
 /** The extension of a path's file name, lower case with its dot (`.mp4`), or '' when it has none. */
 export function extensionOf(path: string): string {

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { RgbFrame } from '../../core/detection';
 import { findBinary, REPO_ROOT } from '../../electron/main/media/binaries';
-import { decodeFrames } from '../../electron/main/media/decode';
 
 /** Independent helpers for tests: they call the ffmpeg binaries directly, not Blurline's pipeline. */
 
@@ -19,13 +18,18 @@ export const YUNET_MODEL = path.join(REPO_ROOT, '../shared/anchors/yunet.onnx');
 /** Annotated real photos beside the checkout (README there). */
 export const FACES_DEV_DIR = path.join(REPO_ROOT, '../shared/faces-dev');
 
-/** A photo as one RGB frame (optionally scaled to `width`), decoded by Blurline's own frame decoder. */
+/** A photo as one RGB frame, at its own size or scaled (bilinear) to `width` and the even height that keeps its aspect. */
 export async function loadPhoto(file: string, width?: number): Promise<RgbFrame> {
-  const stream = (await ffprobeJson(file)).streams[0];
-  for await (const frame of decodeFrames(file, { pixelFormat: 'rgb24', sourceWidth: stream.width, sourceHeight: stream.height, width })) {
-    return frame;
-  }
-  throw new Error(`no frame in ${file}`);
+  const stream = (await ffprobeJson(file, ['-show_streams'])).streams[0];
+  const scaled = width !== undefined && width < stream.width;
+  const size = scaled ? { width, height: Math.round((stream.height * width) / stream.width / 2) * 2 } : { width: stream.width, height: stream.height };
+  const { stdout } = await run(
+    findBinary('ffmpeg').path,
+    ['-v', 'error', '-i', file, '-frames:v', '1', ...(scaled ? ['-vf', `scale=${size.width}:${size.height}:flags=bilinear`] : []), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    { encoding: 'buffer', maxBuffer: 1 << 28 },
+  );
+  if (stdout.length !== size.width * size.height * 3) throw new Error(`${file}: expected one ${size.width}×${size.height} frame, got ${stdout.length} bytes`);
+  return { data: new Uint8Array(stdout), ...size };
 }
 
 export async function ffmpeg(args: string[]): Promise<string> {

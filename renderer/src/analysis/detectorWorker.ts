@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import * as ort from 'onnxruntime-web/wasm';
-import { fileNameOf, type DetectorOptions, type FaceDetector } from '../../../core/detection';
+import type { DetectorOptions, FaceDetector } from '../../../core/detection';
+import { fileName } from '../../../core/paths';
 import { createFaceApiDetector } from '../../../core/faceApiDetector';
 import { createOnnxModelDetector, float32Outputs, loadOnnxFaceModel, type OnnxDetectorOptions, type OnnxModelInput } from '../../../core/onnxFaceModels';
 import type { DetectionAssets } from '../../../electron/shared/contract';
@@ -98,7 +99,7 @@ const hex = (digest: ArrayBuffer) => [...new Uint8Array(digest)].map((b) => b.to
  * changed since it was chosen is refused), on onnxruntime-web's wasm backend.
  */
 async function createOnnxWebDetector(options: OnnxDetectorOptions, assets: DetectionAssets): Promise<FaceDetector> {
-  const name = fileNameOf(options.file);
+  const name = fileName(options.file);
   // One thread: the pool has a worker per core (and more would need cross-origin isolation). Its
   // wasm binary comes with the renderer: onnxruntime-web's bundle names it by a URL relative to
   // itself, which Vite resolves to the built copy (served from the app's own origin, as CSP wants).

@@ -1,7 +1,7 @@
-import { fileNameOf } from '../../../core/detection';
 import { formatDuration } from '../../../core/progress';
 import { isPresetName } from '../../../core/presets';
 import { useControllerContext } from '../controllerContext';
+import { fileName } from '../paths';
 import { useEditor, useEditorStore } from '../store';
 
 /** Detection: preset, range (whole clip or I/O marks), start, progress with ETA, cancel. */
@@ -82,7 +82,7 @@ function DetectorModelRow({ disabled }: { disabled: boolean }) {
   const { model, problem } = setting;
   return (
     <div className="row small" data-testid="detector-model" title={`${model.file}\nSHA-256 ${model.sha256}`}>
-      Also your model: {fileNameOf(model.file)} ({FORMAT_NAMES[model.format]})
+      Also your model: {fileName(model.file)} ({FORMAT_NAMES[model.format]})
       {problem && <span className="error"> — not used: {problem}</span>}
       <button className="link" onClick={() => void controller.removeDetectorModel()} disabled={disabled} data-testid="remove-detector-model">
         Remove

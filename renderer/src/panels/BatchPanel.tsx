@@ -56,6 +56,8 @@ export function BatchPanel() {
 
 /** The videos to add, where their results go and how they are made; Start queues the checked ones. */
 function BatchForm() {
+  // The host runs the user's own model in the batch too (set in the Detect panel).
+  const detectorModel = useEditor((s) => s.analysis.detectorModel);
   const store = useEditorStore();
   const controller = useControllerContext();
   const form = useEditor((s) => s.batchForm);
@@ -105,6 +107,7 @@ function BatchForm() {
               <option key={p} value={p}>{BATCH_PRESET_LABELS[p]}</option>
             ))}
           </select>
+          {detectorModel && <span className="small" data-testid="batch-detector-model"> and your model {fileName(detectorModel.model.file)}</span>}
         </label>
         <label>
           Codec
