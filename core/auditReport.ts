@@ -13,6 +13,8 @@ import {
   trackKeyframeSchema,
   type Project,
   type ReviewEvent,
+  type Track,
+  type TrackStatus,
 } from './project';
 import { isRenderedTrack } from './renderPlan';
 import { PASS_STATE_LABELS } from './review';
@@ -60,7 +62,7 @@ export type LeakCheckReport = z.infer<typeof leakCheckReportSchema>;
 
 export const reportTrackSchema = z.object({
   id: z.string(),
-  origin: z.enum(['auto', 'manual']),
+  origin: z.enum(['auto', 'manual', 'person']),
   status: z.enum(['pending', 'confirmed', 'rejected']),
   /** Whether the master blurs it (everything not rejected is blurred). */
   rendered: z.boolean(),
@@ -134,6 +136,8 @@ export const auditReportSchema = z.object({
   }),
   detection: analysisInfoSchema.nullable(),
   tracks: z.array(reportTrackSchema),
+  /** The person safety net's possible faces (origin `person`): how many, and how the editor left them. */
+  possibleFaces: z.object({ tracks: nonNegInt, pending: nonNegInt, confirmed: nonNegInt, rejected: nonNegInt }),
   audioRedactions: z.array(audioRedactionSchema),
   /** The pass's append-only event log, oldest first. */
   events: z.array(reviewEventSchema),
@@ -181,6 +185,12 @@ function statusSetBy(events: readonly ReviewEvent[], trackId: string): z.infer<t
   return null;
 }
 
+function possibleFaceCounts(tracks: readonly Track[]): AuditReport['possibleFaces'] {
+  const possible = tracks.filter((t) => t.origin === 'person');
+  const count = (status: TrackStatus) => possible.filter((t) => t.status === status).length;
+  return { tracks: possible.length, pending: count('pending'), confirmed: count('confirmed'), rejected: count('rejected') };
+}
+
 export function buildAuditReport(input: AuditReportInput): AuditReport {
   const { project, leakCheck } = input;
   const { source, review } = project;
@@ -222,6 +232,7 @@ export function buildAuditReport(input: AuditReportInput): AuditReport {
         decision: review.decisions[track.id] ?? null,
       };
     }),
+    possibleFaces: possibleFaceCounts(project.tracks),
     audioRedactions: project.audioRedactions,
     events: review.events,
     leakCheck,
@@ -397,6 +408,9 @@ ${
     : '<p>No automatic detection was run: every track was drawn by hand.</p>'
 }
 <h2>Tracks (${report.tracks.length}; ${report.tracks.filter((t) => t.rendered).length} blurred)</h2>
+<p>Possible faces (a person whose head no face track covered): ${report.possibleFaces.tracks}${
+  report.possibleFaces.tracks ? ` — ${report.possibleFaces.confirmed} confirmed, ${report.possibleFaces.rejected} rejected, ${report.possibleFaces.pending} not reviewed (blurred)` : ''
+}.</p>
 ${tracks}
 <h2>Audio redactions</h2>
 ${audio}

@@ -1,4 +1,6 @@
 import type { Box } from './geometry';
+import type { FaceApiDetectorOptions } from './faceApiDetector';
+import type { PersonDetectorOptions } from './personDetector';
 
 /** One face found on one frame, in source pixels. */
 export interface FaceDetection {
@@ -29,3 +31,6 @@ export interface FaceDetector {
   detect(frame: RgbFrame): Promise<FaceDetection[]>;
   dispose(): void;
 }
+
+/** Every model a detection worker runs: the face models, and the person model for the person safety net. */
+export type DetectorOptions = FaceApiDetectorOptions | PersonDetectorOptions;

@@ -1,10 +1,9 @@
-import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
-import type { FaceApiDetectorOptions } from './faceApiDetector';
+import type { DetectorOptions, FaceDetection, FaceDetector, RgbFrame } from './detection';
 
-/** One face search sent to a detection worker; `data` owns its buffer, so it can be transferred. */
+/** One search (for faces, or for persons) sent to a detection worker; `data` owns its buffer, so it can be transferred. */
 export interface DetectionJob {
   id: number;
-  options: FaceApiDetectorOptions;
+  options: DetectorOptions;
   width: number;
   height: number;
   data: Uint8Array;
@@ -42,7 +41,7 @@ export class DetectionDispatcher<W> {
     this.idle = [...workers];
   }
 
-  detector(options: FaceApiDetectorOptions, urgency: SearchUrgency = 'background'): FaceDetector {
+  detector(options: DetectorOptions, urgency: SearchUrgency = 'background'): FaceDetector {
     return {
       description: `${options.model}@${options.minConfidence}`,
       minConfidence: options.minConfidence,
@@ -76,7 +75,7 @@ export class DetectionDispatcher<W> {
     }
   }
 
-  private enqueue(options: FaceApiDetectorOptions, frame: RgbFrame, urgency: SearchUrgency): Promise<FaceDetection[]> {
+  private enqueue(options: DetectorOptions, frame: RgbFrame, urgency: SearchUrgency): Promise<FaceDetection[]> {
     // Crops own their buffers and can be transferred; a view into a larger buffer is copied.
     const data = frame.data.byteOffset === 0 && frame.data.byteLength === frame.data.buffer.byteLength ? frame.data : frame.data.slice();
     return new Promise((resolve, reject) => {

@@ -1,9 +1,11 @@
 import { iou, padBox, scaleBox, type Box } from './geometry';
-import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
+import type { DetectorOptions, FaceDetection, FaceDetector, RgbFrame } from './detection';
 import type { SearchUrgency } from './detectionDispatch';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
 import { faceTemplate, followFace, type FaceTemplate } from './follow';
 import { cropResizeRgb, downscaleRgb, normaliseContrast, subsampleRgb } from './image';
+import { headsOf, possibleFaceTracks, type FrameHeads, type PersonHeadOptions } from './personHeads';
+import type { PersonDetectorOptions } from './personDetector';
 import type { Track } from './project';
 import { suppressDuplicates, tileLayout, type TileSize } from './tiling';
 import { FaceTracker, type FrameSize, type TrackerOptions } from './tracker';
@@ -64,18 +66,24 @@ export interface AnalysisSchedule {
    */
   followBackFrames: number;
   tracker: Partial<TrackerOptions>;
+  /**
+   * The person safety net: whole frames searched for persons every `everyFrames` frames, and a
+   * "possible face" track over each head no face track covers (see personHeads.ts). Null: none.
+   */
+  persons: (PersonHeadOptions & { detector: PersonDetectorOptions; maxInputWidth: number }) | null;
 }
 
 /**
  * Gives the detector for a set of options (the host decides where it runs: in process, in
  * workers); urgent searches are the ones tracking waits for, a pool runs them first.
  */
-export type DetectorSource = (options: FaceApiDetectorOptions, urgency: SearchUrgency) => FaceDetector;
+export type DetectorSource = (options: DetectorOptions, urgency: SearchUrgency) => FaceDetector;
 
 /** What a schedule runs, e.g. for the project's record: `ssd-mobilenet-v1@0.5, tiny-face-detector@0.5; roi tiny-face-detector@0.4`. */
 export function describeSchedule(schedule: AnalysisSchedule): string {
   const name = (o: FaceApiDetectorOptions) => `${o.model}@${o.minConfidence}`;
-  return `${[...new Set(schedule.discovery.map((l) => name(l.detector)))].join(', ')}; roi ${name(schedule.roi.detector)}`;
+  const persons = schedule.persons ? `; persons ${schedule.persons.detector.model}@${schedule.persons.detector.minConfidence} every ${schedule.persons.everyFrames} frames` : '';
+  return `${[...new Set(schedule.discovery.map((l) => name(l.detector)))].join(', ')}; roi ${name(schedule.roi.detector)}${persons}`;
 }
 
 export interface AnalysisStats {
@@ -86,6 +94,8 @@ export interface AnalysisStats {
   detections: number;
   /** Frames on which a face no detector saw was followed by its look. */
   followed: number;
+  /** Whole-frame searches for persons (the person safety net). */
+  personCalls: number;
 }
 
 /**
@@ -276,14 +286,16 @@ export class FaceAnalysis {
   private readonly recent: { index: number; frame: RgbFrame }[] = [];
   /** Half-size copies of the `followBackFrames` frames before `recent`. */
   private readonly older: { index: number; frame: RgbFrame }[] = [];
-  private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]> }[] = [];
+  private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]>; persons: Promise<FaceDetection[]> | null }[] = [];
+  /** Heads of the persons found so far, for the possible-face tracks made at the end. */
+  private readonly personHeads: FrameHeads[] = [];
   private readonly lastRoiFrame = new Map<number, number>();
   private readonly looks = new Map<number, FaceLook>();
   private rejected: { frame: number; box: Box }[] = [];
   private lastIndex = -1;
   private lastTracked = -1;
   private frameSize: FrameSize | null = null;
-  readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, confirmCalls: 0, detections: 0, followed: 0 };
+  readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, confirmCalls: 0, detections: 0, followed: 0, personCalls: 0 };
 
   constructor(
     private readonly detectorFor: DetectorSource,
@@ -311,7 +323,9 @@ export class FaceAnalysis {
     const discovered = this.detectIn(crops);
     // Awaited later in order; until then a failure must not count as unhandled.
     discovered.catch(() => {});
-    this.waiting.push({ index, frame, discovered });
+    const persons = this.searchPersons(index, frame);
+    persons?.catch(() => {});
+    this.waiting.push({ index, frame, discovered, persons });
     while (this.waiting.length > LOOKAHEAD_FRAMES) await this.trackNext();
   }
 
@@ -320,16 +334,38 @@ export class FaceAnalysis {
     return this.tracker.tracksSoFar(this.lastTracked, this.frameSize ?? undefined);
   }
 
-  /** Ends the analysis and returns the tracks, frames clamped to `lastFrame`. */
+  /**
+   * Ends the analysis and returns the tracks, frames clamped to `lastFrame`: the face tracks,
+   * then the possible faces over the heads of persons no face track covers.
+   */
   async finish(lastFrame = this.lastIndex): Promise<Track[]> {
     while (this.waiting.length > 0) await this.trackNext();
     this.recent.length = 0;
     this.older.length = 0;
-    return this.tracker.finish(lastFrame, this.frameSize ?? undefined);
+    const size = this.frameSize ?? undefined;
+    const faces = this.tracker.finish(lastFrame, size);
+    const { persons } = this.schedule;
+    return persons ? [...faces, ...possibleFaceTracks(this.personHeads, faces, persons, lastFrame, size)] : faces;
+  }
+
+  /**
+   * Searches the whole frame for persons on every `everyFrames`-th frame, shrunk to at most
+   * `maxInputWidth` (CenterNet sees 512×512 whatever it is sent: more pixels only cost transfer).
+   */
+  private searchPersons(index: number, frame: RgbFrame): Promise<FaceDetection[]> | null {
+    const { persons } = this.schedule;
+    if (!persons || index % persons.everyFrames !== 0) return null;
+    this.stats.personCalls++;
+    const shrink = Math.max(1, Math.ceil(frame.width / persons.maxInputWidth));
+    // Always a copy (a region makes one): the search's pixels are transferred to a worker, the frame is kept.
+    const image = downscaleRgb(frame, shrink, { x: 0, y: 0, width: Math.floor(frame.width / shrink), height: Math.floor(frame.height / shrink) });
+    const crop: Crop = { rect: { x: 0, y: 0, width: image.width * shrink, height: image.height * shrink }, image, detector: this.detectorFor(persons.detector, 'background') };
+    return this.detectIn([crop]);
   }
 
   private async trackNext(): Promise<void> {
-    const { index, frame, discovered } = this.waiting.shift()!;
+    const { index, frame, discovered, persons } = this.waiting.shift()!;
+    if (persons && this.schedule.persons) this.personHeads.push(headsOf(index, await persons, this.schedule.persons));
     this.stats.framesAnalysed++;
     this.lastTracked = index;
     const roi = this.roiCrops(index, frame);

@@ -90,7 +90,8 @@ export type TrackKeyframe = z.infer<typeof trackKeyframeSchema>;
 export const trackSchema = z
   .object({
     id: z.string().min(1),
-    origin: z.enum(['auto', 'manual']),
+    /** `person`: a possible face over the head of a person no face track covers (the person safety net). */
+    origin: z.enum(['auto', 'manual', 'person']),
     status: z.enum(['pending', 'confirmed', 'rejected']),
     style: blurStyleSchema,
     keyframes: z.array(trackKeyframeSchema).min(1),

@@ -137,6 +137,8 @@ export interface StartRenderArgs {
 export interface DetectionAssets {
   modelBaseUrl: string;
   wasmBaseUrl: string;
+  /** The person model's graph (`centernet.json`; its weights beside it). */
+  personModelUrl: string;
 }
 
 /** Calls: renderer → main, with a result. Each key is the IPC channel `blurline:<key>`. */

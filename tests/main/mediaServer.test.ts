@@ -157,8 +157,14 @@ describe('media server: detection assets', () => {
     server = createMediaServer({ baseUrl: BASE, assetDirs: packageAssetDirs() });
   });
 
-  it('serves the face models and the tfjs wasm binaries under the URLs detectionAssets names', async () => {
-    const { modelBaseUrl, wasmBaseUrl } = server.detectionAssets();
+  it('serves the face models, the person model and the tfjs wasm binaries under the URLs detectionAssets names', async () => {
+    const { modelBaseUrl, wasmBaseUrl, personModelUrl } = server.detectionAssets();
+    const graph = await server.handle(new Request(personModelUrl));
+    expect(graph.status).toBe(200);
+    const { weightsManifest } = (await graph.json()) as { weightsManifest: { paths: string[] }[] };
+    const weights = await server.handle(new Request(new URL(weightsManifest[0].paths[0], personModelUrl).href));
+    expect(weights.status).toBe(200);
+    expect((await weights.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
     const manifest = await server.handle(new Request(`${modelBaseUrl}ssd_mobilenetv1_model-weights_manifest.json`));
     expect(manifest.status).toBe(200);
     expect(manifest.headers.get('content-type')).toBe('application/json');

@@ -2,8 +2,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DetectionDispatcher, type SearchUrgency } from '../../../core/detectionDispatch';
 import { BlurlineError } from '../../../core/errors';
-import type { FaceDetector } from '../../../core/detection';
-import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import type { DetectReply, DetectRequest } from './detectorWorker';
 
 /**
@@ -30,7 +29,7 @@ export class DetectorPool {
     return this.workers.length;
   }
 
-  detector(options: FaceApiDetectorOptions, urgency?: SearchUrgency): FaceDetector {
+  detector(options: DetectorOptions, urgency?: SearchUrgency): FaceDetector {
     return this.dispatcher.detector(options, urgency);
   }
 

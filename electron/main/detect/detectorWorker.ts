@@ -1,10 +1,9 @@
 import { parentPort } from 'node:worker_threads';
-import type { FaceDetector } from '../../../core/detection';
+import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import type { DetectionJob } from '../../../core/detectionDispatch';
-import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
-import { createNodeFaceDetector } from './nodeFaceDetector';
+import { createNodeDetector } from './nodeFaceDetector';
 
-/** A detection worker: its own tfjs-wasm instance, one detector per distinct option set. */
+/** A detection worker: its own tfjs-wasm instance, one detector per distinct option set (face models and the person model). */
 
 /** A search sent by the pool (the core dispatcher's job). */
 export type DetectRequest = DetectionJob;
@@ -15,11 +14,11 @@ export type DetectReply =
 
 const detectors = new Map<string, Promise<FaceDetector>>();
 
-function detectorFor(options: FaceApiDetectorOptions): Promise<FaceDetector> {
+function detectorFor(options: DetectorOptions): Promise<FaceDetector> {
   const key = JSON.stringify(options);
   let detector = detectors.get(key);
   if (!detector) {
-    detector = createNodeFaceDetector(options);
+    detector = createNodeDetector(options);
     detectors.set(key, detector);
   }
   return detector;

@@ -15,6 +15,7 @@ import type { MediaProcess } from '../media/ffmpeg';
 import { toIpcError } from './calls';
 import type { FrameTimeline } from '../../../core/masterFormat';
 import { seekTimeline, spawnFrameRange } from './frameRange';
+import { humanModelDir, PERSON_MODEL_FILE } from '../detect/nodeFaceDetector';
 
 /**
  * The media server the renderer reads pictures from, as one WHATWG `(Request) => Response`
@@ -24,6 +25,7 @@ import { seekTimeline, spawnFrameRange } from './frameRange';
  *   /video/<token>                       the file, with Range support (what `<video>` seeks with)
  *   /frames/<token>?start=&count=&width= exact-index RGB24 frames (see frameRange.ts)
  *   /models/<file>, /wasm/<file>         the face models and tfjs wasm binaries
+ *   /person-models/<file>                the person model (human's models folder)
  */
 
 export interface AssetDirs {
@@ -31,6 +33,8 @@ export interface AssetDirs {
   models: string;
   /** tfjs-backend-wasm `*.wasm` binaries. */
   wasm: string;
+  /** @vladmandic/human's models, the person model (CenterNet) among them. */
+  personModels: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -41,6 +45,7 @@ export function packageAssetDirs(): AssetDirs {
   return {
     models: path.join(packageDir('@vladmandic/face-api'), 'model'),
     wasm: path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'),
+    personModels: humanModelDir(),
   };
 }
 
@@ -238,6 +243,7 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
       if (rest.length === 0 && name) {
         if (route === 'models') return await serveAsset(options.assetDirs.models, name);
         if (route === 'wasm') return await serveAsset(options.assetDirs.wasm, name);
+        if (route === 'person-models') return await serveAsset(options.assetDirs.personModels, name);
         const entry = entries.get(name);
         if (entry && route === 'video') return await serveFile(request, entry.file);
         if (entry && route === 'frames') return await serveFrames(request, url, entry);
@@ -258,6 +264,6 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
     addPlayback(file) {
       return `${baseUrl}/video/${add({ file, source: null })}`;
     },
-    detectionAssets: () => ({ modelBaseUrl: `${baseUrl}/models/`, wasmBaseUrl: `${baseUrl}/wasm/` }),
+    detectionAssets: () => ({ modelBaseUrl: `${baseUrl}/models/`, wasmBaseUrl: `${baseUrl}/wasm/`, personModelUrl: `${baseUrl}/person-models/${PERSON_MODEL_FILE}` }),
   };
 }

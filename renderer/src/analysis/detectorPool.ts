@@ -1,6 +1,5 @@
-import type { FaceDetector } from '../../../core/detection';
+import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import { DetectionDispatcher, type SearchUrgency } from '../../../core/detectionDispatch';
-import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
 import type { DetectionAssets } from '../../../electron/shared/contract';
 
@@ -44,7 +43,7 @@ export class BrowserDetectorPool {
     return this.workers.length;
   }
 
-  detector(options: FaceApiDetectorOptions, urgency?: SearchUrgency): FaceDetector {
+  detector(options: DetectorOptions, urgency?: SearchUrgency): FaceDetector {
     return this.dispatch.detector(options, urgency);
   }
 

@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
-import type { FaceDetector } from '../../../core/detection';
-import { createFaceApiDetector, type FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import type { DetectorOptions, FaceDetector } from '../../../core/detection';
+import { createFaceApiDetector } from '../../../core/faceApiDetector';
+import { createPersonDetector, type PersonDetectorOptions, type PersonModel } from '../../../core/personDetector';
 import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
 
 /**
  * A face-model worker: face-api's browser build on one tensorflow backend, models loaded from the
  * host. The analysis worker runs several (one per core with wasm) and sends each a crop to search.
+ * It also runs the person model (CenterNet, from @vladmandic/human) for the person safety net.
  */
 
 const scope = self as unknown as {
@@ -87,13 +89,32 @@ async function loadModels(modelBaseUrl: string): Promise<void> {
   }
 }
 
+let personModelUrl = '';
+let personModel: Promise<PersonModel> | null = null;
+
+/** The person model is loaded on the first person search: most searches are for faces, and each worker holds its own copy. */
+function personDetector(options: PersonDetectorOptions): FaceDetector {
+  return {
+    description: `${options.model}@${options.minConfidence}`,
+    minConfidence: options.minConfidence,
+    async detect(frame) {
+      personModel ??= tf.loadGraphModel(personModelUrl).catch((err: Error) => {
+        personModel = null;
+        throw new Error(`could not load the person model from ${personModelUrl}: ${err.message}`);
+      });
+      return createPersonDetector(tf, await personModel, options).detect(frame);
+    },
+    dispose() {},
+  };
+}
+
 const detectors = new Map<string, FaceDetector>();
 
-function detectorFor(options: FaceApiDetectorOptions): FaceDetector {
+function detectorFor(options: DetectorOptions): FaceDetector {
   const key = JSON.stringify(options);
   let detector = detectors.get(key);
   if (!detector) {
-    detector = createFaceApiDetector(faceapi, options);
+    detector = options.model === 'centernet-person' ? personDetector(options) : createFaceApiDetector(faceapi, options);
     detectors.set(key, detector);
   }
   return detector;
@@ -105,6 +126,7 @@ scope.onmessage = async (event) => {
     try {
       const backend = await startBackend(request.backends, request.assets.wasmBaseUrl);
       await loadModels(request.assets.modelBaseUrl);
+      personModelUrl = request.assets.personModelUrl;
       scope.postMessage({ type: 'ready', backend });
     } catch (err) {
       scope.postMessage({ type: 'failed', message: (err as Error).message });

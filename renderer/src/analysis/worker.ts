@@ -1,6 +1,6 @@
 import { describeSchedule, FaceAnalysis } from '../../../core/faceAnalysis';
 import type { SearchUrgency } from '../../../core/detectionDispatch';
-import type { FaceApiDetectorOptions } from '../../../core/faceApiDetector';
+import type { DetectorOptions } from '../../../core/detection';
 import { scaleBox } from '../../../core/geometry';
 import { splitFrames } from '../../../core/rawFrames';
 import { DETECTION_PRESETS } from '../../../core/presets';
@@ -58,7 +58,7 @@ async function analyse(request: AnalyseRequest, signal: AbortSignal): Promise<vo
   });
   const backend = `${detectors.backend} × ${detectors.size}`;
   const preset = DETECTION_PRESETS[request.preset];
-  const detectorFor = (options: FaceApiDetectorOptions, urgency: SearchUrgency) => detectors.detector(options, urgency);
+  const detectorFor = (options: DetectorOptions, urgency: SearchUrgency) => detectors.detector(options, urgency);
 
   const total = request.last - request.first + 1;
   const started = performance.now();

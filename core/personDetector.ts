@@ -1,0 +1,58 @@
+import type * as Tf from '@tensorflow/tfjs';
+import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
+import { suppressDuplicates } from './tiling';
+
+/** People (COCO's "person") found by the CenterNet model that ships inside @vladmandic/human. */
+export interface PersonDetectorOptions {
+  model: 'centernet-person';
+  /** Persons scoring below this are dropped. */
+  minConfidence: number;
+}
+
+/** The tfjs API the person detector uses; the Node (wasm) and browser builds both provide it. */
+export type PersonTf = Pick<typeof Tf, 'tidy' | 'tensor3d' | 'cast' | 'image' | 'expandDims'>;
+/** A loaded CenterNet graph model (`tf.loadGraphModel`). */
+export type PersonModel = Pick<Tf.GraphModel, 'execute'>;
+
+/**
+ * MB3-CenterNet as human runs it (src/object/centernet.ts): the picture stretched to 512×512,
+ * RGB as floats 0..255 (the graph normalises itself); `tower_0/detections` holds the 100 best
+ * centres, each [x1, y1, x2, y2, score, class] in input pixels, class 0 being COCO's person.
+ */
+const CENTERNET_INPUT = 512;
+const CENTERNET_OUTPUT = 'tower_0/detections';
+const PERSON_CLASS = 0;
+
+/** Person boxes on a frame, in its own pixels, best first; overlapping duplicates removed. */
+export async function detectPersons(tf: PersonTf, model: PersonModel, frame: RgbFrame, minConfidence: number): Promise<FaceDetection[]> {
+  const output = tf.tidy(() => {
+    const image = tf.cast(tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32'), 'float32');
+    const input = tf.image.resizeBilinear(tf.expandDims(image, 0) as Tf.Tensor4D, [CENTERNET_INPUT, CENTERNET_INPUT]);
+    return model.execute(input, CENTERNET_OUTPUT) as Tf.Tensor;
+  });
+  let rows: Float32Array;
+  try {
+    rows = (await output.data()) as Float32Array;
+  } finally {
+    output.dispose();
+  }
+  const sx = frame.width / CENTERNET_INPUT;
+  const sy = frame.height / CENTERNET_INPUT;
+  const persons: FaceDetection[] = [];
+  for (let at = 0; at + 6 <= rows.length; at += 6) {
+    const [x1, y1, x2, y2, score, label] = rows.subarray(at, at + 6);
+    if (label !== PERSON_CLASS || !(score >= minConfidence) || x2 <= x1 || y2 <= y1) continue;
+    persons.push({ box: { x: x1 * sx, y: y1 * sy, width: (x2 - x1) * sx, height: (y2 - y1) * sy }, score });
+  }
+  return suppressDuplicates(persons);
+}
+
+/** A FaceDetector-shaped searcher for persons over a loaded model, so the detection pools run it like the face models. */
+export function createPersonDetector(tf: PersonTf, model: PersonModel, options: PersonDetectorOptions): FaceDetector {
+  return {
+    description: `${options.model}@${options.minConfidence}`,
+    minConfidence: options.minConfidence,
+    detect: (frame) => detectPersons(tf, model, frame, options.minConfidence),
+    dispose() {},
+  };
+}
