@@ -37,7 +37,7 @@ const CONFIRM = {
  * The person safety net. CenterNet costs 220–390 ms a search on one wasm thread (any frame size:
  * it sees 512×512), so it runs on a frame in 10 (thorough) or 24 (fast); a person lying still or
  * walking is seen several times a second either way. Persons at 0.3: on faces-dev 0.5 found the
- * persons of 11 of the 19 faces ≥ 40 px, 0.3 all but one (see personHeads.ts).
+ * persons of 15 of the 19 faces ≥ 40 px, 0.4 of 17, 0.3 of 18 (see personHeads.ts).
  */
 const PERSONS = { detector: { model: 'centernet-person', minConfidence: 0.3 }, minPersonHeight: 64, minSightings: 2, maxInputWidth: 640 } as const;
 
