@@ -186,10 +186,11 @@ export function Timeline() {
               return (
                 <div
                   key={track.id}
-                  className={`lane status-${track.status}${selectedIds.includes(track.id) ? ' selected' : ''}${isFound ? ' found' : ''}${decision ? ` decision-${decision.decision}` : ''}`}
+                  className={`lane status-${track.status} origin-${track.origin}${selectedIds.includes(track.id) ? ' selected' : ''}${isFound ? ' found' : ''}${decision ? ` decision-${decision.decision}` : ''}`}
                   style={{ top: (firstLane + i) * LANE_HEIGHT, height: LANE_HEIGHT }}
                   data-testid="lane"
                   data-track={track.id}
+                  data-origin={track.origin}
                   data-decision={decision?.decision ?? 'none'}
                 >
                   <div
@@ -198,6 +199,11 @@ export function Timeline() {
                     title={`${track.id}: ${track.status}, ${track.origin}${decision ? ` — ${decisionText(decision)}` : ''}`}
                   >
                     <span className={`dot status-${track.status}`} /> {track.id}
+                    {track.origin === 'person' && (
+                      <span className="possible-face-tag" title="Possible face: a person was found here whose face no detector saw. Check the head is hidden, or reject (X)." data-testid="possible-face-tag">
+                        possible face
+                      </span>
+                    )}
                     {decision && (
                       <span className={`decision decision-${decision.decision}`} title={decisionText(decision)} data-testid="lane-decision">
                         {DECISION_MARKS[decision.decision]}
