@@ -4,8 +4,8 @@ import type { SearchUrgency } from './detectionDispatch';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
 import { faceTemplate, followFace, type FaceTemplate } from './follow';
 import { cropResizeRgb, downscaleRgb, normaliseContrast, subsampleRgb } from './image';
-import { headsOf, possibleFaceTracks, type FrameHeads, type PersonHeadOptions } from './personHeads';
-import type { PersonDetectorOptions } from './personDetector';
+import { possibleFaceTracks, type FrameHeads, type PersonHeadOptions } from './personHeads';
+import { headsOfPersons, type PersonDetectorOptions } from './personDetector';
 import type { Track } from './project';
 import { suppressDuplicates, tileLayout, type TileSize } from './tiling';
 import { FaceTracker, type FrameSize, type TrackerOptions } from './tracker';
@@ -70,7 +70,17 @@ export interface AnalysisSchedule {
    * The person safety net: whole frames searched for persons every `everyFrames` frames, and a
    * "possible face" track over each head no face track covers (see personHeads.ts). Null: none.
    */
-  persons: (PersonHeadOptions & { detector: PersonDetectorOptions; maxInputWidth: number }) | null;
+  persons:
+    | (PersonHeadOptions & {
+        /** Finds persons on the whole frame, sent at most this wide (CenterNet sees 512×512 whatever it is sent). */
+        detector: Extract<PersonDetectorOptions, { model: 'centernet-person' }>;
+        maxInputWidth: number;
+        /** Places each person's head from their pose; where it finds none, the top of the person box is taken. */
+        pose: Extract<PersonDetectorOptions, { model: 'movenet-head' }>;
+        /** Persons shorter than this (pixels) are left out: a face in them is a few pixels wide. */
+        minPersonHeight: number;
+      })
+    | null;
 }
 
 /**
@@ -286,7 +296,7 @@ export class FaceAnalysis {
   private readonly recent: { index: number; frame: RgbFrame }[] = [];
   /** Half-size copies of the `followBackFrames` frames before `recent`. */
   private readonly older: { index: number; frame: RgbFrame }[] = [];
-  private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]>; persons: Promise<FaceDetection[]> | null }[] = [];
+  private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]>; heads: Promise<FaceDetection[]> | null }[] = [];
   /** Heads of the persons found so far, for the possible-face tracks made at the end. */
   private readonly personHeads: FrameHeads[] = [];
   private readonly lastRoiFrame = new Map<number, number>();
@@ -323,9 +333,9 @@ export class FaceAnalysis {
     const discovered = this.detectIn(crops);
     // Awaited later in order; until then a failure must not count as unhandled.
     discovered.catch(() => {});
-    const persons = this.searchPersons(index, frame);
-    persons?.catch(() => {});
-    this.waiting.push({ index, frame, discovered, persons });
+    const heads = this.searchHeads(index, frame);
+    heads?.catch(() => {});
+    this.waiting.push({ index, frame, discovered, heads });
     while (this.waiting.length > LOOKAHEAD_FRAMES) await this.trackNext();
   }
 
@@ -349,23 +359,28 @@ export class FaceAnalysis {
   }
 
   /**
-   * Searches the whole frame for persons on every `everyFrames`-th frame, shrunk to at most
-   * `maxInputWidth` (CenterNet sees 512×512 whatever it is sent: more pixels only cost transfer).
+   * On every `everyFrames`-th frame: the persons on the whole frame, then each one's head from
+   * their pose on a crop around them (the top of the person box where the pose shows no head).
    */
-  private searchPersons(index: number, frame: RgbFrame): Promise<FaceDetection[]> | null {
+  private searchHeads(index: number, frame: RgbFrame): Promise<FaceDetection[]> | null {
     const { persons } = this.schedule;
     if (!persons || index % persons.everyFrames !== 0) return null;
     this.stats.personCalls++;
+    return this.headsOn(frame, persons);
+  }
+
+  private async headsOn(frame: RgbFrame, persons: NonNullable<AnalysisSchedule['persons']>): Promise<FaceDetection[]> {
     const shrink = Math.max(1, Math.ceil(frame.width / persons.maxInputWidth));
     // Always a copy (a region makes one): the search's pixels are transferred to a worker, the frame is kept.
     const image = downscaleRgb(frame, shrink, { x: 0, y: 0, width: Math.floor(frame.width / shrink), height: Math.floor(frame.height / shrink) });
-    const crop: Crop = { rect: { x: 0, y: 0, width: image.width * shrink, height: image.height * shrink }, image, detector: this.detectorFor(persons.detector, 'background') };
-    return this.detectIn([crop]);
+    const whole: Crop = { rect: { x: 0, y: 0, width: image.width * shrink, height: image.height * shrink }, image, detector: this.detectorFor(persons.detector, 'background') };
+    const found = (await this.detectIn([whole])).filter((p) => p.box.height >= persons.minPersonHeight);
+    return headsOfPersons(frame, found, this.detectorFor(persons.pose, 'background'));
   }
 
   private async trackNext(): Promise<void> {
-    const { index, frame, discovered, persons } = this.waiting.shift()!;
-    if (persons && this.schedule.persons) this.personHeads.push(headsOf(index, await persons, this.schedule.persons));
+    const { index, frame, discovered, heads } = this.waiting.shift()!;
+    if (heads) this.personHeads.push({ frame: index, heads: await heads });
     this.stats.framesAnalysed++;
     this.lastTracked = index;
     const roi = this.roiCrops(index, frame);

@@ -39,7 +39,13 @@ const CONFIRM = {
  * walking is seen several times a second either way. Persons at 0.3: on faces-dev 0.5 found the
  * persons of 15 of the 19 faces ≥ 40 px, 0.4 of 17, 0.3 of 18 (see personHeads.ts).
  */
-const PERSONS = { detector: { model: 'centernet-person', minConfidence: 0.3 }, minPersonHeight: 64, minSightings: 2, maxInputWidth: 640 } as const;
+const PERSONS = {
+  detector: { model: 'centernet-person', minConfidence: 0.3 },
+  pose: { model: 'movenet-head', minConfidence: 0.3 },
+  minPersonHeight: 64,
+  minSightings: 2,
+  maxInputWidth: 640,
+} as const;
 
 export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
   // For export: SSD looks at the whole frame every other frame (large and turned faces), the

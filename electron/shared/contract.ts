@@ -137,8 +137,8 @@ export interface StartRenderArgs {
 export interface DetectionAssets {
   modelBaseUrl: string;
   wasmBaseUrl: string;
-  /** The person model's graph (`centernet.json`; its weights beside it). */
-  personModelUrl: string;
+  /** The person models' folder (CenterNet and MoveNet graphs, their weights beside them). */
+  personModelBaseUrl: string;
 }
 
 /** Calls: renderer → main, with a result. Each key is the IPC channel `blurline:<key>`. */

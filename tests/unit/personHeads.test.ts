@@ -1,19 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { FaceDetection } from '../../core/detection';
 import { boxArea, intersectionArea, type Box } from '../../core/geometry';
-import { headHasFace, headOfPerson, headsOf, possibleFaceTracks, type FrameHeads } from '../../core/personHeads';
+import { headFromPose, headHasFace, headOfPerson, poseCrop, possibleFaceTracks, type FrameHeads, type Keypoint } from '../../core/personHeads';
 import { DEFAULT_BLUR_STYLE, type Track } from '../../core/project';
 import { trackBoxAt, trackSpan } from '../../core/tracks';
 
-const OPTIONS = { minPersonHeight: 64, everyFrames: 10, minSightings: 2 };
+const OPTIONS = { everyFrames: 10, minSightings: 2 };
 const person = (x: number, y: number, width = 100, height = 300, score = 0.8): FaceDetection => ({ box: { x, y, width, height }, score });
 const share = (inner: Box, outer: Box) => intersectionArea(inner, outer) / boxArea(inner);
+const expectBox = (box: Box, expected: Box) => (Object.keys(expected) as (keyof Box)[]).forEach((k) => expect(box[k], k).toBeCloseTo(expected[k]));
 
-/** Persons searched on frames 0, 10, 20, …, `last`. */
+/** Persons searched on frames 0, 10, 20, …, `last`, their heads taken from the person box. */
 function searches(last: number, personsOn: (frame: number) => FaceDetection[]): FrameHeads[] {
   const out: FrameHeads[] = [];
-  for (let f = 0; f <= last; f += OPTIONS.everyFrames) out.push(headsOf(f, personsOn(f), OPTIONS));
+  for (let f = 0; f <= last; f += OPTIONS.everyFrames) out.push({ frame: f, heads: personsOn(f).map((p) => ({ box: headOfPerson(p.box), score: p.score })) });
   return out;
+}
+
+/** MoveNet's 17 keypoints, all unsure except those given (index → x, y, score). */
+function pose(sure: Record<number, [number, number, number?]>): Keypoint[] {
+  return Array.from({ length: 17 }, (_, i) => (sure[i] ? { x: sure[i][0], y: sure[i][1], score: sure[i][2] ?? 0.8 } : { x: 0, y: 0, score: 0.05 }));
 }
 
 function faceTrack(id: string, first: number, last: number, box: Box): Track {
@@ -42,8 +48,28 @@ describe('head of a person', () => {
     expect(headOfPerson(lying)).toEqual(lying);
   });
 
-  it('leaves out persons too small for a recognisable face', () => {
-    expect(headsOf(0, [person(0, 0, 20, 60), person(100, 0, 30, 90)], OPTIONS).heads).toHaveLength(1);
+  it('is shown to the pose model in a square 1.1 times the person’s larger side, centred on them', () => {
+    expectBox(poseCrop({ x: 100, y: 50, width: 100, height: 200 }), { x: 40, y: 40, width: 220, height: 220 });
+  });
+
+  it('from the pose: a square centred on the sure head keypoints, 2.5 times their spread', () => {
+    // Nose, eyes and ears of a face 40 px across; shoulders unsure.
+    const head = headFromPose(pose({ 0: [120, 60], 1: [128, 54], 2: [112, 54], 3: [140, 58], 4: [100, 58] }), 200, 0.3)!;
+    expectBox(head.box, { x: 70, y: 56.8 - 50, width: 100, height: 100 });
+    expect(head.score).toBeCloseTo(0.8);
+  });
+
+  it('from the pose: at least 0.8 of the shoulders’ width, and 0.12 of the person’s size', () => {
+    const withShoulders = headFromPose(pose({ 0: [120, 60], 5: [70, 110], 6: [170, 110] }), 200, 0.3)!;
+    expectBox(withShoulders.box, { x: 80, y: 20, width: 80, height: 80 });
+    expect(headFromPose(pose({ 0: [120, 60] }), 200, 0.3)!.box.width).toBeCloseTo(24);
+  });
+
+  it('from the pose: a head seen from behind counts by its ears; no sure head keypoint, no head', () => {
+    const fromBehind = headFromPose(pose({ 3: [90, 58], 4: [130, 60], 1: [110, 50, 0.1] }), 200, 0.3)!;
+    expect(fromBehind.box.x + fromBehind.box.width / 2).toBeCloseTo(110);
+    expect(fromBehind.box.width).toBeCloseTo(100);
+    expect(headFromPose(pose({ 5: [70, 110], 6: [170, 110] }), 200, 0.3)).toBeNull();
   });
 
   it('counts a face as covering the head when at least half of the face lies in it', () => {

@@ -5,7 +5,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import { BlurlineError } from '../../../core/errors';
 import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import { createFaceApiDetector, type FaceApiDetectorOptions, type FaceApiModule } from '../../../core/faceApiDetector';
-import { createPersonDetector, type PersonDetectorOptions, type PersonModel } from '../../../core/personDetector';
+import { createPersonDetector, isPersonModel, PERSON_MODEL_FILES, type PersonDetectorOptions, type PersonModel } from '../../../core/personDetector';
 import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
 
 const require = createRequire(import.meta.url);
@@ -23,14 +23,11 @@ export function faceModelDir(): string {
   return path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
 }
 
-/** Folder of the models shipped inside @vladmandic/human (the person model, CenterNet, is one). */
+/** Folder of the models shipped inside @vladmandic/human (the person models, CenterNet and MoveNet, among them). */
 export function humanModelDir(): string {
   // The package exports only its entry points (dist/), which sit beside models/.
   return path.join(path.dirname(require.resolve('@vladmandic/human')), '..', 'models');
 }
-
-/** The CenterNet person model's files in `humanModelDir()`. */
-export const PERSON_MODEL_FILE = 'centernet.json';
 
 let backendReady: Promise<TfModule> | null = null;
 
@@ -53,27 +50,30 @@ async function loadFaceApi(): Promise<FaceApiNode> {
   return require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiNode;
 }
 
-let personModel: Promise<PersonModel> | null = null;
+const personModels = new Map<PersonDetectorOptions['model'], Promise<PersonModel>>();
 
-/** The CenterNet graph model read from the package's files (tfjs would otherwise fetch them). */
-function loadPersonModel(tf: TfModule): Promise<PersonModel> {
-  personModel ??= (async () => {
+/** A person model's graph read from the package's files (tfjs would otherwise fetch them), once per process. */
+function loadPersonModel(tf: TfModule, name: PersonDetectorOptions['model']): Promise<PersonModel> {
+  let model = personModels.get(name);
+  if (model) return model;
+  model = (async () => {
     const dir = humanModelDir();
-    const graph = JSON.parse(await readFile(path.join(dir, PERSON_MODEL_FILE), 'utf8')) as Tf.io.ModelJSON;
+    const graph = JSON.parse(await readFile(path.join(dir, PERSON_MODEL_FILES[name]), 'utf8')) as Tf.io.ModelJSON;
     const weightSpecs = graph.weightsManifest.flatMap((group) => group.weights);
     const shards = await Promise.all(graph.weightsManifest.flatMap((group) => group.paths.map((p) => readFile(path.join(dir, p)))));
     const weights = Buffer.concat(shards);
     const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
     return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: graph.modelTopology, weightSpecs, weightData }));
   })();
-  return personModel;
+  personModels.set(name, model);
+  return model;
 }
 
-/** The person detector for Node hosts: CenterNet on the same tfjs-wasm runtime, model from disk. */
+/** The person models for Node hosts (CenterNet, MoveNet) on the same tfjs-wasm runtime, models from disk. */
 export async function createNodePersonDetector(options: PersonDetectorOptions): Promise<FaceDetector> {
   try {
     const tf = await loadTf();
-    return createPersonDetector(tf, await loadPersonModel(tf), options);
+    return createPersonDetector(tf, await loadPersonModel(tf, options.model), options);
   } catch (err) {
     throw new BlurlineError('DETECTOR_FAILED', `could not load the person model: ${(err as Error).message}`);
   }
@@ -81,7 +81,7 @@ export async function createNodePersonDetector(options: PersonDetectorOptions): 
 
 /** The detector for any model a detection worker runs. */
 export function createNodeDetector(options: DetectorOptions): Promise<FaceDetector> {
-  return options.model === 'centernet-person' ? createNodePersonDetector(options) : createNodeFaceDetector(options);
+  return isPersonModel(options) ? createNodePersonDetector(options) : createNodeFaceDetector(options);
 }
 
 /** The face detector for Node hosts (CLI, tests, benchmarks): face-api on tfjs-wasm, models from disk. */

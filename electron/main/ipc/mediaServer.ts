@@ -15,7 +15,7 @@ import type { MediaProcess } from '../media/ffmpeg';
 import { toIpcError } from './calls';
 import type { FrameTimeline } from '../../../core/masterFormat';
 import { seekTimeline, spawnFrameRange } from './frameRange';
-import { humanModelDir, PERSON_MODEL_FILE } from '../detect/nodeFaceDetector';
+import { humanModelDir } from '../detect/nodeFaceDetector';
 
 /**
  * The media server the renderer reads pictures from, as one WHATWG `(Request) => Response`
@@ -25,7 +25,7 @@ import { humanModelDir, PERSON_MODEL_FILE } from '../detect/nodeFaceDetector';
  *   /video/<token>                       the file, with Range support (what `<video>` seeks with)
  *   /frames/<token>?start=&count=&width= exact-index RGB24 frames (see frameRange.ts)
  *   /models/<file>, /wasm/<file>         the face models and tfjs wasm binaries
- *   /person-models/<file>                the person model (human's models folder)
+ *   /person-models/<file>                the person models (human's models folder)
  */
 
 export interface AssetDirs {
@@ -264,6 +264,6 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
     addPlayback(file) {
       return `${baseUrl}/video/${add({ file, source: null })}`;
     },
-    detectionAssets: () => ({ modelBaseUrl: `${baseUrl}/models/`, wasmBaseUrl: `${baseUrl}/wasm/`, personModelUrl: `${baseUrl}/person-models/${PERSON_MODEL_FILE}` }),
+    detectionAssets: () => ({ modelBaseUrl: `${baseUrl}/models/`, wasmBaseUrl: `${baseUrl}/wasm/`, personModelBaseUrl: `${baseUrl}/person-models/` }),
   };
 }

@@ -3,14 +3,14 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import { createFaceApiDetector } from '../../../core/faceApiDetector';
-import { createPersonDetector, type PersonDetectorOptions, type PersonModel } from '../../../core/personDetector';
+import { createPersonDetector, isPersonModel, PERSON_MODEL_FILES, type PersonDetectorOptions, type PersonModel } from '../../../core/personDetector';
 import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
 
 /**
  * A face-model worker: face-api's browser build on one tensorflow backend, models loaded from the
  * host. The analysis worker runs several (one per core with wasm) and sends each a crop to search.
- * It also runs the person model (CenterNet, from @vladmandic/human) for the person safety net.
+ * It also runs the person models (CenterNet and MoveNet, from @vladmandic/human) for the person safety net.
  */
 
 const scope = self as unknown as {
@@ -89,21 +89,28 @@ async function loadModels(modelBaseUrl: string): Promise<void> {
   }
 }
 
-let personModelUrl = '';
-let personModel: Promise<PersonModel> | null = null;
+let personModelBaseUrl = '';
+const personModels = new Map<PersonDetectorOptions['model'], Promise<PersonModel>>();
 
-/** The person model is loaded on the first person search: most searches are for faces, and each worker holds its own copy. */
+/** A person model is loaded on its first search: most searches are for faces, and each worker holds its own copy. */
+function loadPersonModel(name: PersonDetectorOptions['model']): Promise<PersonModel> {
+  let model = personModels.get(name);
+  if (!model) {
+    const url = `${personModelBaseUrl.replace(/\/?$/, '/')}${PERSON_MODEL_FILES[name]}`;
+    model = tf.loadGraphModel(url).catch((err: Error) => {
+      personModels.delete(name);
+      throw new Error(`could not load the person model from ${url}: ${err.message}`);
+    });
+    personModels.set(name, model);
+  }
+  return model;
+}
+
 function personDetector(options: PersonDetectorOptions): FaceDetector {
   return {
     description: `${options.model}@${options.minConfidence}`,
     minConfidence: options.minConfidence,
-    async detect(frame) {
-      personModel ??= tf.loadGraphModel(personModelUrl).catch((err: Error) => {
-        personModel = null;
-        throw new Error(`could not load the person model from ${personModelUrl}: ${err.message}`);
-      });
-      return createPersonDetector(tf, await personModel, options).detect(frame);
-    },
+    detect: async (frame) => createPersonDetector(tf, await loadPersonModel(options.model), options).detect(frame),
     dispose() {},
   };
 }
@@ -114,7 +121,7 @@ function detectorFor(options: DetectorOptions): FaceDetector {
   const key = JSON.stringify(options);
   let detector = detectors.get(key);
   if (!detector) {
-    detector = options.model === 'centernet-person' ? personDetector(options) : createFaceApiDetector(faceapi, options);
+    detector = isPersonModel(options) ? personDetector(options) : createFaceApiDetector(faceapi, options);
     detectors.set(key, detector);
   }
   return detector;
@@ -126,7 +133,7 @@ scope.onmessage = async (event) => {
     try {
       const backend = await startBackend(request.backends, request.assets.wasmBaseUrl);
       await loadModels(request.assets.modelBaseUrl);
-      personModelUrl = request.assets.personModelUrl;
+      personModelBaseUrl = request.assets.personModelBaseUrl;
       scope.postMessage({ type: 'ready', backend });
     } catch (err) {
       scope.postMessage({ type: 'failed', message: (err as Error).message });

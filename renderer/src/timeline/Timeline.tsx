@@ -199,11 +199,6 @@ export function Timeline() {
                     title={`${track.id}: ${track.status}, ${track.origin}${decision ? ` — ${decisionText(decision)}` : ''}`}
                   >
                     <span className={`dot status-${track.status}`} /> {track.id}
-                    {track.origin === 'person' && (
-                      <span className="possible-face-tag" title="Possible face: a person was found here whose face no detector saw. Check the head is hidden, or reject (X)." data-testid="possible-face-tag">
-                        possible face
-                      </span>
-                    )}
                     {decision && (
                       <span className={`decision decision-${decision.decision}`} title={decisionText(decision)} data-testid="lane-decision">
                         {DECISION_MARKS[decision.decision]}
@@ -213,6 +208,11 @@ export function Timeline() {
                   <div className="lane-content" onPointerDown={(e) => onLaneDown(e, track, isFound)}>
                     {right > left && (
                       <div className="span" style={{ left, width: Math.max(2, right - left) }}>
+                        {track.origin === 'person' && (
+                          <span className="possible-face-tag" title="Possible face: a person was found here whose face no detector saw. Check the head is hidden, or reject (X)." data-testid="possible-face-tag">
+                            possible face
+                          </span>
+                        )}
                         {trimmable && <div className="trim trim-first" onPointerDown={(e) => onTrimDown(e, track, 'first')} title="Drag to trim or extend the start" />}
                         {trimmable && <div className="trim trim-last" onPointerDown={(e) => onTrimDown(e, track, 'last')} title="Drag to trim or extend the end" />}
                       </div>
