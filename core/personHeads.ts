@@ -70,9 +70,13 @@ export function headFromPose(keypoints: readonly Keypoint[], personSide: number,
   return { box: { x: cx - side / 2, y: cy - side / 2, width: side, height: side }, score: head.reduce((a, k) => a + k.score, 0) / head.length };
 }
 
-/** A face covers a head region when at least half of the face lies in it (the face is this person's). */
+/**
+ * A face track covers a head when half of the smaller of the two boxes lies in the other: a face
+ * inside a wide head region (the band over a person box), or a tight head from the pose inside a
+ * face box drawn larger than it.
+ */
 export function headHasFace(head: Box, faces: readonly Box[]): boolean {
-  return faces.some((face) => intersectionArea(face, head) >= 0.5 * boxArea(face));
+  return faces.some((face) => intersectionArea(face, head) >= 0.5 * Math.min(boxArea(face), boxArea(head)));
 }
 
 export interface PersonHeadOptions {

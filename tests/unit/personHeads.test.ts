@@ -72,10 +72,12 @@ describe('head of a person', () => {
     expect(headFromPose(pose({ 5: [70, 110], 6: [170, 110] }), 200, 0.3)).toBeNull();
   });
 
-  it('counts a face as covering the head when at least half of the face lies in it', () => {
+  it('counts a face as covering the head when half of the smaller box lies in the other', () => {
     const head = { x: 0, y: 0, width: 100, height: 70 };
     expect(headHasFace(head, [{ x: 40, y: 10, width: 30, height: 30 }])).toBe(true);
     expect(headHasFace(head, [{ x: 90, y: 10, width: 30, height: 30 }])).toBe(false);
+    // A face box larger than the head found from the pose.
+    expect(headHasFace({ x: 30, y: 10, width: 40, height: 40 }, [{ x: 10, y: -10, width: 90, height: 110 }])).toBe(true);
     expect(headHasFace(head, [])).toBe(false);
   });
 });
