@@ -91,8 +91,9 @@ export type DetectorSource = (options: DetectorOptions, urgency: SearchUrgency) 
 
 /** What a schedule runs, e.g. for the project's record: `ssd-mobilenet-v1@0.5, tiny-face-detector@0.5; roi tiny-face-detector@0.4`. */
 export function describeSchedule(schedule: AnalysisSchedule): string {
-  const name = (o: FaceApiDetectorOptions) => `${o.model}@${o.minConfidence}`;
-  const persons = schedule.persons ? `; persons ${schedule.persons.detector.model}@${schedule.persons.detector.minConfidence} every ${schedule.persons.everyFrames} frames` : '';
+  const name = (o: DetectorOptions) => `${o.model}@${o.minConfidence}`;
+  const { persons: p } = schedule;
+  const persons = p ? `; persons ${name(p.detector)} + ${name(p.pose)} every ${p.everyFrames} frames` : '';
   return `${[...new Set(schedule.discovery.map((l) => name(l.detector)))].join(', ')}; roi ${name(schedule.roi.detector)}${persons}`;
 }
 
