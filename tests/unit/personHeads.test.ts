@@ -72,12 +72,13 @@ describe('head of a person', () => {
     expect(headFromPose(pose({ 5: [70, 110], 6: [170, 110] }), 200, 0.3)).toBeNull();
   });
 
-  it('counts a face as covering the head when half of the smaller box lies in the other', () => {
+  it('counts a face as covering the head when the centre of either lies in the other', () => {
     const head = { x: 0, y: 0, width: 100, height: 70 };
     expect(headHasFace(head, [{ x: 40, y: 10, width: 30, height: 30 }])).toBe(true);
     expect(headHasFace(head, [{ x: 90, y: 10, width: 30, height: 30 }])).toBe(false);
-    // A face box larger than the head found from the pose.
+    // A face box larger than the head found from the pose, and one reaching lower than it.
     expect(headHasFace({ x: 30, y: 10, width: 40, height: 40 }, [{ x: 10, y: -10, width: 90, height: 110 }])).toBe(true);
+    expect(headHasFace({ x: 895, y: 405, width: 139, height: 117 }, [{ x: 898, y: 454, width: 115, height: 173 }])).toBe(true);
     expect(headHasFace(head, [])).toBe(false);
   });
 });
