@@ -334,6 +334,7 @@ export async function main(argv: string[]): Promise<number> {
       width: project.source.width,
       height: project.source.height,
       tracks: project.tracks.length,
+      possibleFaces: project.tracks.filter((t) => t.origin === 'person').length,
     });
     if (command !== 'detect') {
       const exported = await exportMaster(project, values.output, {
@@ -401,7 +402,8 @@ function round(n: number): number {
 function summary(r: Record<string, unknown>): string {
   const lines: string[] = [];
   if (r.framesAnalysed !== undefined) {
-    lines.push(`analysed ${r.framesAnalysed} frames at ${r.analysisFps} fps: ${r.faces} face detections → ${r.tracks} tracks`);
+    const possible = r.possibleFaces ? ` (${r.possibleFaces} of them possible faces over persons whose face was not found: review them)` : '';
+    lines.push(`analysed ${r.framesAnalysed} frames at ${r.analysisFps} fps: ${r.faces} face detections → ${r.tracks} tracks${possible}`);
   }
   if (r.project) lines.push(`project: ${r.project}`);
   if (r.output) lines.push(`master:  ${r.output} (${r.regions} blurred regions, ${r.renderFps} fps)`);

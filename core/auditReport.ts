@@ -14,6 +14,8 @@ import {
   trackKeyframeSchema,
   type Project,
   type ReviewEvent,
+  type Track,
+  type TrackStatus,
 } from './project';
 import { isRenderedTrack } from './renderPlan';
 import { PASS_STATE_LABELS } from './review';
@@ -155,6 +157,8 @@ export const auditReportSchema = z.object({
   }),
   detection: analysisInfoSchema.nullable(),
   tracks: z.array(reportTrackSchema),
+  /** The person safety net's possible faces (origin `person`): how many, and how the editor left them. */
+  possibleFaces: z.object({ tracks: nonNegInt, pending: nonNegInt, confirmed: nonNegInt, rejected: nonNegInt }),
   audioRedactions: z.array(audioRedactionSchema),
   /** The pass's append-only event log, oldest first. */
   events: z.array(reviewEventSchema),
@@ -205,6 +209,12 @@ function statusSetBy(events: readonly ReviewEvent[], trackId: string): z.infer<t
   return null;
 }
 
+function possibleFaceCounts(tracks: readonly Track[]): AuditReport['possibleFaces'] {
+  const possible = tracks.filter((t) => t.origin === 'person');
+  const count = (status: TrackStatus) => possible.filter((t) => t.status === status).length;
+  return { tracks: possible.length, pending: count('pending'), confirmed: count('confirmed'), rejected: count('rejected') };
+}
+
 export function buildAuditReport(input: AuditReportInput): AuditReport {
   const { project, leakCheck } = input;
   const { source, review } = project;
@@ -246,6 +256,7 @@ export function buildAuditReport(input: AuditReportInput): AuditReport {
         decision: review.decisions[track.id] ?? null,
       };
     }),
+    possibleFaces: possibleFaceCounts(project.tracks),
     audioRedactions: project.audioRedactions,
     events: review.events,
     leakCheck,
@@ -445,6 +456,9 @@ ${
     : '<p>No automatic detection was run: every track was drawn by hand.</p>'
 }
 <h2>Tracks (${report.tracks.length}; ${report.tracks.filter((t) => t.rendered).length} blurred)</h2>
+<p>Possible faces (a person whose head no face track covered): ${report.possibleFaces.tracks}${
+  report.possibleFaces.tracks ? ` — ${report.possibleFaces.confirmed} confirmed, ${report.possibleFaces.rejected} rejected, ${report.possibleFaces.pending} not reviewed (blurred)` : ''
+}.</p>
 ${tracks}
 <h2>Audio redactions</h2>
 ${audio}

@@ -3,6 +3,7 @@ import type { Box } from './geometry';
 import type { QuarterTurn } from './image';
 import type { OnnxDetectorOptions } from './onnxFaceModels';
 import { fileName } from './paths';
+import type { PersonDetectorOptions } from './personDetector';
 
 /** One face found on one frame, in source pixels. */
 export interface FaceDetection {
@@ -36,8 +37,11 @@ export interface FaceDetector {
   dispose(): void;
 }
 
-/** A detector a schedule can name: a built-in face-api model, or the user's own ONNX model. */
-export type DetectorOptions = FaceApiDetectorOptions | OnnxDetectorOptions;
+/**
+ * Every model a detection worker runs: a built-in face-api model, the user's own ONNX model, and
+ * the person models of the person safety net.
+ */
+export type DetectorOptions = FaceApiDetectorOptions | OnnxDetectorOptions | PersonDetectorOptions;
 
 /** A detector and its threshold in words, for the record: `ssd-mobilenet-v1@0.5`, `onnx:yunet.onnx@0.5`. */
 export function detectorName(options: DetectorOptions): string {

@@ -1,6 +1,6 @@
 import { detectorName, type DetectorOptions, type FaceDetection, type FaceDetector, type RgbFrame } from './detection';
 
-/** One face search sent to a detection worker; `data` owns its buffer, so it can be transferred. */
+/** One search (for faces, or for persons) sent to a detection worker; `data` owns its buffer, so it can be transferred. */
 export interface DetectionJob {
   id: number;
   options: DetectorOptions;

@@ -3,6 +3,8 @@ import { detectorName, type DetectorOptions, type FaceDetection, type FaceDetect
 import type { SearchUrgency } from './detectionDispatch';
 import { faceTemplate, followFace, type FaceTemplate } from './follow';
 import { cropResizeRgb, downscaleRgb, normaliseContrast, subsampleRgb, turnRgb, unturnBox, type QuarterTurn } from './image';
+import { possibleFaceTracks, type FrameHeads, type PersonHeadOptions } from './personHeads';
+import { headsOfPersons, type PersonDetectorOptions } from './personDetector';
 import type { Track } from './project';
 import { suppressDuplicates, tileLayout, type TileSize } from './tiling';
 import { FaceTracker, type FrameSize, type TrackerOptions } from './tracker';
@@ -69,6 +71,21 @@ export interface AnalysisSchedule {
    */
   followBackFrames: number;
   tracker: Partial<TrackerOptions>;
+  /**
+   * The person safety net: whole frames searched for persons every `everyFrames` frames, and a
+   * "possible face" track over each head no face track covers (see personHeads.ts). Null: none.
+   */
+  persons:
+    | (PersonHeadOptions & {
+        /** Finds persons on the whole frame, sent at most this wide (CenterNet sees 512×512 whatever it is sent). */
+        detector: Extract<PersonDetectorOptions, { model: 'centernet-person' }>;
+        maxInputWidth: number;
+        /** Places each person's head from their pose; where it finds none, the top of the person box is taken. */
+        pose: Extract<PersonDetectorOptions, { model: 'movenet-head' }>;
+        /** Persons shorter than this (pixels) are left out: a face in them is a few pixels wide. */
+        minPersonHeight: number;
+      })
+    | null;
 }
 
 /**
@@ -79,7 +96,9 @@ export type DetectorSource = (options: DetectorOptions, urgency: SearchUrgency) 
 
 /** What a schedule runs, e.g. for the project's record: `ssd-mobilenet-v1@0.5, tiny-face-detector@0.5; roi tiny-face-detector@0.4`. */
 export function describeSchedule(schedule: AnalysisSchedule): string {
-  return `${[...new Set(schedule.discovery.map((l) => detectorName(l.detector)))].join(', ')}; roi ${detectorName(schedule.roi.detector)}`;
+  const { persons: p } = schedule;
+  const persons = p ? `; persons ${detectorName(p.detector)} + ${detectorName(p.pose)} every ${p.everyFrames} frames` : '';
+  return `${[...new Set(schedule.discovery.map((l) => detectorName(l.detector)))].join(', ')}; roi ${detectorName(schedule.roi.detector)}${persons}`;
 }
 
 export interface AnalysisStats {
@@ -90,6 +109,8 @@ export interface AnalysisStats {
   detections: number;
   /** Frames on which a face no detector saw was followed by its look. */
   followed: number;
+  /** Whole-frame searches for persons (the person safety net). */
+  personCalls: number;
 }
 
 /**
@@ -293,7 +314,9 @@ export class FaceAnalysis {
   private readonly recent: { index: number; frame: RgbFrame }[] = [];
   /** Half-size copies of the `followBackFrames` frames before `recent`. */
   private readonly older: { index: number; frame: RgbFrame }[] = [];
-  private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]> }[] = [];
+  private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]>; heads: Promise<FaceDetection[]> | null }[] = [];
+  /** Heads of the persons found so far, for the possible-face tracks made at the end. */
+  private readonly personHeads: FrameHeads[] = [];
   private readonly lastRoiFrame = new Map<number, number>();
   private readonly looks = new Map<number, FaceLook>();
   /** How each face was found turned (absent: upright); its zoomed looks are turned the same way. */
@@ -302,7 +325,7 @@ export class FaceAnalysis {
   private lastIndex = -1;
   private lastTracked = -1;
   private frameSize: FrameSize | null = null;
-  readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, confirmCalls: 0, detections: 0, followed: 0 };
+  readonly stats: AnalysisStats = { framesAnalysed: 0, discoveryCalls: 0, roiCalls: 0, confirmCalls: 0, detections: 0, followed: 0, personCalls: 0 };
 
   constructor(
     private readonly detectorFor: DetectorSource,
@@ -330,7 +353,9 @@ export class FaceAnalysis {
     const discovered = this.detectIn(crops);
     // Awaited later in order; until then a failure must not count as unhandled.
     discovered.catch(() => {});
-    this.waiting.push({ index, frame, discovered });
+    const heads = this.searchHeads(index, frame);
+    heads?.catch(() => {});
+    this.waiting.push({ index, frame, discovered, heads });
     while (this.waiting.length > LOOKAHEAD_FRAMES) await this.trackNext();
   }
 
@@ -339,16 +364,43 @@ export class FaceAnalysis {
     return this.tracker.tracksSoFar(this.lastTracked, this.frameSize ?? undefined);
   }
 
-  /** Ends the analysis and returns the tracks, frames clamped to `lastFrame`. */
+  /**
+   * Ends the analysis and returns the tracks, frames clamped to `lastFrame`: the face tracks,
+   * then the possible faces over the heads of persons no face track covers.
+   */
   async finish(lastFrame = this.lastIndex): Promise<Track[]> {
     while (this.waiting.length > 0) await this.trackNext();
     this.recent.length = 0;
     this.older.length = 0;
-    return this.tracker.finish(lastFrame, this.frameSize ?? undefined);
+    const size = this.frameSize ?? undefined;
+    const faces = this.tracker.finish(lastFrame, size);
+    const { persons } = this.schedule;
+    return persons ? [...faces, ...possibleFaceTracks(this.personHeads, faces, persons, lastFrame, size)] : faces;
+  }
+
+  /**
+   * On every `everyFrames`-th frame: the persons on the whole frame, then each one's head from
+   * their pose on a crop around them (the top of the person box where the pose shows no head).
+   */
+  private searchHeads(index: number, frame: RgbFrame): Promise<FaceDetection[]> | null {
+    const { persons } = this.schedule;
+    if (!persons || index % persons.everyFrames !== 0) return null;
+    this.stats.personCalls++;
+    return this.headsOn(frame, persons);
+  }
+
+  private async headsOn(frame: RgbFrame, persons: NonNullable<AnalysisSchedule['persons']>): Promise<FaceDetection[]> {
+    const shrink = Math.max(1, Math.ceil(frame.width / persons.maxInputWidth));
+    // Always a copy (a region makes one): the search's pixels are transferred to a worker, the frame is kept.
+    const image = downscaleRgb(frame, shrink, { x: 0, y: 0, width: Math.floor(frame.width / shrink), height: Math.floor(frame.height / shrink) });
+    const whole = turnedCrop({ x: 0, y: 0, width: image.width * shrink, height: image.height * shrink }, image, 0, this.detectorFor(persons.detector, 'background'));
+    const found = (await this.detectIn([whole])).filter((p) => p.box.height >= persons.minPersonHeight);
+    return headsOfPersons(frame, found, this.detectorFor(persons.pose, 'background'));
   }
 
   private async trackNext(): Promise<void> {
-    const { index, frame, discovered } = this.waiting.shift()!;
+    const { index, frame, discovered, heads } = this.waiting.shift()!;
+    if (heads) this.personHeads.push({ frame: index, heads: await heads });
     this.stats.framesAnalysed++;
     this.lastTracked = index;
     const roi = this.roiCrops(index, frame);

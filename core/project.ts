@@ -88,8 +88,11 @@ export const trackKeyframeSchema = z.object({
 });
 export type TrackKeyframe = z.infer<typeof trackKeyframeSchema>;
 
-/** Who made a track: detection, a person drawing it, or the leak check finding a face the master left showing. */
-export const TRACK_ORIGINS = ['auto', 'manual', 'leak-check'] as const;
+/**
+ * Where a track came from: detection, the editor's hand, the leak check of a rendered master, or
+ * the person safety net (`person`: a possible face over the head of a person no face track covers).
+ */
+export const TRACK_ORIGINS = ['auto', 'manual', 'leak-check', 'person'] as const;
 
 export const trackSchema = z
   .object({

@@ -101,6 +101,23 @@ export function nextUndecided(project: Pick<Project, 'tracks' | 'review'>, after
   return null;
 }
 
+/**
+ * The next possible face (origin `person`: a person's head no face track covered) after
+ * `afterId` in timeline order, wrapping around. Pending ones come first: nobody has looked at
+ * them yet; once every one is confirmed or rejected, it steps through them all.
+ */
+export function nextPossibleFace(tracks: readonly Track[], afterId: string | null): Track | null {
+  const start = afterId === null ? -1 : tracks.findIndex((t) => t.id === afterId);
+  const after = (wanted: (t: Track) => boolean) => {
+    for (let step = 1; step <= tracks.length; step++) {
+      const track = tracks[(start + step + tracks.length) % tracks.length];
+      if (wanted(track)) return track;
+    }
+    return null;
+  };
+  return after((t) => t.origin === 'person' && t.status === 'pending') ?? after((t) => t.origin === 'person');
+}
+
 /** Approves the pass as a whole: every track (rejected ones too: not blurring is a decision) must be approved. */
 export function approvePass(project: Pick<Project, 'tracks' | 'review'>, reviewer: Actor, at: string, comment: string | null = null): Review {
   requireName(reviewer);

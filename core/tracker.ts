@@ -33,6 +33,8 @@ export interface TrackerOptions {
   sizeHoldFrames: number;
   style: BlurStyle;
   idPrefix: string;
+  /** What found the tracks: faces (`auto`), or persons whose head no face track covers (`person`). */
+  origin: Extract<Track['origin'], 'auto' | 'person'>;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
@@ -48,6 +50,7 @@ export const DEFAULT_TRACKER_OPTIONS: TrackerOptions = {
   sizeHoldFrames: 12,
   style: DEFAULT_BLUR_STYLE,
   idPrefix: 'auto-',
+  origin: 'auto',
 };
 
 /** How fast a held size is let go once the window has passed: 1.5 % a frame, a face halving in 1.5 s. */
@@ -281,7 +284,7 @@ export class FaceTracker {
       .sort((a, b) => a[0].frame - b[0].frame)
       .map((keyframes, i) => ({
         id: `${this.options.idPrefix}${i + 1}`,
-        origin: 'auto' as const,
+        origin: this.options.origin,
         status: 'pending' as const,
         style: { ...this.options.style },
         keyframes,

@@ -140,6 +140,8 @@ export interface StartRenderArgs {
 export interface DetectionAssets {
   modelBaseUrl: string;
   wasmBaseUrl: string;
+  /** The person models' folder (CenterNet and MoveNet graphs, their weights beside them). */
+  personModelBaseUrl: string;
   /** The user's own model is at `${detectorModelBaseUrl}${sha256}` (only the one chosen is served). */
   detectorModelBaseUrl: string;
 }

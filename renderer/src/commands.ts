@@ -24,4 +24,5 @@ export type Command =
   | 'audio-range'
   | 'start-review'
   | 'approve-track'
-  | 'next-undecided';
+  | 'next-undecided'
+  | 'next-possible-face';

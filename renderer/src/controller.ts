@@ -2,7 +2,7 @@ import { frameRuns } from '../../core/auditReport';
 import { addManualTrack, freshTrackId, mergeTracks, removeTracks, setStatus, splitTrack, type Edit } from '../../core/edits';
 import type { Box } from '../../core/geometry';
 import { createProject, DEFAULT_BLUR_STYLE, type Track } from '../../core/project';
-import { nextUndecided, type Actor } from '../../core/review';
+import { nextPossibleFace, nextUndecided, type Actor } from '../../core/review';
 import { trackSpan } from '../../core/tracks';
 import type { BlurlineApi, IpcResult, JobSnapshot, OpenedVideo, Project } from '../../electron/shared/contract';
 import type { Analyser } from './analysis/analyser';
@@ -445,6 +445,19 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     s.seekTo(trackSpan(next).first);
   }
 
+  /** P: the next possible face (pending ones first); selects it and shows its first frame. */
+  function goToNextPossibleFace() {
+    const s = state();
+    if (!s.project) return;
+    const next = nextPossibleFace(s.project.tracks, s.selectedIds[0] ?? null);
+    if (!next) {
+      s.notify('info', 'There are no possible faces: every person found had a face track.');
+      return;
+    }
+    s.select([next.id]);
+    s.seekTo(trackSpan(next).first);
+  }
+
   function selectedTracks(): Track[] {
     const { project, selectedIds } = state();
     return project ? project.tracks.filter((t) => selectedIds.includes(t.id)) : [];
@@ -554,6 +567,8 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       }
       case 'next-undecided':
         return goToNextUndecided();
+      case 'next-possible-face':
+        return goToNextPossibleFace();
     }
   }
 

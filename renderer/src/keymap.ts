@@ -40,6 +40,7 @@ export const BINDINGS: Binding[] = [
   { key: 'd', command: 'analyse', label: 'D', description: 'Detect faces in the range (or the whole clip)' },
   { key: 'r', command: 'audio-range', label: 'R', description: 'Audio redaction: press at its start and again at its end (with an I/O range set: covers the range)' },
   { key: 'n', command: 'next-undecided', label: 'N', description: 'Next undecided track: select it and go to its first frame' },
+  { key: 'p', command: 'next-possible-face', label: 'P', description: 'Next possible face (a person whose face was not found): select it and go to its first frame' },
   { key: 'a', command: 'approve-track', label: 'A', description: 'Reviewer: approve the selected track' },
   { key: 'v', command: 'toggle-original', label: 'V', description: 'Show the original / the blur preview' },
   // Not Ctrl/Cmd+B: the app menu's View ▸ Show Original has it.

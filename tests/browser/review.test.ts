@@ -328,9 +328,10 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     expect(saved.review.events.filter((e) => e.type === 'edit').slice(-2).map((e) => e.detail)).toEqual(['Delete audio redaction audio-1', 'Undo: Delete audio redaction audio-1']);
   });
 
-  it('marks the frames of low-confidence detections under the ruler (a click goes there); one R covers an I/O range', async () => {
-    // A project with a detected track whose keyframes on frames 60 and 62 are uncertain, on a
-    // copy of the clip (a project of its own, reviewed from the start).
+  it('marks the frames of low-confidence detections under the ruler (a click goes there); one R covers an I/O range; P steps to a possible face, X rejects it', async () => {
+    // A project with a detected track whose keyframes on frames 60 and 62 are uncertain, and a
+    // possible face over a person's head from frame 30, on a copy of the clip (a project of its
+    // own, reviewed from the start).
     const copy = path.join(session.dir, 'dashcam-copy.mp4');
     copyFileSync(session.clip, copy);
     const saved = await savedProject();
@@ -346,8 +347,18 @@ describe.runIf(haveChromium)('review in Chromium', () => {
         { frame: 62, box, confidence: 0.41 },
       ],
     };
+    const possibleFace: Track = {
+      id: 'person-1',
+      origin: 'person',
+      status: 'pending',
+      style: { ...DEFAULT_BLUR_STYLE },
+      keyframes: [
+        { frame: 30, box: FACE_CLIP.photoBoxAt(30), confidence: 0.7 },
+        { frame: 40, box: FACE_CLIP.photoBoxAt(40), confidence: 0.72 },
+      ],
+    };
     projectToOpen = path.join(session.dir, 'uncertain.blurline.json');
-    writeFileSync(projectToOpen, JSON.stringify({ ...saved, source: { ...saved.source, path: copy }, tracks: [...saved.tracks, detected], review: EMPTY_REVIEW }));
+    writeFileSync(projectToOpen, JSON.stringify({ ...saved, source: { ...saved.source, path: copy }, tracks: [...saved.tracks, detected, possibleFace], review: EMPTY_REVIEW }));
     await page().getByRole('button', { name: 'Open project…' }).click();
     await expect.poll(() => lane('auto-9').count(), { timeout: 10_000 }).toBe(1);
     await session.waitForPicture(0);
@@ -358,7 +369,7 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await session.waitForPicture(62);
     await session.shot('review-10-low-confidence');
     // Frames 0 (on opening) and 62 are watched; the project is autosaved as it was opened plus that.
-    await expectSaved((p) => [p.tracks.length, p.review.watched], [3, [{ first: 0, last: 0 }, { first: 62, last: 62 }]], copy);
+    await expectSaved((p) => [p.tracks.length, p.review.watched], [4, [{ first: 0, last: 0 }, { first: 62, last: 62 }]], copy);
 
     // With an I/O range set, one R covers it with an audio redaction.
     await become('Eda Editor', 'Editor');
@@ -368,6 +379,22 @@ describe.runIf(haveChromium)('review in Chromium', () => {
     await page().keyboard.press('r');
     await expect.poll(() => page().getByTestId('audio-panel').textContent(), { timeout: 10_000 }).toContain('Frames 62–66');
     await expectSaved((p) => p.audioRedactions.map((r) => [r.id, r.startSeconds, r.endSeconds]), [['audio-1', 0.8, 1.32], ['audio-2', 2.48, 2.68]], copy);
+
+    // The possible face is marked on its lane and counted in the review panel; P selects it and
+    // goes to its first frame; the editor rejects it (X) like any track.
+    expect(await lane('person-1').getAttribute('data-origin')).toBe('person');
+    expect(await lane('person-1').getByTestId('possible-face-tag').textContent()).toBe('possible face');
+    expect(await lane('auto-9').getByTestId('possible-face-tag').count()).toBe(0);
+    expect(await page().getByTestId('possible-faces').textContent()).toContain('1 over persons whose face was not found · 1 not checked');
+    await page().keyboard.press('p');
+    await expect.poll(session.frameNumber, { timeout: 10_000 }).toBe(30);
+    await expect.poll(() => lane('person-1').getAttribute('class')).toContain('selected');
+    await session.waitForPicture(30);
+    await session.shot('review-11-possible-face');
+    await page().keyboard.press('x');
+    await expect.poll(() => lane('person-1').getAttribute('class')).toContain('status-rejected');
+    expect(await page().getByTestId('possible-faces').textContent()).toContain('0 not checked');
+    await expectSaved((p) => p.tracks.find((t) => t.id === 'person-1')?.status, 'rejected', copy);
     expect(await page().locator('[data-testid=notice-error]').allTextContents()).toEqual([]);
     expect(session.pageErrors).toEqual([]);
   });

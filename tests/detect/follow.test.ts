@@ -106,6 +106,7 @@ const schedule: AnalysisSchedule = {
   backtrackFrames: 0,
   followBackFrames: 0,
   tracker: { preRollFrames: 0, postRollFrames: 0, maxMissedFrames: 3, linkFrames: 0 },
+  persons: null,
 };
 
 describe('FaceAnalysis follows a face no detector sees', () => {

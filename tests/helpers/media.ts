@@ -270,3 +270,29 @@ export async function withGpsTracks(clip: string): Promise<string> {
   renameSync(temp, file);
   return file;
 }
+
+/**
+ * A clip of a real person (a PASCAL VOC photo from faces-dev, a man standing, head 53×73 px) seen
+ * from behind: his face is painted over in the colour of his hair, so the face detectors find
+ * nothing and the person detector finds him. (Turned upside down instead, a face was still
+ * found.) The photo is scaled 1.44× onto 1280×720.
+ */
+export const BACK_OF_HEAD_CLIP = {
+  photo: path.join(REPO_ROOT, '../shared/faces-dev/images/voc_2007_000807.jpg'),
+  width: 1280,
+  height: 720,
+  fps: 25,
+  frames: 50,
+  /** The head's box in the clip (the photo's annotated head box, scaled and moved). */
+  head: { x: 400 + Math.round(87 * 1.44), y: Math.round(31 * 1.44), width: Math.round(53 * 1.44), height: Math.round(73 * 1.44) },
+};
+
+export function backOfHeadClip(): Promise<string> {
+  const { photo, width, height, fps, frames } = BACK_OF_HEAD_CLIP;
+  return generatedClip('person-back-of-head', [
+    '-loop', '1', '-framerate', String(fps), '-i', photo,
+    '-filter_complex',
+    `[0:v]drawbox=x=94:y=44:w=46:h=58:color=0x1c1a1e:t=fill,scale=481:720,pad=${width}:${height}:400:0,format=yuv420p[v]`,
+    '-map', '[v]', '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18',
+  ]);
+}

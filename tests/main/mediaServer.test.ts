@@ -7,6 +7,7 @@ import { probeVideo } from '../../electron/main/media/probe';
 import { seekTimeline } from '../../electron/main/ipc/frameRange';
 import { createMediaServer, packageAssetDirs, parseRange, type MediaServer } from '../../electron/main/ipc/mediaServer';
 import type { SourceInfo } from '../../core/project';
+import { PERSON_MODEL_FILES } from '../../core/personDetector';
 import { bframesClip, mkvClip, mpegPsClip, vfrClip } from './clips';
 
 const BASE = 'blurline-media://media';
@@ -157,8 +158,16 @@ describe('media server: detection assets', () => {
     server = createMediaServer({ baseUrl: BASE, assetDirs: packageAssetDirs() });
   });
 
-  it('serves the face models and the tfjs wasm binaries under the URLs detectionAssets names', async () => {
-    const { modelBaseUrl, wasmBaseUrl } = server.detectionAssets();
+  it('serves the face models, the person model and the tfjs wasm binaries under the URLs detectionAssets names', async () => {
+    const { modelBaseUrl, wasmBaseUrl, personModelBaseUrl } = server.detectionAssets();
+    for (const file of Object.values(PERSON_MODEL_FILES)) {
+      const graph = await server.handle(new Request(`${personModelBaseUrl}${file}`));
+      expect(graph.status, file).toBe(200);
+      const { weightsManifest } = (await graph.json()) as { weightsManifest: { paths: string[] }[] };
+      const weights = await server.handle(new Request(`${personModelBaseUrl}${weightsManifest[0].paths[0]}`));
+      expect(weights.status, file).toBe(200);
+      expect((await weights.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
+    }
     const manifest = await server.handle(new Request(`${modelBaseUrl}ssd_mobilenetv1_model-weights_manifest.json`));
     expect(manifest.status).toBe(200);
     expect(manifest.headers.get('content-type')).toBe('application/json');

@@ -82,7 +82,7 @@ describe('electron-builder configuration', () => {
     expect(config.extraResources).toEqual([expect.objectContaining({ from: 'native-bin/${platform}-${arch}', to: 'native-bin' })]);
     expect(pkg.main).toBe('dist/electron/main.mjs');
     // The models and wasm the renderer loads are read from these packages inside the app.
-    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['@vladmandic/face-api', '@tensorflow/tfjs-backend-wasm', 'zod']));
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['@vladmandic/face-api', '@vladmandic/human', '@tensorflow/tfjs-backend-wasm', 'zod']));
     expect(pkg.scripts).toMatchObject({ 'build:electron': expect.any(String), start: expect.stringContaining('scripts/start-electron.ts'), dist: expect.stringContaining('electron-builder') });
   });
 });
@@ -141,6 +141,14 @@ describe('electron bundles', () => {
       const onnxAnswer = await onnxReply;
       expect(onnxAnswer).toMatchObject({ id: 8, ok: true });
       expect(onnxAnswer.ok && onnxAnswer.faces.length).toBeGreaterThan(0);
+
+      // The person model (from @vladmandic/human's folder) loads and runs there too.
+      const persons = new Promise<DetectReply>((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      worker.postMessage({ id: 9, options: { model: 'centernet-person', minConfidence: 0.3 }, width: photo.width, height: photo.height, data: photo.data });
+      expect(await persons).toMatchObject({ id: 9, ok: true });
     } finally {
       await worker.terminate();
     }

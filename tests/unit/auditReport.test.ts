@@ -177,6 +177,23 @@ describe('audit report', () => {
     expect(parsed.leakCheck?.findings.every((f) => f.faces.length === 0)).toBe(true);
   });
 
+  it('counts the possible faces over persons and how the editor left them', () => {
+    const p = reviewedProject();
+    const head = { x: 300, y: 40, width: 60, height: 50 };
+    p.tracks = [
+      ...p.tracks,
+      track('person-1', [keyframe(0, head), keyframe(30, head)], { origin: 'person' }),
+      track('person-2', [keyframe(40, head)], { origin: 'person', status: 'rejected' }),
+      track('person-3', [keyframe(50, head)], { origin: 'person', status: 'confirmed' }),
+      track('person-4', [keyframe(60, head)], { origin: 'person' }),
+    ];
+    const r = report(p, leakCheck());
+    expect(auditReportSchema.parse(r).possibleFaces).toEqual({ tracks: 4, pending: 2, confirmed: 1, rejected: 1 });
+    expect(r.tracks.filter((t) => t.origin === 'person').map((t) => t.rendered)).toEqual([true, false, true, true]);
+    expect(auditReportHtml(r)).toContain('Possible faces (a person whose head no face track covered): 4 — 1 confirmed, 1 rejected, 2 not reviewed (blurred).');
+    expect(report(reviewedProject(), leakCheck()).possibleFaces).toEqual({ tracks: 0, pending: 0, confirmed: 0, rejected: 0 });
+  });
+
   it('writes frame lists as runs', () => {
     expect(frameRuns([3, 4, 5, 7, 9, 10])).toBe('3–5, 7, 9–10');
     expect(frameRuns([8])).toBe('8');

@@ -55,6 +55,7 @@ const schedule: AnalysisSchedule = {
   backtrackFrames: 40,
   followBackFrames: 0,
   tracker: { preRollFrames: 0, postRollFrames: 0, smoothingFrames: 0 },
+  persons: null,
 };
 
 /** A face that grows from 8 to 47 px while moving right, on frames 0..39. */

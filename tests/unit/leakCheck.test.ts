@@ -221,6 +221,7 @@ describe('FaceAnalysis onDetected: what the leak check counts', () => {
     backtrackFrames: 4,
     followBackFrames: 0,
     tracker: { preRollFrames: 0, postRollFrames: 0 },
+    persons: null,
   };
 
   it('hears of the faces a detector found, on their frames, never of the frames the tracker bridged', async () => {

@@ -209,6 +209,6 @@ describe('a user’s model in a preset', () => {
       expect(preset.schedule.discovery).toEqual([...base.discovery, { detector: yunet, shrink: 1, tile: { width: 4096, height: 4096 }, overlap: 0, everyFrames: every, stretchLevels: false }]);
       expect(preset.schedule.confirm?.looks).toEqual([{ detector: yunet, inputSize: 160 }, ...base.confirm!.looks]);
     }
-    expect(describeSchedule(withUserDetector(DETECTION_PRESETS.fast, yunet).schedule)).toBe('tiny-face-detector@0.5, onnx:yunet.onnx@0.5; roi tiny-face-detector@0.4');
+    expect(describeSchedule(withUserDetector(DETECTION_PRESETS.fast, yunet).schedule)).toBe('tiny-face-detector@0.5, onnx:yunet.onnx@0.5; roi tiny-face-detector@0.4; persons centernet-person@0.3 + movenet-head@0.3 every 24 frames');
   });
 });

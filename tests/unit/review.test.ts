@@ -6,6 +6,7 @@ import {
   decideTrack,
   lowConfidenceRanges,
   markWatched,
+  nextPossibleFace,
   nextUndecided,
   recordEdit,
   requestChanges,
@@ -132,5 +133,30 @@ describe('review of a pass', () => {
     expect(w).toEqual([{ first: 0, last: 3 }, { first: 10, last: 25 }, { first: 40, last: 50 }]);
     expect(markWatched(w, 2, 45)).toEqual([{ first: 0, last: 50 }]);
     expect(lowConfidenceRanges(project().tracks)).toEqual([{ first: 20, last: 20 }]);
+  });
+});
+
+describe('stepping through possible faces', () => {
+  const head = { x: 100, y: 20, width: 80, height: 70 };
+  const tracks = [
+    track('auto-1', [keyframe(0, head)]),
+    track('person-1', [keyframe(5, head)], { origin: 'person' }),
+    track('auto-2', [keyframe(8, head)]),
+    track('person-2', [keyframe(10, head)], { origin: 'person', status: 'rejected' }),
+    track('person-3', [keyframe(20, head)], { origin: 'person' }),
+  ];
+
+  it('goes to the pending ones in timeline order, wrapping around, skipping face tracks and checked ones', () => {
+    expect(nextPossibleFace(tracks, null)?.id).toBe('person-1');
+    expect(nextPossibleFace(tracks, 'person-1')?.id).toBe('person-3');
+    expect(nextPossibleFace(tracks, 'person-3')?.id).toBe('person-1');
+    expect(nextPossibleFace(tracks, 'auto-2')?.id).toBe('person-3');
+  });
+
+  it('steps through all of them once none is pending, and finds none among face tracks', () => {
+    const checked = tracks.map((t) => (t.origin === 'person' ? { ...t, status: 'confirmed' as const } : t));
+    expect(nextPossibleFace(checked, 'person-1')?.id).toBe('person-2');
+    expect(nextPossibleFace(checked, 'person-3')?.id).toBe('person-1');
+    expect(nextPossibleFace(tracks.filter((t) => t.origin === 'auto'), null)).toBeNull();
   });
 });

@@ -1,12 +1,11 @@
 import { parentPort } from 'node:worker_threads';
 import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import type { DetectionJob } from '../../../core/detectionDispatch';
-import { createNodeFaceDetector } from './nodeFaceDetector';
-import { createOnnxFaceDetector } from './onnxFaceDetector';
+import { createNodeDetector } from './nodeFaceDetector';
 
 /**
  * A detection worker: its own tfjs-wasm instance (and onnxruntime session for a user's model),
- * one detector per distinct option set. A user's model runs on one thread: the pool has a worker per core.
+ * one detector per distinct option set (face models, the user's model, the person models).
  */
 
 /** A search sent by the pool (the core dispatcher's job). */
@@ -22,10 +21,7 @@ function detectorFor(options: DetectorOptions): Promise<FaceDetector> {
   const key = JSON.stringify(options);
   let detector = detectors.get(key);
   if (!detector) {
-    detector =
-      options.model === 'onnx'
-        ? createOnnxFaceDetector(options.file, options.minConfidence, { threads: 1, sha256: options.sha256 })
-        : createNodeFaceDetector(options);
+    detector = createNodeDetector(options);
     detectors.set(key, detector);
   }
   return detector;

@@ -46,6 +46,8 @@ export const LEAK_MIN_CONFIDENCE = 0.3;
 export const LEAK_SCHEDULE: AnalysisSchedule = {
   ...withMinConfidence(DETECTION_PRESETS.thorough, LEAK_MIN_CONFIDENCE).schedule,
   roi: { ...DETECTION_PRESETS.thorough.schedule.roi, detector: { ...DETECTION_PRESETS.thorough.schedule.roi.detector, minConfidence: LEAK_MIN_CONFIDENCE } },
+  // Faces a detector finds are what a leak is; possible faces over persons are the editor's to review.
+  persons: null,
 };
 const ANALYSIS_WIDTH = DETECTION_PRESETS.thorough.maxAnalysisWidth;
 

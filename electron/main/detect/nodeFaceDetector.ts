@@ -1,17 +1,17 @@
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type * as Tf from '@tensorflow/tfjs';
 import { BlurlineError } from '../../../core/errors';
-import type { FaceDetector } from '../../../core/detection';
+import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import { createFaceApiDetector, type FaceApiDetectorOptions, type FaceApiModule } from '../../../core/faceApiDetector';
+import { createPersonDetector, isPersonModel, PERSON_MODEL_FILES, type PersonDetectorOptions, type PersonModel } from '../../../core/personDetector';
 import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
+import { createOnnxFaceDetector } from './onnxFaceDetector';
 
 const require = createRequire(import.meta.url);
 
-interface TfModule extends TfKernelRegistry {
-  setBackend(name: string): Promise<boolean>;
-  ready(): Promise<void>;
-  getBackend(): string;
-}
+type TfModule = TfKernelRegistry & typeof Tf;
 
 type LoadableNet = { isLoaded: boolean; loadFromDisk(dir: string): Promise<void> };
 
@@ -24,10 +24,16 @@ export function faceModelDir(): string {
   return path.join(path.dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
 }
 
-let backendReady: Promise<FaceApiNode> | null = null;
+/** Folder of the models shipped inside @vladmandic/human (the person models, CenterNet and MoveNet, among them). */
+export function humanModelDir(): string {
+  // The package exports only its entry points (dist/), which sit beside models/.
+  return path.join(path.dirname(require.resolve('@vladmandic/human')), '..', 'models');
+}
+
+let backendReady: Promise<TfModule> | null = null;
 
 /** Loads tfjs with the wasm backend from the local package (never from the network), once per process. */
-function loadFaceApi(): Promise<FaceApiNode> {
+function loadTf(): Promise<TfModule> {
   backendReady ??= (async () => {
     const tf = require('@tensorflow/tfjs') as TfModule;
     const wasm = require('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(prefix: string, usePlatformFetch?: boolean): void };
@@ -35,9 +41,52 @@ function loadFaceApi(): Promise<FaceApiNode> {
     if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
     await tf.ready();
     installFastWasmConcat(tf);
-    return require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiNode;
+    return tf;
   })();
   return backendReady;
+}
+
+async function loadFaceApi(): Promise<FaceApiNode> {
+  await loadTf();
+  return require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApiNode;
+}
+
+const personModels = new Map<PersonDetectorOptions['model'], Promise<PersonModel>>();
+
+/** A person model's graph read from the package's files (tfjs would otherwise fetch them), once per process. */
+function loadPersonModel(tf: TfModule, name: PersonDetectorOptions['model']): Promise<PersonModel> {
+  let model = personModels.get(name);
+  if (model) return model;
+  model = (async () => {
+    const dir = humanModelDir();
+    const graph = JSON.parse(await readFile(path.join(dir, PERSON_MODEL_FILES[name]), 'utf8')) as Tf.io.ModelJSON;
+    const weightSpecs = graph.weightsManifest.flatMap((group) => group.weights);
+    const shards = await Promise.all(graph.weightsManifest.flatMap((group) => group.paths.map((p) => readFile(path.join(dir, p)))));
+    const weights = Buffer.concat(shards);
+    const weightData = weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength) as ArrayBuffer;
+    return tf.loadGraphModel(tf.io.fromMemory({ modelTopology: graph.modelTopology, weightSpecs, weightData }));
+  })();
+  personModels.set(name, model);
+  return model;
+}
+
+/** The person models for Node hosts (CenterNet, MoveNet) on the same tfjs-wasm runtime, models from disk. */
+export async function createNodePersonDetector(options: PersonDetectorOptions): Promise<FaceDetector> {
+  try {
+    const tf = await loadTf();
+    return createPersonDetector(tf, await loadPersonModel(tf, options.model), options);
+  } catch (err) {
+    throw new BlurlineError('DETECTOR_FAILED', `could not load the person model: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The detector for any model a detection worker runs. A user's ONNX model runs on one thread:
+ * the pool has a worker per core.
+ */
+export function createNodeDetector(options: DetectorOptions): Promise<FaceDetector> {
+  if (options.model === 'onnx') return createOnnxFaceDetector(options.file, options.minConfidence, { threads: 1, sha256: options.sha256 });
+  return isPersonModel(options) ? createNodePersonDetector(options) : createNodeFaceDetector(options);
 }
 
 /** The face detector for Node hosts (CLI, tests, benchmarks): face-api on tfjs-wasm, models from disk. */

@@ -15,6 +15,7 @@ import type { MediaProcess } from '../media/ffmpeg';
 import { toIpcError } from './calls';
 import type { FrameTimeline } from '../../../core/masterFormat';
 import { seekTimeline, spawnFrameRange } from './frameRange';
+import { humanModelDir } from '../detect/nodeFaceDetector';
 
 /**
  * The media server the renderer reads pictures from, as one WHATWG `(Request) => Response`
@@ -24,6 +25,7 @@ import { seekTimeline, spawnFrameRange } from './frameRange';
  *   /video/<token>                       the file, with Range support (what `<video>` seeks with)
  *   /frames/<token>?start=&count=&width= exact-index RGB24 frames (see frameRange.ts)
  *   /models/<file>, /wasm/<file>         the face models and tfjs wasm binaries
+ *   /person-models/<file>                the person models (human's models folder)
  *   /detector-model/<sha256>             the user's own ONNX face model, once chosen
  */
 
@@ -32,6 +34,8 @@ export interface AssetDirs {
   models: string;
   /** tfjs-backend-wasm `*.wasm` binaries. */
   wasm: string;
+  /** @vladmandic/human's models, the person model (CenterNet) among them. */
+  personModels: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -42,6 +46,7 @@ export function packageAssetDirs(): AssetDirs {
   return {
     models: path.join(packageDir('@vladmandic/face-api'), 'model'),
     wasm: path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'),
+    personModels: humanModelDir(),
   };
 }
 
@@ -246,6 +251,7 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
       if (rest.length === 0 && name) {
         if (route === 'models') return await serveAsset(options.assetDirs.models, name);
         if (route === 'wasm') return await serveAsset(options.assetDirs.wasm, name);
+        if (route === 'person-models') return await serveAsset(options.assetDirs.personModels, name);
         const model = route === 'detector-model' ? detectorModels.get(name) : undefined;
         if (model) return await servePlainFile(model);
         const entry = entries.get(name);
@@ -271,6 +277,7 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
     detectionAssets: () => ({
       modelBaseUrl: `${baseUrl}/models/`,
       wasmBaseUrl: `${baseUrl}/wasm/`,
+      personModelBaseUrl: `${baseUrl}/person-models/`,
       detectorModelBaseUrl: `${baseUrl}/detector-model/`,
     }),
     addDetectorModel(file, sha256) {

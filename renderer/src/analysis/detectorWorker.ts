@@ -6,6 +6,7 @@ import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import { fileName } from '../../../core/paths';
 import { createFaceApiDetector } from '../../../core/faceApiDetector';
 import { createOnnxModelDetector, float32Outputs, loadOnnxFaceModel, type OnnxDetectorOptions, type OnnxModelInput } from '../../../core/onnxFaceModels';
+import { createPersonDetector, isPersonModel, PERSON_MODEL_FILES, type PersonDetectorOptions, type PersonModel } from '../../../core/personDetector';
 import type { DetectionAssets } from '../../../electron/shared/contract';
 import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
@@ -14,6 +15,7 @@ import type { Backend, DetectorReply, DetectorRequest } from './protocol';
  * A face-model worker: face-api's browser build on one tensorflow backend, models loaded from the
  * host, and the user's own ONNX model (if a schedule names one) on onnxruntime-web's wasm backend.
  * The analysis worker runs several (one per core with wasm) and sends each a crop to search.
+ * It also runs the person models (CenterNet and MoveNet, from @vladmandic/human) for the person safety net.
  */
 
 const scope = self as unknown as {
@@ -113,15 +115,43 @@ async function createOnnxWebDetector(options: OnnxDetectorOptions, assets: Detec
   return createOnnxModelDetector(model, run, name, options.minConfidence, () => void session.release());
 }
 
-/** Set by `init`: where the user's model comes from. */
+/** Set by `init`: where the user's model and the person models come from. */
 let detectionAssets: DetectionAssets | null = null;
+const personModels = new Map<PersonDetectorOptions['model'], Promise<PersonModel>>();
+
+/** A person model is loaded on its first search: most searches are for faces, and each worker holds its own copy. */
+function loadPersonModel(name: PersonDetectorOptions['model']): Promise<PersonModel> {
+  let model = personModels.get(name);
+  if (!model) {
+    const url = `${detectionAssets!.personModelBaseUrl.replace(/\/?$/, '/')}${PERSON_MODEL_FILES[name]}`;
+    model = tf.loadGraphModel(url).catch((err: Error) => {
+      personModels.delete(name);
+      throw new Error(`could not load the person model from ${url}: ${err.message}`);
+    });
+    personModels.set(name, model);
+  }
+  return model;
+}
+
+function personDetector(options: PersonDetectorOptions): FaceDetector {
+  return {
+    description: `${options.model}@${options.minConfidence}`,
+    minConfidence: options.minConfidence,
+    detect: async (frame) => createPersonDetector(tf, await loadPersonModel(options.model), options).detect(frame),
+    dispose() {},
+  };
+}
+
 const detectors = new Map<string, Promise<FaceDetector>>();
 
 function detectorFor(options: DetectorOptions): Promise<FaceDetector> {
   const key = JSON.stringify(options);
   let detector = detectors.get(key);
   if (!detector) {
-    detector = options.model === 'onnx' ? createOnnxWebDetector(options, detectionAssets!) : Promise.resolve(createFaceApiDetector(faceapi, options));
+    detector =
+      options.model === 'onnx'
+        ? createOnnxWebDetector(options, detectionAssets!)
+        : Promise.resolve(isPersonModel(options) ? personDetector(options) : createFaceApiDetector(faceapi, options));
     // A model that failed to load is tried again by the next search (and fails it with why).
     detector.catch(() => detectors.delete(key));
     detectors.set(key, detector);

@@ -60,6 +60,7 @@ export function ReviewPanel() {
       <div className="small" data-testid="review-counts">
         {approved} approved · {sentBack.length} sent back · {undecided} undecided
       </div>
+      <PossibleFaces tracks={tracks} onNext={() => controller.command('next-possible-face')} />
 
       {role === 'reviewer' ? (
         <>
@@ -118,6 +119,26 @@ export function ReviewPanel() {
         <ToFix lastRequest={lastRequest} sentBack={sentBack} decisions={decisions} goTo={goTo} />
       )}
       <EventLog events={events} open={role === 'reviewer'} />
+    </div>
+  );
+}
+
+/**
+ * The person safety net's tracks, for both roles: a person was found whose head no face track
+ * covered. Each is blurred until rejected; stepping through them is how they get looked at.
+ */
+function PossibleFaces({ tracks, onNext }: { tracks: Track[]; onNext(): void }) {
+  const possible = tracks.filter((t) => t.origin === 'person');
+  if (possible.length === 0) return null;
+  const pending = possible.filter((t) => t.status === 'pending').length;
+  return (
+    <div className="row possible-faces" data-testid="possible-faces">
+      <span className="small">
+        <span className="possible-face-tag">possible face</span> {possible.length} over persons whose face was not found · {pending} not checked
+      </span>
+      <button onClick={onNext} title="Select the next possible face (unchecked ones first) and go to its first frame (P)" data-testid="next-possible-face">
+        Next possible face ›
+      </button>
     </div>
   );
 }

@@ -49,7 +49,7 @@ export function TrackPanel() {
               <span className={`dot status-${t.status}`} />
               <span className="id">{t.id}</span>
               <span className="small">
-                {span.first}–{span.last} · {t.origin}
+                {span.first}–{span.last} · {t.origin === 'person' ? 'possible face' : t.origin}
               </span>
               {decision && (
                 <span className={`decision decision-${decision.decision}`} title={decisionText(decision)} data-testid="decision">

@@ -134,7 +134,7 @@ export function Overlay({ width, height, scale }: { width: number; height: numbe
         const shape = region.shape === 'ellipse' ? 'ellipse' : 'rect';
         const b = region.box;
         const props = {
-          className: `region status-${track.status}${isSelected ? ' selected' : ''}${found.includes(track) ? ' found' : ''}`,
+          className: `region status-${track.status} origin-${track.origin}${isSelected ? ' selected' : ''}${found.includes(track) ? ' found' : ''}`,
           'data-track': track.id,
           onPointerDown: (e: ReactPointerEvent) => {
             if (tool === 'draw' || found.includes(track)) return;

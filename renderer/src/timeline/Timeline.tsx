@@ -186,10 +186,11 @@ export function Timeline() {
               return (
                 <div
                   key={track.id}
-                  className={`lane status-${track.status}${selectedIds.includes(track.id) ? ' selected' : ''}${isFound ? ' found' : ''}${decision ? ` decision-${decision.decision}` : ''}`}
+                  className={`lane status-${track.status} origin-${track.origin}${selectedIds.includes(track.id) ? ' selected' : ''}${isFound ? ' found' : ''}${decision ? ` decision-${decision.decision}` : ''}`}
                   style={{ top: (firstLane + i) * LANE_HEIGHT, height: LANE_HEIGHT }}
                   data-testid="lane"
                   data-track={track.id}
+                  data-origin={track.origin}
                   data-decision={decision?.decision ?? 'none'}
                 >
                   <div
@@ -207,6 +208,11 @@ export function Timeline() {
                   <div className="lane-content" onPointerDown={(e) => onLaneDown(e, track, isFound)}>
                     {right > left && (
                       <div className="span" style={{ left, width: Math.max(2, right - left) }}>
+                        {track.origin === 'person' && (
+                          <span className="possible-face-tag" title="Possible face: a person was found here whose face no detector saw. Check the head is hidden, or reject (X)." data-testid="possible-face-tag">
+                            possible face
+                          </span>
+                        )}
                         {trimmable && <div className="trim trim-first" onPointerDown={(e) => onTrimDown(e, track, 'first')} title="Drag to trim or extend the start" />}
                         {trimmable && <div className="trim trim-last" onPointerDown={(e) => onTrimDown(e, track, 'last')} title="Drag to trim or extend the end" />}
                       </div>
