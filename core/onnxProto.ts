@@ -1,3 +1,4 @@
+import { concatBytes } from './bytes';
 /**
  * Just enough of the ONNX file format (protobuf) to free a model's declared input and output
  * sizes. CenterFace as released declares a fixed 10×3×32×32 input although it is fully
@@ -66,20 +67,10 @@ function fieldsOf(message: Uint8Array): Field[] {
 
 const lengthDelimited = (number: number, body: Uint8Array): Uint8Array => new Uint8Array([...writeVarint(number * 8 + 2), ...writeVarint(body.length), ...body]);
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /** Rewrites the length-delimited fields numbered `number` of a message with `rewrite`; the rest is copied. */
 function rewriteFields(message: Uint8Array, number: number, rewrite: (body: Uint8Array, index: number) => Uint8Array): Uint8Array {
   let index = 0;
-  return concat(fieldsOf(message).map((f) => (f.number === number && f.body ? lengthDelimited(number, rewrite(f.body, index++)) : f.raw)));
+  return concatBytes(fieldsOf(message).map((f) => (f.number === number && f.body ? lengthDelimited(number, rewrite(f.body, index++)) : f.raw)));
 }
 
 const text = (s: string) => new TextEncoder().encode(s);

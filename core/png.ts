@@ -1,4 +1,5 @@
 import type { RgbFrame } from './detection';
+import { concatBytes } from './bytes';
 
 /**
  * A minimal PNG encoder for small RGB images (leak-check thumbnails): one IHDR, one IDAT, IEND,
@@ -58,14 +59,7 @@ export function encodePng(image: RgbFrame, deflate: Deflate): Uint8Array {
     // Each row starts with its filter type: 0 (none).
     raw.set(data.subarray(y * rowBytes, (y + 1) * rowBytes), y * (rowBytes + 1) + 1);
   }
-  const parts = [Uint8Array.from(SIGNATURE), chunk('IHDR', header), chunk('IDAT', deflate(raw)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatBytes([Uint8Array.from(SIGNATURE), chunk('IHDR', header), chunk('IDAT', deflate(raw)), chunk('IEND', new Uint8Array(0))]);
 }
 
 /** Size and colour type from a PNG's header, or null when the bytes are not a PNG (signature, IHDR or its CRC wrong). */
