@@ -63,7 +63,7 @@ describe.runIf(haveChromium)('your own detector model in Chromium', () => {
         }
       }, { timeout: 15_000 })
       .toBe(sha256(YUNET_MODEL));
-    expect(project!.analysis).toMatchObject({ preset: 'fast', detector: 'tiny-face-detector@0.5, onnx:yunet.onnx@0.5; roi tiny-face-detector@0.4', detectorModel: { file: YUNET_MODEL, format: 'yunet' } });
+    expect(project!.analysis).toMatchObject({ preset: 'fast', detector: 'tiny-face-detector@0.5, onnx:yunet.onnx@0.5; roi tiny-face-detector@0.4; persons centernet-person@0.3 + movenet-head@0.3 every 24 frames', detectorModel: { file: YUNET_MODEL, format: 'yunet' } });
     expect(project!.tracks).toHaveLength(1);
     for (const n of [0, 40, 74]) expect(iou(trackBoxAt(project!.tracks[0], n)!, FACE_CLIP.faceBoxAt(n)), `frame ${n}`).toBeGreaterThan(0.5);
     await session.shot('detector-model');

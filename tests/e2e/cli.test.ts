@@ -348,7 +348,7 @@ describe('blurline with your own face model (--detector-model)', () => {
     expect(run.code, run.stderr).toBe(0);
     const detectorModel = { file: YUNET_MODEL, sha256: sha256(YUNET_MODEL), format: 'yunet' };
     const project = parseProjectText(readFileSync(path.join(dir, 'master.blurline.json'), 'utf8'));
-    expect(project.analysis).toMatchObject({ preset: 'fast', detector: 'tiny-face-detector@0.5, onnx:yunet.onnx@0.5; roi tiny-face-detector@0.4', detectorModel });
+    expect(project.analysis).toMatchObject({ preset: 'fast', detector: 'tiny-face-detector@0.5, onnx:yunet.onnx@0.5; roi tiny-face-detector@0.4; persons centernet-person@0.3 + movenet-head@0.3 every 24 frames', detectorModel });
     expect(project.tracks).toHaveLength(1);
     for (const n of [0, 6, 11]) expect(iou(trackBoxAt(project.tracks[0], n)!, FACE_CLIP.faceBoxAt(n)), `frame ${n}`).toBeGreaterThan(0.5);
     const report = JSON.parse(readFileSync(path.join(dir, 'master.mp4.audit.json'), 'utf8'));
