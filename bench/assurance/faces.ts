@@ -1,8 +1,5 @@
-import path from 'node:path';
 import type { Box } from '../../core/geometry';
-import { decodeFrames } from '../../electron/main/media/decode';
-import { runFfprobeJson } from '../../electron/main/media/ffmpeg';
-import { samplePath } from '../../tests/helpers/media';
+import { loadPhoto, samplePath } from '../../tests/helpers/media';
 import sampleFaces from '../../tests/fixtures/sample-faces.json';
 
 /**
@@ -59,22 +56,12 @@ export function cropImage(image: RgbImage, rect: Box): RgbImage {
   return { width: rect.width, height: rect.height, data };
 }
 
-/** Decodes a still image (JPEG, PNG) to packed RGB at its own size. */
-export async function decodeImage(file: string): Promise<RgbImage> {
-  const probe = (await runFfprobeJson(['-show_streams', file], 'reading a photo')) as { streams: { width: number; height: number }[] };
-  const { width, height } = probe.streams[0];
-  for await (const frame of decodeFrames(file, { pixelFormat: 'rgb24', sourceWidth: width, sourceHeight: height })) {
-    return { width: frame.width, height: frame.height, data: frame.data };
-  }
-  throw new Error(`${path.basename(file)} decoded to no frame`);
-}
-
 const photos = new Map<number, Promise<RgbImage>>();
 
 /** Decodes the face's photo (once per process) and crops the face out of it. */
 export async function loadFaceCrop(ref: FaceRef): Promise<FaceCrop> {
   let photo = photos.get(ref.photo);
-  if (!photo) photos.set(ref.photo, (photo = decodeImage(samplePath(ref.photo))));
+  if (!photo) photos.set(ref.photo, (photo = loadPhoto(samplePath(ref.photo))));
   const image = await photo;
   const face = fixtureFaceBox(ref);
   const rect = cropRectAround(face, image.width, image.height);

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { turnRgb } from '../../core/image';
 import { applyLight, mipChain, noiseTable, roadScene, seededRandom } from './draw';
-import { decodeImage, type RgbImage } from './faces';
+import type { RgbImage } from './faces';
+import { FACES_DEV_DIR, loadPhoto } from '../../tests/helpers/media';
 import { cachedClip, encodeRgbClip } from './generate';
-import { FACES_DEV_DIR, frameTime, placementAt, type DevPhoto, type Placement, type RealClip } from './realSuite';
+import { frameTime, placementAt, type DevPhoto, type Placement, type RealClip } from './realSuite';
 import { realTruth, type RealTruthFace } from './realTruth';
 
 /** Films a real-face clip: the photo sampled through the camera of every frame, encoded with x264. */
@@ -112,6 +113,6 @@ function clipKey(clip: RealClip, photoBytes: Buffer): string {
 export async function filmRealClip(clip: RealClip, photo: DevPhoto, dir = FACES_DEV_DIR): Promise<RealClipFile> {
   const file = path.join(dir, photo.file);
   const name = `real-${clip.name.replace(/[^\w.-]+/g, '_')}-${clip.width}x${clip.height}-${clip.frames}f-${clipKey(clip, readFileSync(file))}`;
-  const clipPath = await cachedClip(name, async (temp) => filmClip(clip, await decodeImage(file), temp));
+  const clipPath = await cachedClip(name, async (temp) => filmClip(clip, await loadPhoto(file), temp));
   return { path: clipPath, clip, truth: realTruth(clip, photo) };
 }

@@ -1,15 +1,12 @@
-import path from 'node:path';
 import type { FaceDetector } from '../../core/detection';
 import type { PresetName } from '../../core/presets';
-import { REPO_ROOT } from '../../electron/main/media/binaries';
+import { YUNET_MODEL } from '../../tests/helpers/media';
 import { createOnnxFaceDetector, inspectOnnxFaceModel } from '../../electron/main/detect/onnxFaceDetector';
 import { falseBlurShareOf, hiddenShare, poolPixelScores, type PixelScore } from './pixelCheck';
 import { assessRealClip, type Method, type RealAssessment, type TrackQuality } from './realAssess';
 import { filmRealClip, type RealClipFile } from './realCompose';
 import { buildRealSuite, loadDevPhotos, type SuiteScale } from './realSuite';
 
-/** The reference single-frame detector (never shipped; CI has ../shared beside the checkout). */
-export const REFERENCE_MODEL = path.join(REPO_ROOT, '..', 'shared', 'anchors', 'yunet.onnx');
 /** The reference's threshold in the baseline (the anchors README's rule). */
 export const BASELINE_THRESHOLD = 0.5;
 
@@ -42,7 +39,7 @@ export async function filmRealSuite(scale: SuiteScale): Promise<RealClipFile[]> 
 export async function methodOf(name: RealMethodName, reference: () => Promise<FaceDetector>): Promise<Method> {
   if (name === 'baseline') return { kind: 'single-frame', name, detector: await reference() };
   const [preset, withModel] = name.split('+') as [PresetName, string | undefined];
-  return { kind: 'preset', name, preset, ...(withModel && { detectorModel: await inspectOnnxFaceModel(REFERENCE_MODEL) }) };
+  return { kind: 'preset', name, preset, ...(withModel && { detectorModel: await inspectOnnxFaceModel(YUNET_MODEL) }) };
 }
 
 function poolTracks(list: readonly (TrackQuality | null)[]): TrackQuality | null {
@@ -60,7 +57,7 @@ function poolTracks(list: readonly (TrackQuality | null)[]): TrackQuality | null
 export async function runRealSuite(scale: SuiteScale, methods: readonly RealMethodName[], log: (line: string) => void = () => {}): Promise<RealSuiteResult> {
   const clips = await filmRealSuite(scale);
   let detector: Promise<FaceDetector> | null = null;
-  const reference = () => (detector ??= createOnnxFaceDetector(REFERENCE_MODEL, BASELINE_THRESHOLD));
+  const reference = () => (detector ??= createOnnxFaceDetector(YUNET_MODEL, BASELINE_THRESHOLD));
   const rows: RealAssessment[] = [];
   const results: RealMethodResult[] = [];
   for (const name of methods) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Box } from '../../core/geometry';
-import { REPO_ROOT } from '../../electron/main/media/binaries';
+import { FACES_DEV_DIR } from '../../tests/helpers/media';
 
 /**
  * The real-face suite: camera-like clips composed from real annotated photos
@@ -10,7 +10,6 @@ import { REPO_ROOT } from '../../electron/main/media/binaries';
  * turned on its side, darkened or hung on a wall as a poster, the way faces reach a dashcam.
  */
 
-export const FACES_DEV_DIR = path.join(REPO_ROOT, '..', 'shared', 'faces-dev');
 
 /** One photo of the development set (faces.json). */
 export interface DevPhoto {

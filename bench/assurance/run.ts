@@ -20,7 +20,8 @@ import { ffmpegVersion } from '../../electron/main/media/ffmpeg';
 import { assessClip, timePlainDecode } from './assess';
 import { generateClip, type GeneratedClip } from './generate';
 import { analysisSpeed, ASSURANCE_FLOORS, checkFloors, pooledScore, pooledSpeed, type AnalysisSpeed, type AssuranceFloors, type BlurScore } from './metrics';
-import { BASELINE_THRESHOLD, formatRealTable, REFERENCE_MODEL, runRealSuite, type RealMethodName } from './realRun';
+import { YUNET_MODEL } from '../../tests/helpers/media';
+import { BASELINE_THRESHOLD, formatRealTable, runRealSuite, type RealMethodName } from './realRun';
 import { REAL_FULL, REAL_SMALL } from './realSuite';
 import { buildScenario, FULL_SCALE, isScenarioName, SCENARIO_NAMES, SMALL_SCALE, type ScenarioName } from './scenarios';
 
@@ -156,7 +157,7 @@ async function runRealFaceSuite() {
   console.log(`\n${formatRealTable(result)}`);
   console.log('hidden: face-frames whose detail at the face\'s own scale fell below 35% of the source\'s (thumbnail no larger than the face);');
   console.log('worst gap: longest run of frames one face of 24 px or more stayed visible; false blur: textured 16 px cells away from faces that lost half their detail;');
-  console.log(`baseline: ${path.basename(REFERENCE_MODEL)} at ${BASELINE_THRESHOLD} on every frame alone, box ×1.3 as an ellipse, rendered by Blurline; fps: analysis at ${scale.width}x${scale.height}.`);
+  console.log(`baseline: ${path.basename(YUNET_MODEL)} at ${BASELINE_THRESHOLD} on every frame alone, box ×1.3 as an ellipse, rendered by Blurline; fps: analysis at ${scale.width}x${scale.height}.`);
   return result;
 }
 
