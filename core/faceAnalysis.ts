@@ -427,14 +427,19 @@ export class FaceAnalysis {
   }
 
   /** Each face a detector saw on this frame keeps the turn of the detection that saw it best. */
+  /**
+   * An upright detection of the face makes it upright again: a turned search now and then sees
+   * an upright face too (SSD turned 270° found an upright crowd face), and a face looked at
+   * turned the wrong way is missed.
+   */
   private noteTurns(index: number, faces: readonly FaceDetection[]): void {
     for (const { key } of this.tracker.predictions(index)) {
       const box = this.tracker.lastSeenFrame(key) === index ? this.tracker.lastBox(key) : null;
       if (!box) continue;
-      let best: FaceDetection | null = null;
-      for (const face of faces) if (iou(face.box, box) > (best ? iou(best.box, box) : 0.3)) best = face;
-      if (!best) continue;
-      if (best.turn) this.turns.set(key, best.turn);
+      const matching = faces.filter((face) => iou(face.box, box) > 0.3);
+      if (matching.length === 0) continue;
+      const turned = matching.every((face) => face.turn) ? matching.sort((a, b) => iou(b.box, box) - iou(a.box, box))[0].turn : undefined;
+      if (turned) this.turns.set(key, turned);
       else this.turns.delete(key);
     }
   }
@@ -494,15 +499,17 @@ export class FaceAnalysis {
       if (index - last < interval) continue;
       this.lastRoiFrame.set(key, index);
       crops.push(this.zoomOn(frame, box, key));
+      // A face found turned is also looked at upright: it may have been an upright face a turned search saw.
+      if (this.turns.has(key)) crops.push(this.zoomOn(frame, box, key, 0));
     }
     return crops;
   }
 
-  /** A zoomed look at track `key`'s face around `box`, turned as the face was found. */
-  private zoomOn(frame: RgbFrame, box: Box, key: number): Crop {
+  /** A zoomed look at track `key`'s face around `box`, turned as the face was found (or by `turn`). */
+  private zoomOn(frame: RgbFrame, box: Box, key: number, turn = this.turns.get(key) ?? 0): Crop {
     const rect = contextRect(box, this.schedule.roi.context);
     const size = this.schedule.roi.inputSize;
-    return turnedCrop(rect, zoomedInput(frame, rect, size), this.turns.get(key) ?? 0, this.detectorFor(this.schedule.roi.detector, 'urgent'));
+    return turnedCrop(rect, zoomedInput(frame, rect, size), turn, this.detectorFor(this.schedule.roi.detector, 'urgent'));
   }
 
   private async detectIn(crops: Crop[]): Promise<FaceDetection[]> {
