@@ -426,7 +426,6 @@ export class FaceAnalysis {
     }
   }
 
-  /** Each face a detector saw on this frame keeps the turn of the detection that saw it best. */
   /**
    * An upright detection of the face makes it upright again: a turned search now and then sees
    * an upright face too (SSD turned 270° found an upright crowd face), and a face looked at

@@ -174,6 +174,14 @@ export function turnRgb(image: RgbFrame, turn: QuarterTurn): RgbFrame {
   return { data: out, width, height };
 }
 
+/** A box of a `width`×`height` picture, in that picture turned clockwise by `turn`. */
+export function turnBox(box: Box, turn: QuarterTurn, width: number, height: number): Box {
+  if (turn === 90) return { x: height - box.y - box.height, y: box.x, width: box.height, height: box.width };
+  if (turn === 180) return { x: width - box.x - box.width, y: height - box.y - box.height, width: box.width, height: box.height };
+  if (turn === 270) return { x: box.y, y: width - box.x - box.width, width: box.height, height: box.width };
+  return box;
+}
+
 /** A box found in a picture turned by `turn`, in the unturned picture of size `width`×`height`. */
 export function unturnBox(box: Box, turn: QuarterTurn, width: number, height: number): Box {
   if (turn === 90) return { x: box.y, y: height - box.x - box.width, width: box.height, height: box.width };

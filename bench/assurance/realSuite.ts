@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Box } from '../../core/geometry';
 import { FACES_DEV_DIR } from '../../tests/helpers/media';
 
 /**
@@ -53,13 +52,6 @@ export interface Placement {
 /** Turned photo size. */
 export function turnedSize(photo: Pick<DevPhoto, 'width' | 'height'>, turn: Turn): { width: number; height: number } {
   return turn === 90 ? { width: photo.height, height: photo.width } : { width: photo.width, height: photo.height };
-}
-
-/** A box of the photo in the turned photo's pixels (exact: turns are quarter turns). */
-export function turnBox([x, y, w, h]: readonly number[], photo: Pick<DevPhoto, 'width' | 'height'>, turn: Turn): Box {
-  if (turn === 90) return { x: photo.height - y - h, y: x, width: h, height: w };
-  if (turn === 180) return { x: photo.width - x - w, y: photo.height - y - h, width: w, height: h };
-  return { x, y, width: w, height: h };
 }
 
 /** Deterministic smooth jitter in [-1, 1] for the handheld camera (a sum of slow sines, seeded). */

@@ -1,6 +1,7 @@
 import type { Box } from '../../core/geometry';
 import { MIN_VISIBLE_SHARE } from './scene';
-import { frameTime, placementAt, turnBox, turnedSize, type DevPhoto, type Placement, type RealClip } from './realSuite';
+import { turnBox } from '../../core/image';
+import { frameTime, placementAt, turnedSize, type DevPhoto, type Placement, type RealClip } from './realSuite';
 
 /**
  * The ground truth of a real-face clip, from the camera that filmed it (kept apart from the
@@ -45,7 +46,10 @@ export function faceOfHead([x, y, w, h]: readonly number[]): [number, number, nu
 /** The ground truth of a clip, per frame: every annotated face of the photo where the camera puts it. */
 export function realTruth(clip: RealClip, photo: DevPhoto): RealTruthFace[][] {
   const turned = turnedSize(photo, clip.turn);
-  const boxes = photo.boxes.map((b) => turnBox(photo.kind === 'head' ? faceOfHead(b) : b, photo, clip.turn));
+  const boxes = photo.boxes.map((b) => {
+    const [x, y, width, height] = photo.kind === 'head' ? faceOfHead(b) : b;
+    return turnBox({ x, y, width, height }, clip.turn, photo.width, photo.height);
+  });
   return Array.from({ length: clip.frames }, (_, frame) => {
     const at = placementAt(clip, turned, frameTime(frame));
     return boxes.flatMap((b, i) => {

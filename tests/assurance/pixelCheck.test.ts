@@ -3,8 +3,7 @@ import { anonymisePlane } from '../../core/anonymise';
 import { DEFAULT_BLUR_STYLE } from '../../core/project';
 import { regionFor } from '../../core/renderPlan';
 import { detailAt, HIDDEN_DETAIL_RATIO, PixelScorer, thumbnailSide, type LumaFrame } from '../../bench/assurance/pixelCheck';
-import { turnRgb, unturnBox } from '../../core/image';
-import { turnBox, type Turn } from '../../bench/assurance/realSuite';
+import { turnBox, turnRgb, unturnBox, type QuarterTurn } from '../../core/image';
 import { faceOfHead } from '../../bench/assurance/realTruth';
 import { track, keyframe } from '../helpers/projects';
 
@@ -69,13 +68,13 @@ describe('pixel check: detail at the face\'s own scale', () => {
 });
 
 describe('real-face suite: the truth follows every transform exactly', () => {
-  for (const turn of [0, 90, 180] as Turn[]) {
+  for (const turn of [0, 90, 180, 270] as QuarterTurn[]) {
     it(`a box marked in a photo turned ${turn}° lands where its pixels do`, () => {
       const photo = { width: 7, height: 5, data: new Uint8Array(7 * 5 * 3) };
-      const marked = [2, 1, 3, 2] as const;
-      for (let y = marked[1]; y < marked[1] + marked[3]; y++) for (let x = marked[0]; x < marked[0] + marked[2]; x++) photo.data[(y * 7 + x) * 3] = 255;
+      const marked = { x: 2, y: 1, width: 3, height: 2 };
+      for (let y = marked.y; y < marked.y + marked.height; y++) for (let x = marked.x; x < marked.x + marked.width; x++) photo.data[(y * 7 + x) * 3] = 255;
       const turned = turnRgb(photo, turn);
-      const box = turnBox(marked, photo, turn);
+      const box = turnBox(marked, turn, photo.width, photo.height);
       let inside = 0;
       for (let y = 0; y < turned.height; y++) {
         for (let x = 0; x < turned.width; x++) {
@@ -86,7 +85,7 @@ describe('real-face suite: the truth follows every transform exactly', () => {
         }
       }
       expect(inside).toBe(6);
-      expect(unturnBox(box, turn, photo.width, photo.height)).toEqual({ x: 2, y: 1, width: 3, height: 2 });
+      expect(unturnBox(box, turn, photo.width, photo.height)).toEqual(marked);
     });
   }
 

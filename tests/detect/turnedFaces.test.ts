@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { FaceAnalysis } from '../../core/faceAnalysis';
 import { iou, type Box } from '../../core/geometry';
-import { turnRgb, type QuarterTurn } from '../../core/image';
+import { turnBox, turnRgb, type QuarterTurn } from '../../core/image';
 import { DETECTION_PRESETS } from '../../core/presets';
 import { trackBoxAt } from '../../core/tracks';
 import { DetectorPool } from '../../electron/main/detect/detectorPool';
@@ -16,14 +16,6 @@ import { loadPhoto, samplePath } from '../helpers/media';
 
 const pool = new DetectorPool();
 afterAll(() => pool.close());
-
-/** Where a box of the upright photo is once the photo is turned clockwise by `turn`. */
-function turnedBox(box: Box, turn: QuarterTurn, width: number, height: number): Box {
-  if (turn === 90) return { x: height - box.y - box.height, y: box.x, width: box.height, height: box.width };
-  if (turn === 180) return { x: width - box.x - box.width, y: height - box.y - box.height, width: box.width, height: box.height };
-  if (turn === 270) return { x: box.y, y: width - box.x - box.width, width: box.height, height: box.width };
-  return box;
-}
 
 async function tracksOnStill(frame: Awaited<ReturnType<typeof loadPhoto>>, turnedSearch: boolean, frames = 8) {
   const { schedule } = DETECTION_PRESETS.thorough;
@@ -46,7 +38,7 @@ describe('faces turned on their side or upside down', () => {
     it(`faces of a photo turned ${turn}° are found and held by the turned search, more than without it`, async () => {
       const upright = await loadPhoto(samplePath(2));
       const frame = turnRgb(upright, turn);
-      const truths = faces.map((face) => turnedBox(face, turn, upright.width, upright.height));
+      const truths = faces.map((face) => turnBox(face, turn, upright.width, upright.height));
       const withTurns = held(await tracksOnStill(frame, true), truths);
       const without = held(await tracksOnStill(frame, false), truths);
       console.log(`turned ${turn}°: ${withTurns}/3 faces held with the turned search, ${without}/3 without`);
