@@ -314,7 +314,7 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
     await page.getByTestId('choose-export-path').click();
     await expect.poll(() => page.getByTestId('export-path').inputValue()).toBe(output);
     await page.getByTestId('start-export').click();
-    await page.locator('[data-testid=render-status][data-status=done]').waitFor({ timeout: 120_000 });
+    await page.locator('[data-testid=render-status][data-status=done]').waitFor({ timeout: 300_000 });
     await shot('06-exported');
     expect(existsSync(output)).toBe(true);
 
@@ -334,7 +334,7 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
         return reopened.ok ? reopened.value.autosaved?.project.tracks.map((t) => `${t.id}:${t.status}`) : reopened.message;
       })
       .toEqual(['auto-1:pending', 'manual-2:confirmed']);
-  }, 180_000);
+  }, 420_000);
 
   it('cancels a detection run and says so', async () => {
     await page.getByRole('button', { name: 'whole clip' }).click();

@@ -59,7 +59,7 @@ describe('blurline auto: a real face in a real clip, end to end', () => {
     sourceHash = sha256(source);
     run = await blurline(['auto', 'dashcam.mp4', '-o', 'master.mp4', '--json'], dir);
     result = JSON.parse(run.stdout);
-  });
+  }, 600_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('succeeds and reports frames, faces, tracks, output and timings as JSON', () => {
