@@ -26,19 +26,31 @@ export function tileLayout(width: number, height: number, tile: TileSize, overla
 }
 
 /**
+ * A box inside another is part of the same face when it spans most of the other's width or
+ * height: a face cut by a tile edge, or one model's tighter box. A face under half the other's
+ * size both ways is another person's: a speaker's face in front of a face on a poster behind
+ * them lies inside the poster face's box, and was dropped as its duplicate on every frame.
+ */
+const PART_OF_FACE = { inside: 0.7, minSideRatio: 0.6 };
+
+function isPartOf(a: Box, b: Box): boolean {
+  const inter = intersectionArea(a, b);
+  if (inter / Math.min(boxArea(a), boxArea(b)) <= PART_OF_FACE.inside) return false;
+  const sideRatio = Math.max(Math.min(a.width, b.width) / Math.max(a.width, b.width), Math.min(a.height, b.height) / Math.max(a.height, b.height));
+  return sideRatio >= PART_OF_FACE.minSideRatio;
+}
+
+/**
  * Non-maximum suppression across tiles and passes: keeps the best-scoring box of each group.
- * Overlap is measured against the smaller box as well, so a face cut by a tile edge (a partial
- * box inside the whole one) is dropped in favour of the whole face.
+ * A box inside a better one that is part of the same face (see `isPartOf`) goes too.
  */
 export function suppressDuplicates(detections: readonly FaceDetection[], maxOverlap = 0.45): FaceDetection[] {
   const sorted = [...detections].sort((a, b) => b.score - a.score);
   const kept: FaceDetection[] = [];
   for (const candidate of sorted) {
     const duplicate = kept.some((k) => {
-      const inter = intersectionArea(k.box, candidate.box);
-      if (inter === 0) return false;
-      const union = boxArea(k.box) + boxArea(candidate.box) - inter;
-      return inter / union > maxOverlap || inter / Math.min(boxArea(k.box), boxArea(candidate.box)) > 0.7;
+      if (intersectionArea(k.box, candidate.box) === 0) return false;
+      return iou(k.box, candidate.box) > maxOverlap || isPartOf(k.box, candidate.box);
     });
     if (!duplicate) kept.push(candidate);
   }

@@ -47,6 +47,14 @@ describe('suppressDuplicates', () => {
     ]);
     expect(kept).toHaveLength(1);
   });
+
+  it('keeps a smaller face inside a larger face box (a speaker in front of a face on a poster)', () => {
+    const kept = suppressDuplicates([
+      { box: { x: 0, y: 0, width: 230, height: 310 }, score: 0.87 },
+      { box: { x: 130, y: 180, width: 100, height: 130 }, score: 0.99 },
+    ]);
+    expect(kept).toHaveLength(2);
+  });
 });
 
 function gradient(width: number, height: number): RgbFrame {
