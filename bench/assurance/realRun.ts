@@ -2,6 +2,7 @@ import type { FaceDetector } from '../../core/detection';
 import type { PresetName } from '../../core/presets';
 import { YUNET_MODEL } from '../../tests/helpers/media';
 import { createOnnxFaceDetector, inspectOnnxFaceModel } from '../../electron/main/detect/onnxFaceDetector';
+import type { PresetVariant } from './contributions';
 import { falseBlurShareOf, hiddenShare, poolPixelScores, type PixelScore } from './pixelCheck';
 import { assessRealClip, type Method, type RealAssessment, type TrackQuality } from './realAssess';
 import { filmRealClip, type RealClipFile } from './realCompose';
@@ -36,7 +37,14 @@ export async function filmRealSuite(scale: SuiteScale): Promise<RealClipFile[]> 
   return files;
 }
 
-export async function methodOf(name: RealMethodName, reference: () => Promise<FaceDetector>): Promise<Method> {
+/** A named way of hiding faces, or a variant of a preset (see contributions.ts). */
+export type RealMethodSpec = RealMethodName | PresetVariant;
+
+export async function methodOf(spec: RealMethodSpec, reference: () => Promise<FaceDetector>): Promise<Method> {
+  if (typeof spec !== 'string') {
+    return { kind: 'preset', name: spec.name, preset: spec.preset, ...(spec.referenceModel && { detectorModel: await inspectOnnxFaceModel(YUNET_MODEL) }) };
+  }
+  const name = spec;
   if (name === 'baseline') return { kind: 'single-frame', name, detector: await reference() };
   const [preset, withModel] = name.split('+') as [PresetName, string | undefined];
   return { kind: 'preset', name, preset, ...(withModel && { detectorModel: await inspectOnnxFaceModel(YUNET_MODEL) }) };
@@ -54,18 +62,19 @@ function poolTracks(list: readonly (TrackQuality | null)[]): TrackQuality | null
 }
 
 /** Every clip through every method (each method over all clips in turn), pooled per method. */
-export async function runRealSuite(scale: SuiteScale, methods: readonly RealMethodName[], log: (line: string) => void = () => {}): Promise<RealSuiteResult> {
+export async function runRealSuite(scale: SuiteScale, methods: readonly RealMethodSpec[], log: (line: string) => void = () => {}): Promise<RealSuiteResult> {
   const clips = await filmRealSuite(scale);
   let detector: Promise<FaceDetector> | null = null;
   const reference = () => (detector ??= createOnnxFaceDetector(YUNET_MODEL, BASELINE_THRESHOLD));
   const rows: RealAssessment[] = [];
   const results: RealMethodResult[] = [];
-  for (const name of methods) {
-    const method = await methodOf(name, reference);
+  for (const spec of methods) {
+    const method = await methodOf(spec, reference);
+    const { name } = method;
     const own: RealAssessment[] = [];
     for (const clip of clips) {
       const row = await assessRealClip(clip, method);
-      log(`${name.padEnd(9)} ${clip.clip.name.padEnd(58)} ${pct(hiddenShare(row.score.buckets.all))} hidden, gap ${row.score.worstGap}, false blur ${pct(falseBlurShareOf(row.score), 2)}${row.tracks ? `, ${row.tracks.tracks} tracks` : ''}, ${row.analyseSeconds.toFixed(1)} s`);
+      log(`${name.padEnd(12)} ${clip.clip.name.padEnd(58)} ${pct(hiddenShare(row.score.buckets.all))} hidden, gap ${row.score.worstGap}, false blur ${pct(falseBlurShareOf(row.score), 2)}${row.tracks ? `, ${row.tracks.tracks} tracks` : ''}, ${row.analyseSeconds.toFixed(1)} s`);
       own.push(row);
     }
     rows.push(...own);
@@ -84,7 +93,7 @@ const pct = (v: number, digits = 1) => `${(v * 100).toFixed(digits)}%`;
 
 /** The suite's table: hidden share per size bucket, worst gap, false blur, tracks and speed per method. */
 export function formatRealTable(result: Pick<RealSuiteResult, 'methods'>): string {
-  const header = ['method'.padEnd(10), 'all', 'large ≥48', 'medium', 'small <24', 'worst gap', 'false blur', 'tracks', 'extra', 'face-free', 'fps'];
+  const header = ['method'.padEnd(14), 'all', 'large ≥48', 'medium', 'small <24', 'worst gap', 'false blur', 'tracks', 'extra', 'face-free', 'fps'];
   const lines = [header.map((h, i) => (i === 0 ? h : h.padStart(10))).join(' ')];
   for (const m of result.methods) {
     const b = m.score.buckets;
@@ -100,7 +109,7 @@ export function formatRealTable(result: Pick<RealSuiteResult, 'methods'>): strin
       m.tracks ? String(m.tracks.faceFreeTracks) : '—',
       (m.framesAnalysed / m.analyseSeconds).toFixed(1),
     ];
-    lines.push([m.method.padEnd(10), ...cells.map((c) => c.padStart(10))].join(' '));
+    lines.push([m.method.padEnd(14), ...cells.map((c) => c.padStart(10))].join(' '));
   }
   const all = result.methods[0]?.score.buckets;
   if (all) lines.push(`face-frames: ${all.all.faceFrames} (large ${all.large.faceFrames}, medium ${all.medium.faceFrames}, small ${all.small.faceFrames})`);

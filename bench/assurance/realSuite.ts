@@ -116,7 +116,7 @@ export function frameTime(frame: number): number {
 }
 
 export interface SuiteScale {
-  name: 'full' | 'small';
+  name: 'full' | 'small' | 'short';
   width: number;
   height: number;
   fps: number;
@@ -126,6 +126,8 @@ export interface SuiteScale {
 export const REAL_FULL: SuiteScale = { name: 'full', width: 1280, height: 720, fps: 30, frames: 60 };
 /** The version in `npm test`: fewer, shorter clips. */
 export const REAL_SMALL: SuiteScale = { name: 'small', width: 1280, height: 720, fps: 30, frames: 16 };
+/** Every clip of the full suite, its first 16 frames (the camera moves as fast): for measuring many variants. */
+export const REAL_SHORT: SuiteScale = { name: 'short', width: 1280, height: 720, fps: 30, frames: 16 };
 
 type Variant = Pick<RealClip, 'camera' | 'condition' | 'turn'>;
 

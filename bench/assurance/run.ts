@@ -8,7 +8,10 @@
  * bench/results/assurance.json. It asserts nothing: times depend on the machine, and the floors
  * are asserted by tests/assurance on the small versions.
  *
- *   npm run bench:assurance -- [--small] [--suite synthetic|real] [--preset thorough|fast] [--scenario name]
+ * `--contributions` measures instead what each part of `thorough` adds (contributions.ts), on every
+ * real-face clip's first 16 frames (`--small`: the small suite).
+ *
+ *   npm run bench:assurance -- [--small] [--suite synthetic|real] [--preset thorough|fast] [--scenario name] [--contributions]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,20 +25,22 @@ import { generateClip, type GeneratedClip } from './generate';
 import { analysisSpeed, ASSURANCE_FLOORS, checkFloors, pooledScore, pooledSpeed, type AnalysisSpeed, type AssuranceFloors, type BlurScore } from './metrics';
 import { YUNET_MODEL } from '../../tests/helpers/media';
 import { BASELINE_THRESHOLD, formatRealTable, runRealSuite, type RealMethodName } from './realRun';
-import { REAL_FULL, REAL_SMALL } from './realSuite';
+import { REAL_FULL, REAL_SHORT, REAL_SMALL } from './realSuite';
+import { formatContributionTable, thoroughParts } from './contributions';
 import { buildScenario, FULL_SCALE, isScenarioName, SCENARIO_NAMES, SMALL_SCALE, type ScenarioName } from './scenarios';
 
 const SUITES = ['synthetic', 'real'] as const;
 type SuiteName = (typeof SUITES)[number];
-const USAGE = `usage: npm run bench:assurance -- [--small] [--suite ${SUITES.join('|')}] [--preset thorough|fast] [--scenario ${SCENARIO_NAMES.join('|')}]`;
+const USAGE = `usage: npm run bench:assurance -- [--small] [--suite ${SUITES.join('|')}] [--preset thorough|fast] [--scenario ${SCENARIO_NAMES.join('|')}] [--contributions]`;
 
-function parseOptions(): { small: boolean; suites: SuiteName[]; presets: PresetName[]; scenarios: ScenarioName[] | null } {
+function parseOptions(): { small: boolean; suites: SuiteName[]; presets: PresetName[]; scenarios: ScenarioName[] | null; contributions: boolean } {
   const { values } = parseArgs({
     options: {
       small: { type: 'boolean', default: false },
       suite: { type: 'string' },
       preset: { type: 'string' },
       scenario: { type: 'string' },
+      contributions: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -54,6 +59,7 @@ function parseOptions(): { small: boolean; suites: SuiteName[]; presets: PresetN
     suites: values.suite ? [values.suite as SuiteName] : [...SUITES],
     presets: values.preset ? [values.preset as PresetName] : ['thorough', 'fast'],
     scenarios: values.scenario ? [values.scenario as ScenarioName] : null,
+    contributions: values.contributions,
   };
 }
 
@@ -161,7 +167,23 @@ async function runRealFaceSuite() {
   return result;
 }
 
+async function runContributions() {
+  const scale = options.small ? REAL_SMALL : REAL_SHORT;
+  const variants = thoroughParts();
+  console.log(`\nWhat each part of thorough adds — real-face suite (${scale.name}), ${scale.frames} frames per clip; masters scored on their pixels`);
+  const result = await runRealSuite(scale, ['thorough', ...variants], console.log);
+  console.log(`\n${formatRealTable(result)}\n\n${formatContributionTable(result.methods, variants)}`);
+  return { ...result, parts: variants.map(({ name, part, adds }) => ({ name, part, adds })) };
+}
+
 const options = parseOptions();
+if (options.contributions) {
+  const out = path.join(REPO_ROOT, 'bench/results');
+  mkdirSync(out, { recursive: true });
+  writeFileSync(path.join(out, 'contributions.json'), `${JSON.stringify(await runContributions(), null, 2)}\n`);
+  console.log('\nwritten: bench/results/contributions.json');
+  process.exit(0);
+}
 const results = {
   cpus: os.cpus().length,
   ffmpeg: await ffmpegVersion(),
