@@ -1,0 +1,233 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { blazeFaceInputSize } from '../core/blazeFace';
+import type { DetectorOptions, FaceDetection, FaceDetector, RgbFrame } from '../core/detection';
+import { contextRect, fromCrop, turnedCrop, zoomedInput } from '../core/faceAnalysis';
+import { iou, type Box } from '../core/geometry';
+import { cropResizeRgb } from '../core/image';
+import { suppressDuplicates, tileLayout } from '../core/tiling';
+import { createNodeDetector } from '../electron/main/detect/nodeFaceDetector';
+import { FACES_DEV_DIR, loadPhoto, YUNET_MODEL } from '../tests/helpers/media';
+import { loadDevPhotos, type DevPhoto } from './assurance/realSuite';
+import { faceOfHead } from './assurance/realTruth';
+
+/**
+ * Face detectors side by side on the 13 faces-dev photos (124 annotated faces): SSD, Tiny (at the
+ * photo's own scale), the BlazeFace models (human's, MediaPipe's short and full range) and YuNet
+ * (reference only, never shipped). Each model searches (a) the whole photo and, where the model
+ * shrinks the photo to a small input, (b) the whole photo plus overlapping square tiles, merged;
+ * (c) a zoomed look at each annotated face (a crop 2.2× the face, as the tracker's second look),
+ * upright and (d) turned 90°. Reports recall by face width, false positives and time per image;
+ * writes bench/results/detectors.json. Also measures each model's box shape against SSD's on the
+ * faces both find. Run: npx tsx bench/detectors.ts [model…]
+ */
+
+/** A detection matches an annotated face at this overlap (face boxes: WIDER's, and the middle of VOC's head boxes). */
+const MATCH_IOU = 0.3;
+const BUCKETS = [
+  { name: '>=48', min: 48, max: Infinity },
+  { name: '24-48', min: 24, max: 48 },
+  { name: '<24', min: 0, max: 24 },
+] as const;
+/** Zoomed looks, as the tracker's: a square crop 2.2× the face's larger side. */
+const ZOOM_CONTEXT = 2.2;
+/** Faces under this are not given a zoomed look (the second look's own floor, presets' minSize is 48; smaller still tells something). */
+const ZOOM_MIN_FACE = 16;
+
+interface ModelRun {
+  name: string;
+  options: DetectorOptions;
+  /** Square tile sides to search besides the whole photo (none: the model already runs at the photo's own scale). */
+  tiles: number[];
+  /** Side the zoomed crop is resized to. */
+  zoomInput: number;
+}
+
+const blaze = (model: 'blazeface-human' | 'mediapipe-short' | 'mediapipe-full', minConfidence: number): ModelRun => {
+  const input = blazeFaceInputSize(model);
+  return { name: model, options: { model, minConfidence }, tiles: [input, 2 * input], zoomInput: input };
+};
+
+const RUNS: ModelRun[] = [
+  { name: 'ssd', options: { model: 'ssd-mobilenet-v1', minConfidence: 0.5 }, tiles: [512], zoomInput: 512 },
+  { name: 'tiny', options: { model: 'tiny-face-detector', minConfidence: 0.5 }, tiles: [], zoomInput: 160 },
+  blaze('blazeface-human', 0.5),
+  blaze('mediapipe-short', 0.5),
+  blaze('mediapipe-full', 0.5),
+  { name: 'yunet', options: { model: 'onnx', file: YUNET_MODEL, sha256: '', minConfidence: 0.5 }, tiles: [], zoomInput: 160 },
+];
+
+interface Truth {
+  box: Box;
+  photo: string;
+}
+
+function truthOf(photo: DevPhoto): Truth[] {
+  return photo.boxes.map((b) => {
+    const [x, y, width, height] = photo.kind === 'head' ? faceOfHead(b) : b;
+    return { box: { x, y, width, height }, photo: photo.file };
+  });
+}
+
+const bucketOf = (box: Box) => BUCKETS.find((b) => box.width >= b.min && box.width < b.max)!.name;
+
+/** Greedy one-to-one matching, best detection first: which truths are found, how many detections match none. */
+function match(truths: readonly Truth[], found: readonly FaceDetection[]): { hits: (FaceDetection | null)[]; falsePositives: number } {
+  const hits: (FaceDetection | null)[] = truths.map(() => null);
+  let falsePositives = 0;
+  for (const d of [...found].sort((a, b) => b.score - a.score)) {
+    let best = -1;
+    let bestIou = MATCH_IOU;
+    truths.forEach((t, i) => {
+      const overlap = iou(t.box, d.box);
+      if (!hits[i] && overlap >= bestIou) {
+        best = i;
+        bestIou = overlap;
+      }
+    });
+    if (best >= 0) hits[best] = d;
+    else if (!truths.some((t) => iou(t.box, d.box) >= MATCH_IOU)) falsePositives++;
+  }
+  return { hits, falsePositives };
+}
+
+async function searchTiles(detector: FaceDetector, frame: RgbFrame, side: number): Promise<FaceDetection[]> {
+  const found: FaceDetection[] = [];
+  // A quarter of the tile overlaps: a face up to a quarter of the tile lies whole in some tile.
+  for (const rect of tileLayout(frame.width, frame.height, { width: side, height: side }, Math.round(side / 4))) {
+    const tile = cropResizeRgb(frame, rect, rect.width, rect.height);
+    for (const d of await detector.detect(tile)) found.push({ ...d, box: { ...d.box, x: d.box.x + rect.x, y: d.box.y + rect.y } });
+  }
+  return found;
+}
+
+interface Tally {
+  truths: Record<string, number>;
+  found: Record<string, number>;
+  falsePositives: number;
+  ms: number;
+  images: number;
+}
+
+const emptyTally = (): Tally => ({ truths: Object.fromEntries(BUCKETS.map((b) => [b.name, 0])), found: Object.fromEntries(BUCKETS.map((b) => [b.name, 0])), falsePositives: 0, ms: 0, images: 0 });
+
+function count(tally: Tally, truths: readonly Truth[], found: readonly FaceDetection[], ms: number): (FaceDetection | null)[] {
+  const { hits, falsePositives } = match(truths, found);
+  truths.forEach((t, i) => {
+    tally.truths[bucketOf(t.box)]++;
+    if (hits[i]) tally.found[bucketOf(t.box)]++;
+  });
+  tally.falsePositives += falsePositives;
+  tally.ms += ms;
+  tally.images++;
+  return hits;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN;
+};
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const runs = only.length ? RUNS.filter((r) => only.includes(r.name)) : RUNS;
+  const photos = loadDevPhotos();
+  const frames = await Promise.all(photos.map((p) => loadPhoto(path.join(FACES_DEV_DIR, p.file))));
+  const results: Record<string, Record<string, Tally>> = {};
+  /** Per model and mode, per photo, per annotated face: the box that matched it, for the shape comparison. */
+  const hitsOf: Record<string, Record<string, (FaceDetection | null)[][]>> = {};
+  for (const run of runs) {
+    const detector = await createNodeDetector(run.options);
+    await detector.detect(frames[0]); // warm-up: the first call compiles and allocates
+    const modes: Record<string, Tally> = { whole: emptyTally() };
+    for (const side of run.tiles) modes[`tiles${side}`] = emptyTally();
+    modes.zoom = emptyTally();
+    modes.zoom90 = emptyTally();
+    hitsOf[run.name] = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
+    for (const [p, photo] of photos.entries()) {
+      const frame = frames[p];
+      const truths = truthOf(photo);
+      let t = performance.now();
+      const whole = await detector.detect(frame);
+      hitsOf[run.name].whole.push(count(modes.whole, truths, whole, performance.now() - t));
+      for (const side of run.tiles) {
+        t = performance.now();
+        const found = suppressDuplicates([...whole, ...(await searchTiles(detector, frame, side))]);
+        hitsOf[run.name][`tiles${side}`].push(count(modes[`tiles${side}`], truths, found, performance.now() - t));
+      }
+      for (const [mode, turn] of [
+        ['zoom', 0],
+        ['zoom90', 90],
+      ] as const) {
+        for (const truth of truths) {
+          if (Math.max(truth.box.width, truth.box.height) < ZOOM_MIN_FACE) continue;
+          const rect = contextRect(truth.box, ZOOM_CONTEXT);
+          const crop = turnedCrop(rect, zoomedInput(frame, rect, run.zoomInput), turn, detector);
+          t = performance.now();
+          const found = (await detector.detect(crop.image)).map((d) => ({ ...d, box: fromCrop(d.box, crop) }));
+          // Only the face looked at counts: others in the crop are neither hits nor false positives.
+          const { hits } = match([truth], found);
+          const tally = modes[mode];
+          tally.truths[bucketOf(truth.box)]++;
+          if (hits[0]) tally.found[bucketOf(truth.box)]++;
+          tally.falsePositives += found.filter((d) => !truths.some((o) => iou(o.box, d.box) >= MATCH_IOU)).length;
+          tally.ms += performance.now() - t;
+          tally.images++;
+        }
+      }
+      process.stdout.write('.');
+    }
+    detector.dispose();
+    results[run.name] = modes;
+    console.log(` ${run.name}`);
+  }
+
+  const rows: string[][] = [['model', 'mode', ...BUCKETS.map((b) => `found ${b.name}`), 'found all', 'false pos.', 'ms/image']];
+  for (const [name, modes] of Object.entries(results)) {
+    for (const [mode, tally] of Object.entries(modes)) {
+      const all = BUCKETS.reduce((s, b) => s + tally.found[b.name], 0);
+      const total = BUCKETS.reduce((s, b) => s + tally.truths[b.name], 0);
+      rows.push([name, mode, ...BUCKETS.map((b) => `${tally.found[b.name]}/${tally.truths[b.name]}`), `${all}/${total}`, String(tally.falsePositives), (tally.ms / tally.images).toFixed(1)]);
+    }
+  }
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c])).join('  '));
+
+  // Box shape against SSD's on the WIDER faces (tight face boxes) both find, each searching the
+  // whole photo and tiles of its own input size (most faces found), or the whole photo at its own scale.
+  const shapes: Record<string, { faces: number; width: number; height: number; centreShiftY: number; centreShiftX: number }> = {};
+  const bestHits = (name: string) => {
+    const run = runs.find((r) => r.name === name)!;
+    return hitsOf[name][run.tiles.length ? `tiles${run.tiles[0]}` : 'whole'];
+  };
+  if (hitsOf.ssd) {
+    for (const name of Object.keys(hitsOf).filter((n) => n !== 'ssd')) {
+      const w: number[] = [];
+      const h: number[] = [];
+      const dy: number[] = [];
+      const dx: number[] = [];
+      photos.forEach((photo, p) => {
+        if (photo.kind !== 'face') return;
+        bestHits(name)[p].forEach((d, i) => {
+          const s = bestHits('ssd')[p][i];
+          if (!d || !s) return;
+          w.push(d.box.width / s.box.width);
+          h.push(d.box.height / s.box.height);
+          dy.push((d.box.y + d.box.height / 2 - (s.box.y + s.box.height / 2)) / s.box.height);
+          dx.push((d.box.x + d.box.width / 2 - (s.box.x + s.box.width / 2)) / s.box.width);
+        });
+      });
+      shapes[name] = { faces: w.length, width: median(w), height: median(h), centreShiftY: median(dy), centreShiftX: median(dx) };
+    }
+    console.log('box shape against SSD (medians over the WIDER faces both find):');
+    for (const [name, s] of Object.entries(shapes)) {
+      console.log(`  ${name}: ${s.faces} faces, ${s.width.toFixed(2)}× as wide, ${s.height.toFixed(2)}× as tall, centre ${s.centreShiftX.toFixed(2)} widths right, ${s.centreShiftY.toFixed(2)} heights lower`);
+    }
+  }
+  const out = path.join(import.meta.dirname, 'results', 'detectors.json');
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ matchIou: MATCH_IOU, zoomContext: ZOOM_CONTEXT, zoomMinFace: ZOOM_MIN_FACE, results, boxShapeAgainstSsd: shapes }, null, 2)}\n`);
+  console.log(`written ${path.relative(process.cwd(), out)}`);
+}
+
+await main();
