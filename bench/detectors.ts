@@ -4,7 +4,7 @@ import { blazeFaceInputSize } from '../core/blazeFace';
 import type { DetectorOptions, FaceDetection, FaceDetector, RgbFrame } from '../core/detection';
 import { contextRect, fromCrop, turnedCrop, zoomedInput } from '../core/faceAnalysis';
 import { iou, type Box } from '../core/geometry';
-import { cropResizeRgb } from '../core/image';
+import { cropResizeRgb, turnRgb, unturnBox } from '../core/image';
 import { suppressDuplicates, tileLayout } from '../core/tiling';
 import { createNodeDetector } from '../electron/main/detect/nodeFaceDetector';
 import { FACES_DEV_DIR, loadPhoto, YUNET_MODEL } from '../tests/helpers/media';
@@ -16,8 +16,9 @@ import { faceOfHead } from './assurance/realTruth';
  * photo's own scale), the BlazeFace models (human's, MediaPipe's short and full range) and YuNet
  * (reference only, never shipped). Each model searches (a) the whole photo and, where the model
  * shrinks the photo to a small input, (b) the whole photo plus overlapping square tiles, merged;
- * (c) a zoomed look at each annotated face (a crop 2.2× the face, as the tracker's second look),
- * upright and (d) turned 90°. Reports recall by face width, false positives and time per image;
+ * (c) the photo turned 90° (a person lying down) searched the same way (whole photo and the first tile size),
+ * (d) a zoomed look at each annotated face (a crop 2.2× the face, as the tracker's second look),
+ * upright and (e) turned 90°. Reports recall by face width, false positives and time per image;
  * writes bench/results/detectors.json. Also measures each model's box shape against SSD's on the
  * faces both find. Run: npx tsx bench/detectors.ts [model…]
  */
@@ -39,9 +40,12 @@ interface ModelRun {
   options: DetectorOptions;
   /** Square tile sides to search besides the whole photo (none: the model already runs at the photo's own scale). */
   tiles: number[];
-  /** Side the zoomed crop is resized to. */
+  /** Side the zoomed crop is resized to; also the square the bare inference time is measured on. */
   zoomInput: number;
 }
+
+/** Rounds of the bare inference timing, every model once per round (the machine's load then weighs on all alike). */
+const TIMING_ROUNDS = 15;
 
 const blaze = (model: 'blazeface-human' | 'mediapipe-short' | 'mediapipe-full', minConfidence: number): ModelRun => {
   const input = blazeFaceInputSize(model);
@@ -141,6 +145,7 @@ async function main(): Promise<void> {
     await detector.detect(frames[0]); // warm-up: the first call compiles and allocates
     const modes: Record<string, Tally> = { whole: emptyTally() };
     for (const side of run.tiles) modes[`tiles${side}`] = emptyTally();
+    modes.turned90 = emptyTally();
     modes.zoom = emptyTally();
     modes.zoom90 = emptyTally();
     hitsOf[run.name] = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
@@ -155,6 +160,13 @@ async function main(): Promise<void> {
         const found = suppressDuplicates([...whole, ...(await searchTiles(detector, frame, side))]);
         hitsOf[run.name][`tiles${side}`].push(count(modes[`tiles${side}`], truths, found, performance.now() - t));
       }
+      // The photo turned 90° clockwise (a person lying down), searched as upright: whole, plus the first tile size.
+      const turned = turnRgb(frame, 90);
+      t = performance.now();
+      const turnedWhole = await detector.detect(turned);
+      const turnedTiles = run.tiles.length ? await searchTiles(detector, turned, run.tiles[0]) : [];
+      const turnedFound = suppressDuplicates([...turnedWhole, ...turnedTiles]).map((d) => ({ ...d, box: unturnBox(d.box, 90, frame.width, frame.height) }));
+      count(modes.turned90, truths, turnedFound, performance.now() - t);
       for (const [mode, turn] of [
         ['zoom', 0],
         ['zoom90', 90],
@@ -181,6 +193,20 @@ async function main(): Promise<void> {
     results[run.name] = modes;
     console.log(` ${run.name}`);
   }
+
+  // Bare inference time per model on one square of its input size, interleaved across models.
+  const detectors = await Promise.all(runs.map((r) => createNodeDetector(r.options)));
+  const squares = runs.map((r) => cropResizeRgb(frames[0], { x: 0, y: 0, width: Math.min(frames[0].width, frames[0].height), height: Math.min(frames[0].width, frames[0].height) }, r.zoomInput, r.zoomInput));
+  const inferenceMs: number[][] = runs.map(() => []);
+  for (let round = 0; round < TIMING_ROUNDS; round++) {
+    for (const [i, detector] of detectors.entries()) {
+      const t = performance.now();
+      await detector.detect(squares[i]);
+      inferenceMs[i].push(performance.now() - t);
+    }
+  }
+  const inference = Object.fromEntries(runs.map((r, i) => [r.name, { input: r.zoomInput, ms: median(inferenceMs[i]) }]));
+  console.log(`inference on one square of the zoomed input size (median of ${TIMING_ROUNDS}, interleaved): ${runs.map((r) => `${r.name} ${r.zoomInput}² ${inference[r.name].ms.toFixed(1)} ms`).join(', ')}`);
 
   const rows: string[][] = [['model', 'mode', ...BUCKETS.map((b) => `found ${b.name}`), 'found all', 'false pos.', 'ms/image']];
   for (const [name, modes] of Object.entries(results)) {
@@ -226,7 +252,7 @@ async function main(): Promise<void> {
   }
   const out = path.join(import.meta.dirname, 'results', 'detectors.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ matchIou: MATCH_IOU, zoomContext: ZOOM_CONTEXT, zoomMinFace: ZOOM_MIN_FACE, results, boxShapeAgainstSsd: shapes }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ matchIou: MATCH_IOU, zoomContext: ZOOM_CONTEXT, zoomMinFace: ZOOM_MIN_FACE, results, inference, boxShapeAgainstSsd: shapes }, null, 2)}\n`);
   console.log(`written ${path.relative(process.cwd(), out)}`);
 }
 

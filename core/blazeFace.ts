@@ -1,6 +1,6 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { DetectorOptions, FaceDetection, FaceDetector, RgbFrame } from './detection';
-import { toSsdShape, type Box, type BoxShape } from './geometry';
+import { scaleBox, toSsdShape, type BoxShape } from './geometry';
 import { downscaleRgb } from './image';
 import { nonMaxSuppression } from './tiling';
 
@@ -68,8 +68,12 @@ const BOX_SHAPES: Record<BlazeFaceModel, BoxShape> = {
 
 export const blazeFaceInputSize = (model: BlazeFaceModel) => SPECS[model].input;
 
+const anchorCache = new Map<BlazeFaceModel, Float32Array>();
+
 /** Anchor centres in input pixels, [x, y] per anchor, in the models' output order (row by row, layer by layer). */
-export function blazeFaceAnchors(model: BlazeFaceModel): Float32Array {
+function anchorsOf(model: BlazeFaceModel): Float32Array {
+  const cached = anchorCache.get(model);
+  if (cached) return cached;
   const { input, layers } = SPECS[model];
   const centres: number[] = [];
   for (const { stride, perCell } of layers) {
@@ -80,7 +84,9 @@ export function blazeFaceAnchors(model: BlazeFaceModel): Float32Array {
       }
     }
   }
-  return Float32Array.from(centres);
+  const anchors = Float32Array.from(centres);
+  anchorCache.set(model, anchors);
+  return anchors;
 }
 
 /** MediaPipe clips logits to ±100 before the sigmoid (score_clipping_thresh). */
@@ -91,7 +97,7 @@ const BOX_VALUES = 16;
 const NMS_IOU = 0.3;
 
 /** Raw model outputs, flattened: box values (BOX_VALUES per anchor) and score logits (one per anchor). */
-export interface BlazeFaceOutputs {
+interface BlazeFaceOutputs {
   boxes: Float32Array;
   logits: Float32Array;
 }
@@ -101,8 +107,8 @@ export interface BlazeFaceOutputs {
  * centre = anchor centre + (x, y); size = (w, h) (MediaPipe's decode with x/y/w/h scale = the input
  * size and unit anchors; the keypoints are not used).
  */
-export function decodeBlazeFace(model: BlazeFaceModel, outputs: BlazeFaceOutputs, minConfidence: number): FaceDetection[] {
-  const anchors = blazeFaceAnchors(model);
+function decodeBlazeFace(model: BlazeFaceModel, outputs: BlazeFaceOutputs, minConfidence: number): FaceDetection[] {
+  const anchors = anchorsOf(model);
   const count = anchors.length / 2;
   if (outputs.logits.length !== count || outputs.boxes.length !== count * BOX_VALUES) {
     throw new Error(`${model}: the model gave ${outputs.logits.length} scores and ${outputs.boxes.length / BOX_VALUES} boxes for ${count} anchors`);
@@ -135,7 +141,7 @@ export type BlazeFaceNet = (input: Tf.Tensor4D) => Tf.Tensor[];
  * black at the bottom or right to a square (the picture keeps its shape, as MediaPipe's
  * letterbox), then resized (bilinear) to the input.
  */
-export interface Letterbox {
+interface Letterbox {
   /** The frame after the whole-factor shrink. */
   shrunk: RgbFrame;
   /** Side of the padded square, shrunk pixels. */
@@ -144,16 +150,11 @@ export interface Letterbox {
   scale: number;
 }
 
-export function letterbox(frame: RgbFrame, input: number): Letterbox {
+function letterbox(frame: RgbFrame, input: number): Letterbox {
   const factor = Math.max(1, Math.floor(Math.max(frame.width, frame.height) / input));
   const shrunk = downscaleRgb(frame, factor);
   const side = Math.max(shrunk.width, shrunk.height);
   return { shrunk, side, scale: (side * factor) / input };
-}
-
-/** A box in input pixels back in frame pixels. */
-export function unletterboxBox(box: Box, scale: number): Box {
-  return { x: box.x * scale, y: box.y * scale, width: box.width * scale, height: box.height * scale };
 }
 
 /**
@@ -174,7 +175,7 @@ function orderOutputs(tf: BlazeFaceTf, outputs: Tf.Tensor[]): [Tf.Tensor, Tf.Ten
 }
 
 /** Faces on a frame of any size, in its own pixels, boxes in SSD's shape. */
-export async function detectBlazeFaces(tf: BlazeFaceTf, net: BlazeFaceNet, model: BlazeFaceModel, frame: RgbFrame, minConfidence: number): Promise<FaceDetection[]> {
+async function detectBlazeFaces(tf: BlazeFaceTf, net: BlazeFaceNet, model: BlazeFaceModel, frame: RgbFrame, minConfidence: number): Promise<FaceDetection[]> {
   const { input } = SPECS[model];
   const { shrunk, side, scale } = letterbox(frame, input);
   const [boxesT, logitsT] = tf.tidy(() => {
@@ -195,7 +196,7 @@ export async function detectBlazeFaces(tf: BlazeFaceTf, net: BlazeFaceNet, model
     boxesT.dispose();
     logitsT.dispose();
   }
-  return decodeBlazeFace(model, outputs, minConfidence).map((d) => ({ ...d, box: toSsdShape(unletterboxBox(d.box, scale), BOX_SHAPES[model]) }));
+  return decodeBlazeFace(model, outputs, minConfidence).map((d) => ({ ...d, box: toSsdShape(scaleBox(d.box, scale), BOX_SHAPES[model]) }));
 }
 
 /** A FaceDetector over a loaded BlazeFace network; shared by every host so the CLI and the app detect identically. */
