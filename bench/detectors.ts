@@ -23,6 +23,10 @@ import { faceOfHead } from './assurance/realTruth';
  * faces both find. Run: npx tsx bench/detectors.ts [model…]
  */
 
+/** Every model runs at the lowest threshold; the others are scored from its detections (see Search). */
+const THRESHOLDS = [0.3, 0.5, 0.7];
+/** The threshold of the main table (SSD's and Tiny's in the presets). */
+const MAIN_THRESHOLD = 0.5;
 /** A detection matches an annotated face at this overlap (face boxes: WIDER's, and the middle of VOC's head boxes). */
 const MATCH_IOU = 0.3;
 const BUCKETS = [
@@ -53,12 +57,12 @@ const blaze = (model: 'blazeface-human' | 'mediapipe-short' | 'mediapipe-full', 
 };
 
 const RUNS: ModelRun[] = [
-  { name: 'ssd', options: { model: 'ssd-mobilenet-v1', minConfidence: 0.5 }, tiles: [512], zoomInput: 512 },
-  { name: 'tiny', options: { model: 'tiny-face-detector', minConfidence: 0.5 }, tiles: [], zoomInput: 160 },
-  blaze('blazeface-human', 0.5),
-  blaze('mediapipe-short', 0.5),
-  blaze('mediapipe-full', 0.5),
-  { name: 'yunet', options: { model: 'onnx', file: YUNET_MODEL, sha256: '', minConfidence: 0.5 }, tiles: [], zoomInput: 160 },
+  { name: 'ssd', options: { model: 'ssd-mobilenet-v1', minConfidence: THRESHOLDS[0] }, tiles: [512], zoomInput: 512 },
+  { name: 'tiny', options: { model: 'tiny-face-detector', minConfidence: THRESHOLDS[0] }, tiles: [], zoomInput: 160 },
+  blaze('blazeface-human', THRESHOLDS[0]),
+  blaze('mediapipe-short', THRESHOLDS[0]),
+  blaze('mediapipe-full', THRESHOLDS[0]),
+  { name: 'yunet', options: { model: 'onnx', file: YUNET_MODEL, sha256: '', minConfidence: THRESHOLDS[0] }, tiles: [], zoomInput: 160 },
 ];
 
 interface Truth {
@@ -75,10 +79,9 @@ function truthOf(photo: DevPhoto): Truth[] {
 
 const bucketOf = (box: Box) => BUCKETS.find((b) => box.width >= b.min && box.width < b.max)!.name;
 
-/** Greedy one-to-one matching, best detection first: which truths are found, how many detections match none. */
-function match(truths: readonly Truth[], found: readonly FaceDetection[]): { hits: (FaceDetection | null)[]; falsePositives: number } {
+/** Greedy one-to-one matching, best detection first: the detection that found each truth, or null. */
+function match(truths: readonly Truth[], found: readonly FaceDetection[]): (FaceDetection | null)[] {
   const hits: (FaceDetection | null)[] = truths.map(() => null);
-  let falsePositives = 0;
   for (const d of [...found].sort((a, b) => b.score - a.score)) {
     let best = -1;
     let bestIou = MATCH_IOU;
@@ -90,9 +93,8 @@ function match(truths: readonly Truth[], found: readonly FaceDetection[]): { hit
       }
     });
     if (best >= 0) hits[best] = d;
-    else if (!truths.some((t) => iou(t.box, d.box) >= MATCH_IOU)) falsePositives++;
   }
-  return { hits, falsePositives };
+  return hits;
 }
 
 async function searchTiles(detector: FaceDetector, frame: RgbFrame, side: number): Promise<FaceDetection[]> {
@@ -105,26 +107,42 @@ async function searchTiles(detector: FaceDetector, frame: RgbFrame, side: number
   return found;
 }
 
+/**
+ * One search: the faces it is meant to find (a whole photo's, or the one face a zoomed look is at),
+ * every annotated face of the photo (a detection matching none is a false positive), what it
+ * found at the lowest threshold, and its time. Higher thresholds are scored by dropping the
+ * detections below them: every suppression (the models' own and the tile merge) keeps the
+ * higher score, so that is what running at the higher threshold gives.
+ */
+interface Search {
+  truths: Truth[];
+  annotated: Truth[];
+  found: FaceDetection[];
+  ms: number;
+}
+
 interface Tally {
   truths: Record<string, number>;
   found: Record<string, number>;
   falsePositives: number;
-  ms: number;
-  images: number;
+  msPerSearch: number;
+  searches: number;
 }
 
-const emptyTally = (): Tally => ({ truths: Object.fromEntries(BUCKETS.map((b) => [b.name, 0])), found: Object.fromEntries(BUCKETS.map((b) => [b.name, 0])), falsePositives: 0, ms: 0, images: 0 });
-
-function count(tally: Tally, truths: readonly Truth[], found: readonly FaceDetection[], ms: number): (FaceDetection | null)[] {
-  const { hits, falsePositives } = match(truths, found);
-  truths.forEach((t, i) => {
-    tally.truths[bucketOf(t.box)]++;
-    if (hits[i]) tally.found[bucketOf(t.box)]++;
-  });
-  tally.falsePositives += falsePositives;
-  tally.ms += ms;
-  tally.images++;
-  return hits;
+function tally(searches: readonly Search[], threshold: number): Tally {
+  const out: Tally = { truths: {}, found: {}, falsePositives: 0, msPerSearch: 0, searches: searches.length };
+  for (const b of BUCKETS) out.truths[b.name] = out.found[b.name] = 0;
+  for (const search of searches) {
+    const found = search.found.filter((d) => d.score >= threshold);
+    const hits = match(search.truths, found);
+    search.truths.forEach((t, i) => {
+      out.truths[bucketOf(t.box)]++;
+      if (hits[i]) out.found[bucketOf(t.box)]++;
+    });
+    out.falsePositives += found.filter((d) => !search.annotated.some((t) => iou(t.box, d.box) >= MATCH_IOU)).length;
+    out.msPerSearch += search.ms / searches.length;
+  }
+  return out;
 }
 
 const median = (values: number[]) => {
@@ -137,36 +155,32 @@ async function main(): Promise<void> {
   const runs = only.length ? RUNS.filter((r) => only.includes(r.name)) : RUNS;
   const photos = loadDevPhotos();
   const frames = await Promise.all(photos.map((p) => loadPhoto(path.join(FACES_DEV_DIR, p.file))));
-  const results: Record<string, Record<string, Tally>> = {};
-  /** Per model and mode, per photo, per annotated face: the box that matched it, for the shape comparison. */
-  const hitsOf: Record<string, Record<string, (FaceDetection | null)[][]>> = {};
+  const searches: Record<string, Record<string, Search[]>> = {};
   for (const run of runs) {
     const detector = await createNodeDetector(run.options);
     await detector.detect(frames[0]); // warm-up: the first call compiles and allocates
-    const modes: Record<string, Tally> = { whole: emptyTally() };
-    for (const side of run.tiles) modes[`tiles${side}`] = emptyTally();
-    modes.turned90 = emptyTally();
-    modes.zoom = emptyTally();
-    modes.zoom90 = emptyTally();
-    hitsOf[run.name] = Object.fromEntries(Object.keys(modes).map((m) => [m, []]));
+    const modes: Record<string, Search[]> = { whole: [], ...Object.fromEntries(run.tiles.map((side) => [`tiles${side}`, []])), turned90: [], zoom: [], zoom90: [] };
+    const timed = async (find: () => Promise<FaceDetection[]>) => {
+      const t = performance.now();
+      const found = await find();
+      return { found, ms: performance.now() - t };
+    };
     for (const [p, photo] of photos.entries()) {
       const frame = frames[p];
       const truths = truthOf(photo);
-      let t = performance.now();
-      const whole = await detector.detect(frame);
-      hitsOf[run.name].whole.push(count(modes.whole, truths, whole, performance.now() - t));
+      const whole = await timed(() => detector.detect(frame));
+      modes.whole.push({ truths, annotated: truths, ...whole });
       for (const side of run.tiles) {
-        t = performance.now();
-        const found = suppressDuplicates([...whole, ...(await searchTiles(detector, frame, side))]);
-        hitsOf[run.name][`tiles${side}`].push(count(modes[`tiles${side}`], truths, found, performance.now() - t));
+        const tiles = await timed(async () => suppressDuplicates([...whole.found, ...(await searchTiles(detector, frame, side))]));
+        modes[`tiles${side}`].push({ truths, annotated: truths, found: tiles.found, ms: whole.ms + tiles.ms });
       }
       // The photo turned 90° clockwise (a person lying down), searched as upright: whole, plus the first tile size.
       const turned = turnRgb(frame, 90);
-      t = performance.now();
-      const turnedWhole = await detector.detect(turned);
-      const turnedTiles = run.tiles.length ? await searchTiles(detector, turned, run.tiles[0]) : [];
-      const turnedFound = suppressDuplicates([...turnedWhole, ...turnedTiles]).map((d) => ({ ...d, box: unturnBox(d.box, 90, frame.width, frame.height) }));
-      count(modes.turned90, truths, turnedFound, performance.now() - t);
+      const turnedSearch = await timed(async () => {
+        const found = [...(await detector.detect(turned)), ...(run.tiles.length ? await searchTiles(detector, turned, run.tiles[0]) : [])];
+        return suppressDuplicates(found).map((d) => ({ ...d, box: unturnBox(d.box, 90, frame.width, frame.height) }));
+      });
+      modes.turned90.push({ truths, annotated: truths, ...turnedSearch });
       for (const [mode, turn] of [
         ['zoom', 0],
         ['zoom90', 90],
@@ -175,24 +189,23 @@ async function main(): Promise<void> {
           if (Math.max(truth.box.width, truth.box.height) < ZOOM_MIN_FACE) continue;
           const rect = contextRect(truth.box, ZOOM_CONTEXT);
           const crop = turnedCrop(rect, zoomedInput(frame, rect, run.zoomInput), turn, detector);
-          t = performance.now();
-          const found = (await detector.detect(crop.image)).map((d) => ({ ...d, box: fromCrop(d.box, crop) }));
-          // Only the face looked at counts: others in the crop are neither hits nor false positives.
-          const { hits } = match([truth], found);
-          const tally = modes[mode];
-          tally.truths[bucketOf(truth.box)]++;
-          if (hits[0]) tally.found[bucketOf(truth.box)]++;
-          tally.falsePositives += found.filter((d) => !truths.some((o) => iou(o.box, d.box) >= MATCH_IOU)).length;
-          tally.ms += performance.now() - t;
-          tally.images++;
+          const look = await timed(async () => (await detector.detect(crop.image)).map((d) => ({ ...d, box: fromCrop(d.box, crop) })));
+          // Only the face looked at is to be found; other annotated faces in the crop are not false positives.
+          modes[mode].push({ truths: [truth], annotated: truths, ...look });
         }
       }
       process.stdout.write('.');
     }
     detector.dispose();
-    results[run.name] = modes;
+    searches[run.name] = modes;
     console.log(` ${run.name}`);
   }
+  const results = Object.fromEntries(
+    Object.entries(searches).map(([name, modes]) => [
+      name,
+      Object.fromEntries(Object.entries(modes).map(([mode, list]) => [mode, Object.fromEntries(THRESHOLDS.map((th) => [th, tally(list, th)]))])),
+    ]),
+  ) as Record<string, Record<string, Record<number, Tally>>>;
 
   // Bare inference time per model on one square of its input size, interleaved across models.
   const detectors = await Promise.all(runs.map((r) => createNodeDetector(r.options)));
@@ -208,34 +221,45 @@ async function main(): Promise<void> {
   const inference = Object.fromEntries(runs.map((r, i) => [r.name, { input: r.zoomInput, ms: median(inferenceMs[i]) }]));
   console.log(`inference on one square of the zoomed input size (median of ${TIMING_ROUNDS}, interleaved): ${runs.map((r) => `${r.name} ${r.zoomInput}² ${inference[r.name].ms.toFixed(1)} ms`).join(', ')}`);
 
-  const rows: string[][] = [['model', 'mode', ...BUCKETS.map((b) => `found ${b.name}`), 'found all', 'false pos.', 'ms/image']];
+  const table = (rows: string[][]) => {
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c])).join('  '));
+  };
+  const allFound = (t: Tally) => `${BUCKETS.reduce((s, b) => s + t.found[b.name], 0)}/${BUCKETS.reduce((s, b) => s + t.truths[b.name], 0)}`;
+  const rows: string[][] = [['model', 'mode', ...BUCKETS.map((b) => `found ${b.name}`), 'found all', 'false pos.', 'ms/search']];
   for (const [name, modes] of Object.entries(results)) {
-    for (const [mode, tally] of Object.entries(modes)) {
-      const all = BUCKETS.reduce((s, b) => s + tally.found[b.name], 0);
-      const total = BUCKETS.reduce((s, b) => s + tally.truths[b.name], 0);
-      rows.push([name, mode, ...BUCKETS.map((b) => `${tally.found[b.name]}/${tally.truths[b.name]}`), `${all}/${total}`, String(tally.falsePositives), (tally.ms / tally.images).toFixed(1)]);
+    for (const [mode, byThreshold] of Object.entries(modes)) {
+      const t = byThreshold[MAIN_THRESHOLD];
+      rows.push([name, mode, ...BUCKETS.map((b) => `${t.found[b.name]}/${t.truths[b.name]}`), allFound(t), String(t.falsePositives), t.msPerSearch.toFixed(1)]);
     }
   }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c])).join('  '));
+  console.log(`at ${MAIN_THRESHOLD} (zoom rows: one search per face of ${ZOOM_MIN_FACE} px or more):`);
+  table(rows);
+  const sweep: string[][] = [['model', 'mode', ...THRESHOLDS.map((th) => `found / false pos. @${th}`)]];
+  for (const [name, modes] of Object.entries(results)) {
+    for (const [mode, byThreshold] of Object.entries(modes)) sweep.push([name, mode, ...THRESHOLDS.map((th) => `${allFound(byThreshold[th])} / ${byThreshold[th].falsePositives}`)]);
+  }
+  table(sweep);
 
   // Box shape against SSD's on the WIDER faces (tight face boxes) both find, each searching the
   // whole photo and tiles of its own input size (most faces found), or the whole photo at its own scale.
   const shapes: Record<string, { faces: number; width: number; height: number; centreShiftY: number; centreShiftX: number }> = {};
   const bestHits = (name: string) => {
     const run = runs.find((r) => r.name === name)!;
-    return hitsOf[name][run.tiles.length ? `tiles${run.tiles[0]}` : 'whole'];
+    return searches[name][run.tiles.length ? `tiles${run.tiles[0]}` : 'whole'].map((search) => match(search.truths, search.found.filter((d) => d.score >= MAIN_THRESHOLD)));
   };
-  if (hitsOf.ssd) {
-    for (const name of Object.keys(hitsOf).filter((n) => n !== 'ssd')) {
+  if (searches.ssd) {
+    const ssdHits = bestHits('ssd');
+    for (const name of Object.keys(searches).filter((n) => n !== 'ssd')) {
+      const hits = bestHits(name);
       const w: number[] = [];
       const h: number[] = [];
       const dy: number[] = [];
       const dx: number[] = [];
       photos.forEach((photo, p) => {
         if (photo.kind !== 'face') return;
-        bestHits(name)[p].forEach((d, i) => {
-          const s = bestHits('ssd')[p][i];
+        hits[p].forEach((d, i) => {
+          const s = ssdHits[p][i];
           if (!d || !s) return;
           w.push(d.box.width / s.box.width);
           h.push(d.box.height / s.box.height);
@@ -252,7 +276,7 @@ async function main(): Promise<void> {
   }
   const out = path.join(import.meta.dirname, 'results', 'detectors.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ matchIou: MATCH_IOU, zoomContext: ZOOM_CONTEXT, zoomMinFace: ZOOM_MIN_FACE, results, inference, boxShapeAgainstSsd: shapes }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ matchIou: MATCH_IOU, thresholds: THRESHOLDS, zoomContext: ZOOM_CONTEXT, zoomMinFace: ZOOM_MIN_FACE, results, inference, boxShapeAgainstSsd: shapes }, null, 2)}\n`);
   console.log(`written ${path.relative(process.cwd(), out)}`);
 }
 
