@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { blazeFaceInputSize } from '../core/blazeFace';
 import type { DetectorOptions, FaceDetection, FaceDetector, RgbFrame } from '../core/detection';
-import { contextRect, fromCrop, turnedCrop, zoomedInput } from '../core/faceAnalysis';
+import { confirmByLook, contextRect, fromCrop, turnedCrop, zoomedInput } from '../core/faceAnalysis';
 import { iou, type Box } from '../core/geometry';
 import { cropResizeRgb, turnRgb, unturnBox } from '../core/image';
 import { suppressDuplicates, tileLayout } from '../core/tiling';
@@ -18,7 +18,7 @@ import { faceOfHead } from './assurance/realTruth';
  * shrinks the photo to a small input, (b) the whole photo plus overlapping square tiles, merged;
  * (c) the photo turned 90° (a person lying down) searched the same way (whole photo and the first tile size),
  * (d) a zoomed look at each annotated face (a crop 2.2× the face, as the tracker's second look),
- * upright and (e) turned 90°. Reports recall by face width, false positives and time per image;
+ * upright and (e) turned 90°; (f) as a second look confirming SSD's and Tiny's detections, true and false. Reports recall by face width, false positives and time per image;
  * writes bench/results/detectors.json. Also measures each model's box shape against SSD's on the
  * faces both find. Run: npx tsx bench/detectors.ts [model…]
  */
@@ -207,6 +207,35 @@ async function main(): Promise<void> {
     ]),
   ) as Record<string, Record<string, Record<number, Tally>>>;
 
+  // Second opinions: SSD's (tiles) and Tiny's (whole photo) detections at 0.5, true and false,
+  // each looked at by every model as the tracker confirms a new face (core/faceAnalysis.ts).
+  const confirmations: Record<string, { faces: number; facesConfirmed: number; nonFaces: number; nonFacesConfirmed: number }> = {};
+  if (searches.ssd && searches.tiny) {
+    const candidates = photos.flatMap((photo, p) => {
+      const annotated = truthOf(photo);
+      const found = suppressDuplicates([...searches.ssd.tiles512[p].found, ...searches.tiny.whole[p].found].filter((d) => d.score >= MAIN_THRESHOLD));
+      return found
+        .filter((d) => Math.max(d.box.width, d.box.height) >= ZOOM_MIN_FACE)
+        .map((d) => ({ p, box: d.box, face: annotated.some((t) => iou(t.box, d.box) >= MATCH_IOU) }));
+    });
+    for (const run of runs) {
+      const detector = await createNodeDetector({ ...run.options, minConfidence: MAIN_THRESHOLD } as DetectorOptions);
+      const tallyOf = { faces: 0, facesConfirmed: 0, nonFaces: 0, nonFacesConfirmed: 0 };
+      for (const c of candidates) {
+        const { confirmed } = await confirmByLook(frames[c.p], c.box, { looks: [{ detector: run.options, inputSize: run.zoomInput }], context: ZOOM_CONTEXT, minSize: 0 }, () => detector);
+        if (c.face) {
+          tallyOf.faces++;
+          if (confirmed) tallyOf.facesConfirmed++;
+        } else {
+          tallyOf.nonFaces++;
+          if (confirmed) tallyOf.nonFacesConfirmed++;
+        }
+      }
+      confirmations[run.name] = tallyOf;
+    }
+    console.log(`second look at SSD's and Tiny's detections (${MAIN_THRESHOLD}, ${ZOOM_MIN_FACE} px or more): ${Object.entries(confirmations).map(([name, c]) => `${name} confirms ${c.facesConfirmed}/${c.faces} faces, ${c.nonFacesConfirmed}/${c.nonFaces} non-faces`).join('; ')}`);
+  }
+
   // Bare inference time per model on one square of its input size, interleaved across models.
   const detectors = await Promise.all(runs.map((r) => createNodeDetector(r.options)));
   const squares = runs.map((r) => cropResizeRgb(frames[0], { x: 0, y: 0, width: Math.min(frames[0].width, frames[0].height), height: Math.min(frames[0].width, frames[0].height) }, r.zoomInput, r.zoomInput));
@@ -276,7 +305,7 @@ async function main(): Promise<void> {
   }
   const out = path.join(import.meta.dirname, 'results', 'detectors.json');
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ matchIou: MATCH_IOU, thresholds: THRESHOLDS, zoomContext: ZOOM_CONTEXT, zoomMinFace: ZOOM_MIN_FACE, results, inference, boxShapeAgainstSsd: shapes }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ matchIou: MATCH_IOU, thresholds: THRESHOLDS, zoomContext: ZOOM_CONTEXT, zoomMinFace: ZOOM_MIN_FACE, results, confirmations, inference, boxShapeAgainstSsd: shapes }, null, 2)}\n`);
   console.log(`written ${path.relative(process.cwd(), out)}`);
 }
 
