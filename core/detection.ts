@@ -1,3 +1,4 @@
+import type { BlazeFaceDetectorOptions } from './blazeFace';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
 import type { Box } from './geometry';
 import type { QuarterTurn } from './image';
@@ -38,10 +39,10 @@ export interface FaceDetector {
 }
 
 /**
- * Every model a detection worker runs: a built-in face-api model, the user's own ONNX model, and
- * the person models of the person safety net.
+ * Every model a detection worker runs: a built-in face-api model, a BlazeFace model (human's or
+ * MediaPipe's), the user's own ONNX model, and the person models of the person safety net.
  */
-export type DetectorOptions = FaceApiDetectorOptions | OnnxDetectorOptions | PersonDetectorOptions;
+export type DetectorOptions = FaceApiDetectorOptions | BlazeFaceDetectorOptions | OnnxDetectorOptions | PersonDetectorOptions;
 
 /** A detector and its threshold in words, for the record: `ssd-mobilenet-v1@0.5`, `onnx:yunet.onnx@0.5`. */
 export function detectorName(options: DetectorOptions): string {

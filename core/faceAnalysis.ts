@@ -216,7 +216,7 @@ function lookOf(frame: RgbFrame, box: Box, detectedFrame: number, earlier?: Face
   );
 }
 
-interface Crop {
+export interface Crop {
   rect: Box;
   /** What the detector is shown: the crop resized, then turned by `turn`. */
   image: RgbFrame;
@@ -225,12 +225,12 @@ interface Crop {
 }
 
 /** A crop's picture as the detector sees it: turned by `turn`. */
-function turnedCrop(rect: Box, image: RgbFrame, turn: QuarterTurn, detector: FaceDetector): Crop {
+export function turnedCrop(rect: Box, image: RgbFrame, turn: QuarterTurn, detector: FaceDetector): Crop {
   return { rect, image: turnRgb(image, turn), turn, detector };
 }
 
 /** Maps a box found in a crop back to frame pixels. */
-function fromCrop(box: Box, crop: Crop): Box {
+export function fromCrop(box: Box, crop: Crop): Box {
   const sideways = crop.turn === 90 || crop.turn === 270;
   const width = sideways ? crop.image.height : crop.image.width;
   const height = sideways ? crop.image.width : crop.image.height;
@@ -265,12 +265,12 @@ export function extendAtFrameEdge(box: Box, width: number, height: number): Box 
  * What a detector is shown around a known or candidate face: a crop of the frame, resized, with
  * dark or flat levels stretched (the face fills much of the crop, so its levels set the stretch).
  */
-function zoomedInput(frame: RgbFrame, rect: Box, size: number): RgbFrame {
+export function zoomedInput(frame: RgbFrame, rect: Box, size: number): RgbFrame {
   return normaliseContrast(cropResizeRgb(frame, rect, size, size));
 }
 
 /** A square crop around a box, `context` times its larger side. */
-function contextRect(box: Box, context: number): Box {
+export function contextRect(box: Box, context: number): Box {
   const side = Math.max(box.width, box.height) * context;
   return { x: box.x + box.width / 2 - side / 2, y: box.y + box.height / 2 - side / 2, width: side, height: side };
 }

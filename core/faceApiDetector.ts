@@ -1,5 +1,6 @@
 import type * as FaceApi from '@vladmandic/face-api';
 import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
+import { toSsdShape, type BoxShape } from './geometry';
 import { nonMaxSuppression } from './tiling';
 
 /** Face models that ship inside @vladmandic/face-api. */
@@ -17,14 +18,10 @@ export interface FaceApiDetectorOptions {
  * 0.12 box heights lower. Mapping them onto SSD's convention keeps one box shape per face whichever
  * model found it (tracks do not jump when the model changes) and does not blur cheeks and neck.
  */
-const TINY_TO_SSD = { width: 1 / 1.51, height: 1 / 0.97, centreShiftY: -0.12 };
+const TINY_SHAPE: BoxShape = { width: 1.51, height: 0.97, centreShiftY: 0.12 };
 
 export function tinyBoxToSsd(box: FaceDetection['box']): FaceDetection['box'] {
-  const width = box.width * TINY_TO_SSD.width;
-  const height = box.height * TINY_TO_SSD.height;
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2 + TINY_TO_SSD.centreShiftY * height;
-  return { x: cx - width / 2, y: cy - height / 2, width, height };
+  return toSsdShape(box, TINY_SHAPE);
 }
 
 /** The face-api API this detector uses; both the Node (wasm) and browser builds provide it. */

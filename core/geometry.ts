@@ -42,3 +42,22 @@ export function padBox(box: Box, fraction: number): Box {
 export function scaleBox(box: Box, sx: number, sy: number = sx): Box {
   return { x: box.x * sx, y: box.y * sy, width: box.width * sx, height: box.height * sy };
 }
+
+/**
+ * How a detector's boxes differ from SSD's on the same faces: this many times as wide and as tall,
+ * the centre this many (SSD) box heights lower. Measured per model on real faces.
+ */
+export interface BoxShape {
+  width: number;
+  height: number;
+  centreShiftY: number;
+}
+
+/** A box drawn in `shape` redrawn in SSD's: every model's box for one face then looks alike (tracks do not jump when the model changes). */
+export function toSsdShape(box: Box, shape: BoxShape): Box {
+  const width = box.width / shape.width;
+  const height = box.height / shape.height;
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2 - shape.centreShiftY * height;
+  return { x: cx - width / 2, y: cy - height / 2, width, height };
+}

@@ -140,8 +140,10 @@ export interface StartRenderArgs {
 export interface DetectionAssets {
   modelBaseUrl: string;
   wasmBaseUrl: string;
-  /** The person models' folder (CenterNet and MoveNet graphs, their weights beside them). */
+  /** @vladmandic/human's models folder: the person models (CenterNet, MoveNet) and BlazeFace, graphs with their weights beside them. */
   personModelBaseUrl: string;
+  /** @mediapipe/face_detection's folder: its BlazeFace models (.tflite). */
+  mediapipeModelBaseUrl: string;
   /** The user's own model is at `${detectorModelBaseUrl}${sha256}` (only the one chosen is served). */
   detectorModelBaseUrl: string;
 }

@@ -8,6 +8,7 @@ import { seekTimeline } from '../../electron/main/ipc/frameRange';
 import { createMediaServer, packageAssetDirs, parseRange, type MediaServer } from '../../electron/main/ipc/mediaServer';
 import type { SourceInfo } from '../../core/project';
 import { PERSON_MODEL_FILES } from '../../core/personDetector';
+import { BLAZE_FACE_MODEL_FILES } from '../../core/blazeFace';
 import { bframesClip, mkvClip, mpegPsClip, vfrClip } from './clips';
 
 const BASE = 'blurline-media://media';
@@ -158,8 +159,8 @@ describe('media server: detection assets', () => {
     server = createMediaServer({ baseUrl: BASE, assetDirs: packageAssetDirs() });
   });
 
-  it('serves the face models, the person model and the tfjs wasm binaries under the URLs detectionAssets names', async () => {
-    const { modelBaseUrl, wasmBaseUrl, personModelBaseUrl } = server.detectionAssets();
+  it('serves the face models, the person models, the BlazeFace models and the tfjs wasm binaries under the URLs detectionAssets names', async () => {
+    const { modelBaseUrl, wasmBaseUrl, personModelBaseUrl, mediapipeModelBaseUrl } = server.detectionAssets();
     for (const file of Object.values(PERSON_MODEL_FILES)) {
       const graph = await server.handle(new Request(`${personModelBaseUrl}${file}`));
       expect(graph.status, file).toBe(200);
@@ -167,6 +168,14 @@ describe('media server: detection assets', () => {
       const weights = await server.handle(new Request(`${personModelBaseUrl}${weightsManifest[0].paths[0]}`));
       expect(weights.status, file).toBe(200);
       expect((await weights.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
+    }
+    for (const file of Object.values(BLAZE_FACE_MODEL_FILES)) {
+      const base = file.endsWith('.tflite') ? mediapipeModelBaseUrl : personModelBaseUrl;
+      const model = await server.handle(new Request(`${base}${file}`));
+      expect(model.status, file).toBe(200);
+      // A TFLite FlatBuffer carries its identifier at bytes 4–8; human's BlazeFace is a graph manifest.
+      if (file.endsWith('.tflite')) expect(Buffer.from(await model.arrayBuffer()).subarray(4, 8).toString('latin1'), file).toBe('TFL3');
+      else expect((await model.json()) as object, file).toHaveProperty('weightsManifest');
     }
     const manifest = await server.handle(new Request(`${modelBaseUrl}ssd_mobilenetv1_model-weights_manifest.json`));
     expect(manifest.status).toBe(200);

@@ -15,7 +15,7 @@ import type { MediaProcess } from '../media/ffmpeg';
 import { toIpcError } from './calls';
 import type { FrameTimeline } from '../../../core/masterFormat';
 import { seekTimeline, spawnFrameRange } from './frameRange';
-import { humanModelDir } from '../detect/nodeFaceDetector';
+import { humanModelDir, mediapipeModelDir } from '../detect/nodeFaceDetector';
 
 /**
  * The media server the renderer reads pictures from, as one WHATWG `(Request) => Response`
@@ -25,7 +25,8 @@ import { humanModelDir } from '../detect/nodeFaceDetector';
  *   /video/<token>                       the file, with Range support (what `<video>` seeks with)
  *   /frames/<token>?start=&count=&width= exact-index RGB24 frames (see frameRange.ts)
  *   /models/<file>, /wasm/<file>         the face models and tfjs wasm binaries
- *   /person-models/<file>                the person models (human's models folder)
+ *   /person-models/<file>                the person models and BlazeFace (human's models folder)
+ *   /mediapipe-models/<file>             MediaPipe's BlazeFace models (.tflite)
  *   /detector-model/<sha256>             the user's own ONNX face model, once chosen
  */
 
@@ -34,8 +35,10 @@ export interface AssetDirs {
   models: string;
   /** tfjs-backend-wasm `*.wasm` binaries. */
   wasm: string;
-  /** @vladmandic/human's models, the person model (CenterNet) among them. */
+  /** @vladmandic/human's models, the person models (CenterNet, MoveNet) and BlazeFace among them. */
   personModels: string;
+  /** @mediapipe/face_detection's folder (BlazeFace short and full range, .tflite). */
+  mediapipeModels: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -47,6 +50,7 @@ export function packageAssetDirs(): AssetDirs {
     models: path.join(packageDir('@vladmandic/face-api'), 'model'),
     wasm: path.join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist'),
     personModels: humanModelDir(),
+    mediapipeModels: mediapipeModelDir(),
   };
 }
 
@@ -81,6 +85,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.mkv': 'video/webm',
   '.json': 'application/json',
   '.bin': 'application/octet-stream',
+  '.tflite': 'application/octet-stream',
   // WebAssembly.instantiateStreaming insists on this type.
   '.wasm': 'application/wasm',
 };
@@ -252,6 +257,7 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
         if (route === 'models') return await serveAsset(options.assetDirs.models, name);
         if (route === 'wasm') return await serveAsset(options.assetDirs.wasm, name);
         if (route === 'person-models') return await serveAsset(options.assetDirs.personModels, name);
+        if (route === 'mediapipe-models') return await serveAsset(options.assetDirs.mediapipeModels, name);
         const model = route === 'detector-model' ? detectorModels.get(name) : undefined;
         if (model) return await servePlainFile(model);
         const entry = entries.get(name);
@@ -278,6 +284,7 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
       modelBaseUrl: `${baseUrl}/models/`,
       wasmBaseUrl: `${baseUrl}/wasm/`,
       personModelBaseUrl: `${baseUrl}/person-models/`,
+      mediapipeModelBaseUrl: `${baseUrl}/mediapipe-models/`,
       detectorModelBaseUrl: `${baseUrl}/detector-model/`,
     }),
     addDetectorModel(file, sha256) {

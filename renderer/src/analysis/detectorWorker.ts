@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import * as ort from 'onnxruntime-web/wasm';
+import { BLAZE_FACE_MODEL_FILES, createBlazeFaceDetector, isBlazeFaceModel, type BlazeFaceDetectorOptions, type BlazeFaceNet } from '../../../core/blazeFace';
 import type { DetectorOptions, FaceDetector } from '../../../core/detection';
 import { fileName } from '../../../core/paths';
 import { createFaceApiDetector } from '../../../core/faceApiDetector';
@@ -9,13 +10,15 @@ import { createOnnxModelDetector, float32Outputs, loadOnnxFaceModel, type OnnxDe
 import { createPersonDetector, isPersonModel, PERSON_MODEL_FILES, type PersonDetectorOptions, type PersonModel } from '../../../core/personDetector';
 import type { DetectionAssets } from '../../../electron/shared/contract';
 import { installFastWasmConcat, type TfKernelRegistry } from '../../../core/tfKernels';
+import { buildTfliteGraph, readTfliteModel } from '../../../core/tflite';
 import type { Backend, DetectorReply, DetectorRequest } from './protocol';
 
 /**
  * A face-model worker: face-api's browser build on one tensorflow backend, models loaded from the
  * host, and the user's own ONNX model (if a schedule names one) on onnxruntime-web's wasm backend.
  * The analysis worker runs several (one per core with wasm) and sends each a crop to search.
- * It also runs the person models (CenterNet and MoveNet, from @vladmandic/human) for the person safety net.
+ * It also runs the person models (CenterNet and MoveNet, from @vladmandic/human) for the person safety net,
+ * and the BlazeFace face models (human's tfjs graph; MediaPipe's .tflite files, read by core/tflite.ts).
  */
 
 const scope = self as unknown as {
@@ -142,6 +145,40 @@ function personDetector(options: PersonDetectorOptions): FaceDetector {
   };
 }
 
+const blazeFaceNets = new Map<BlazeFaceDetectorOptions['model'], Promise<BlazeFaceNet>>();
+
+/** A BlazeFace network, loaded on its first search: human's graph by URL, MediaPipe's .tflite fetched and built on tfjs ops. */
+function loadBlazeFaceNet(name: BlazeFaceDetectorOptions['model']): Promise<BlazeFaceNet> {
+  let net = blazeFaceNets.get(name);
+  if (!net) {
+    const base = name === 'blazeface-human' ? detectionAssets!.personModelBaseUrl : detectionAssets!.mediapipeModelBaseUrl;
+    const url = `${base.replace(/\/?$/, '/')}${BLAZE_FACE_MODEL_FILES[name]}`;
+    net = (async (): Promise<BlazeFaceNet> => {
+      if (name === 'blazeface-human') {
+        const graph = await tf.loadGraphModel(url);
+        return (input) => graph.execute(input) as tf.Tensor[];
+      }
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`status ${response.status}`);
+      return buildTfliteGraph(tf, readTfliteModel(new Uint8Array(await response.arrayBuffer())));
+    })().catch((err: Error) => {
+      blazeFaceNets.delete(name);
+      throw new Error(`could not load the ${name} face model from ${url}: ${err.message}`);
+    });
+    blazeFaceNets.set(name, net);
+  }
+  return net;
+}
+
+function blazeFaceDetector(options: BlazeFaceDetectorOptions): FaceDetector {
+  return {
+    description: `${options.model}@${options.minConfidence}`,
+    minConfidence: options.minConfidence,
+    detect: async (frame) => createBlazeFaceDetector(tf, await loadBlazeFaceNet(options.model), options).detect(frame),
+    dispose() {},
+  };
+}
+
 const detectors = new Map<string, Promise<FaceDetector>>();
 
 function detectorFor(options: DetectorOptions): Promise<FaceDetector> {
@@ -151,7 +188,9 @@ function detectorFor(options: DetectorOptions): Promise<FaceDetector> {
     detector =
       options.model === 'onnx'
         ? createOnnxWebDetector(options, detectionAssets!)
-        : Promise.resolve(isPersonModel(options) ? personDetector(options) : createFaceApiDetector(faceapi, options));
+        : Promise.resolve(
+            isPersonModel(options) ? personDetector(options) : isBlazeFaceModel(options) ? blazeFaceDetector(options) : createFaceApiDetector(faceapi, options),
+          );
     // A model that failed to load is tried again by the next search (and fails it with why).
     detector.catch(() => detectors.delete(key));
     detectors.set(key, detector);
