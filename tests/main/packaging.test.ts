@@ -82,7 +82,9 @@ describe('electron-builder configuration', () => {
     expect(config.extraResources).toEqual([expect.objectContaining({ from: 'native-bin/${platform}-${arch}', to: 'native-bin' })]);
     expect(pkg.main).toBe('dist/electron/main.mjs');
     // The models and wasm the renderer loads are read from these packages inside the app.
-    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['@vladmandic/face-api', '@vladmandic/human', '@tensorflow/tfjs-backend-wasm', 'zod']));
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['@vladmandic/face-api', '@vladmandic/human', '@mediapipe/face_detection', '@tensorflow/tfjs-backend-wasm', 'zod']));
+    // MediaPipe's .tflite models ship; its own wasm runtime (about 11 MB) is not used: Blurline reads the models itself.
+    expect(config.files).toContain('!node_modules/@mediapipe/face_detection/*_wasm_bin.*');
     expect(pkg.scripts).toMatchObject({ 'build:electron': expect.any(String), start: expect.stringContaining('scripts/start-electron.ts'), dist: expect.stringContaining('electron-builder') });
   });
 });
