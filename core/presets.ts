@@ -1,4 +1,3 @@
-import type { BlazeFaceDetectorOptions } from './blazeFace';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
 import type { AnalysisSchedule, DiscoveryLevel } from './faceAnalysis';
 import type { OnnxDetectorOptions } from './onnxFaceModels';
@@ -19,15 +18,8 @@ const TINY: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidenc
 const WHOLE_FRAME = { width: 4096, height: 4096 };
 /** Native 1080p is searched in two full-width strips (a third of a second each), spread over frames. */
 const NATIVE_STRIP = { width: 4096, height: 640 };
-/** A zoomed look with the Tiny Face Detector: the second look at a new face, and fast's re-detection. */
-export const TINY_ZOOMED_LOOK = { detector: { model: 'tiny-face-detector', minConfidence: 0.4 } satisfies FaceApiDetectorOptions, inputSize: 160 };
-/**
- * Thorough re-finds known faces with MediaPipe's short-range BlazeFace on a 128 crop: on faces-dev
- * it finds 91 of 120 faces in 2.2× crops against Tiny's 86, at 6 ms a look against 11
- * (bench/detectors.ts), and on every real-face clip's first 16 frames it hid more on 5 clips and
- * less on none (crowd 93.3 → 94.8 %, soldiers 90.6 → 100 %, a dark crowd 91.6 → 95.2 %).
- */
-const MEDIAPIPE_ZOOMED_LOOK = { detector: { model: 'mediapipe-short', minConfidence: 0.5 } satisfies BlazeFaceDetectorOptions, inputSize: 128 };
+const ROI_INPUT = 160;
+const ROI: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidence: 0.4 };
 /**
  * Second looks at a new face, zoomed like the re-detection: the Tiny look keeps motion-blurred
  * faces (SSD alone rejected all of them), the SSD look keeps faces turned to profile (Tiny alone
@@ -35,7 +27,7 @@ const MEDIAPIPE_ZOOMED_LOOK = { detector: { model: 'mediapipe-short', minConfide
  */
 const CONFIRM = {
   looks: [
-    TINY_ZOOMED_LOOK,
+    { detector: ROI, inputSize: ROI_INPUT },
     { detector: { model: 'ssd-mobilenet-v1', minConfidence: 0.3 } satisfies FaceApiDetectorOptions, inputSize: 512 },
   ],
   context: 2.2,
@@ -87,7 +79,7 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
         { detector: TINY, shrink: 1, tile: NATIVE_STRIP, overlap: 96, everyFrames: 8, stretchLevels: false },
         ...TURNED_SSD,
       ],
-      roi: { ...MEDIAPIPE_ZOOMED_LOOK, everyFrames: 1, context: 2.2 },
+      roi: { detector: ROI, everyFrames: 1, context: 2.2, inputSize: ROI_INPUT },
       confirm: CONFIRM,
       backtrackFrames: 48,
       followBackFrames: 0,
@@ -111,7 +103,7 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
       ],
       // Slow faces are followed by their look between zoomed looks every 6 frames (every 3 before
       // following: crowd 17.6 -> 19.9 fps, profile 97.6 -> 100 %, no scenario lost coverage).
-      roi: { ...TINY_ZOOMED_LOOK, everyFrames: 6, context: 2.2 },
+      roi: { detector: ROI, everyFrames: 6, context: 2.2, inputSize: ROI_INPUT },
       confirm: CONFIRM,
       backtrackFrames: 64,
       // 150 more frames at half size (225 MB): the dark approaching face at night is found 150

@@ -7,7 +7,7 @@ import { padBox, scaleBox, type Box } from '../../../core/geometry';
 import { cropResizeRgb } from '../../../core/image';
 import { LEAK_CRITERIA, LeakGrouper, leaksAmong, masterRegions, type LeakCriteria, type LeakFindingCore } from '../../../core/leakCheck';
 import { encodePng } from '../../../core/png';
-import { DETECTION_PRESETS, TINY_ZOOMED_LOOK, withMinConfidence } from '../../../core/presets';
+import { DETECTION_PRESETS, withMinConfidence } from '../../../core/presets';
 import type { SourceInfo } from '../../../core/project';
 import { progressFromFrames, type JobProgress } from '../../../core/progress';
 import type { RenderPlan } from '../../../core/renderPlan';
@@ -45,8 +45,7 @@ export const LEAK_MIN_CONFIDENCE = 0.3;
  */
 export const LEAK_SCHEDULE: AnalysisSchedule = {
   ...withMinConfidence(DETECTION_PRESETS.thorough, LEAK_MIN_CONFIDENCE).schedule,
-  // The threshold above was measured for face-api's models: the zoomed look stays the Tiny one.
-  roi: { ...DETECTION_PRESETS.thorough.schedule.roi, detector: { ...TINY_ZOOMED_LOOK.detector, minConfidence: LEAK_MIN_CONFIDENCE }, inputSize: TINY_ZOOMED_LOOK.inputSize },
+  roi: { ...DETECTION_PRESETS.thorough.schedule.roi, detector: { ...DETECTION_PRESETS.thorough.schedule.roi.detector, minConfidence: LEAK_MIN_CONFIDENCE } },
   // Faces a detector finds are what a leak is; possible faces over persons are the editor's to review.
   persons: null,
 };
