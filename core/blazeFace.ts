@@ -2,6 +2,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import type { DetectorOptions, FaceDetection, FaceDetector, RgbFrame } from './detection';
 import { scaleBox, toSsdShape, type BoxShape } from './geometry';
 import { downscaleRgb } from './image';
+import { squareInput } from './tfInput';
 import { nonMaxSuppression } from './tiling';
 
 /**
@@ -179,13 +180,7 @@ async function detectBlazeFaces(tf: BlazeFaceTf, net: BlazeFaceNet, model: Blaze
   const { input } = SPECS[model];
   const { shrunk, side, scale } = letterbox(frame, input);
   const [boxesT, logitsT] = tf.tidy(() => {
-    const image = tf.cast(tf.tensor3d(shrunk.data, [shrunk.height, shrunk.width, 3], 'int32'), 'float32');
-    const square = tf.pad(image, [
-      [0, side - shrunk.height],
-      [0, side - shrunk.width],
-      [0, 0],
-    ]);
-    const resized = tf.image.resizeBilinear(tf.expandDims(square, 0) as Tf.Tensor4D, [input, input]);
+    const resized = squareInput(tf, shrunk, side, input);
     // Both models take RGB in -1..1 (MediaPipe's output_tensor_float_range, human's x / 127.5 - 1).
     return orderOutputs(tf, net(tf.sub(tf.div(resized, tf.scalar(127.5)), tf.scalar(1)) as Tf.Tensor4D));
   });

@@ -2,6 +2,7 @@ import type * as Tf from '@tensorflow/tfjs';
 import type { DetectorOptions, FaceDetection, FaceDetector, RgbFrame } from './detection';
 import { cropResizeRgb } from './image';
 import { headFromPose, headOfPerson, POSE_CROP_CONTEXT, poseCrop, type Keypoint } from './personHeads';
+import { squareInput } from './tfInput';
 import { suppressDuplicates } from './tiling';
 
 /**
@@ -54,13 +55,7 @@ const PERSON_CLASS = 0;
 export async function detectPersons(tf: PersonTf, model: PersonModel, frame: RgbFrame, minConfidence: number): Promise<FaceDetection[]> {
   const side = Math.max(frame.width, frame.height);
   const output = tf.tidy(() => {
-    const image = tf.cast(tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32'), 'float32');
-    const square = tf.pad(image, [
-      [0, side - frame.height],
-      [0, side - frame.width],
-      [0, 0],
-    ]);
-    const input = tf.image.resizeBilinear(tf.expandDims(square, 0) as Tf.Tensor4D, [CENTERNET_INPUT, CENTERNET_INPUT]);
+    const input = squareInput(tf, frame, side, CENTERNET_INPUT);
     return model.execute(input, CENTERNET_OUTPUT) as Tf.Tensor;
   });
   let rows: Float32Array;

@@ -332,7 +332,9 @@ export function buildTfliteGraph(tf: TfliteTf, model: TfliteModel): TfliteGraph 
         let y: Tf.Tensor;
         switch (o.op) {
           case 'CONV_2D':
-            y = tf.fused.conv2d({
+          case 'DEPTHWISE_CONV_2D': {
+            const conv = o.op === 'CONV_2D' ? tf.fused.conv2d : tf.fused.depthwiseConv2d;
+            y = conv({
               x: x as Tf.Tensor4D,
               filter: get(o.inputs[1]) as Tf.Tensor4D,
               strides: o.options.strides,
@@ -342,17 +344,7 @@ export function buildTfliteGraph(tf: TfliteTf, model: TfliteModel): TfliteGraph 
               activation: o.options.activation,
             });
             break;
-          case 'DEPTHWISE_CONV_2D':
-            y = tf.fused.depthwiseConv2d({
-              x: x as Tf.Tensor4D,
-              filter: get(o.inputs[1]) as Tf.Tensor4D,
-              strides: o.options.strides,
-              pad: o.options.padding,
-              dilations: o.options.dilations,
-              bias: o.inputs[2] >= 0 ? get(o.inputs[2]) : undefined,
-              activation: o.options.activation,
-            });
-            break;
+          }
           case 'MAX_POOL_2D':
             y = activate(tf.maxPool(x as Tf.Tensor4D, o.options.filter, o.options.strides, o.options.padding), o.options.activation);
             break;

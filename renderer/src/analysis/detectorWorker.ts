@@ -3,7 +3,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as faceapi from '@vladmandic/face-api/dist/face-api.esm-nobundle.js';
 import * as ort from 'onnxruntime-web/wasm';
 import { BLAZE_FACE_MODEL_FILES, createBlazeFaceDetector, isBlazeFaceModel, type BlazeFaceDetectorOptions, type BlazeFaceNet } from '../../../core/blazeFace';
-import type { DetectorOptions, FaceDetector } from '../../../core/detection';
+import { detectorName, type DetectorOptions, type FaceDetector } from '../../../core/detection';
 import { fileName } from '../../../core/paths';
 import { createFaceApiDetector } from '../../../core/faceApiDetector';
 import { createOnnxModelDetector, float32Outputs, loadOnnxFaceModel, type OnnxDetectorOptions, type OnnxModelInput } from '../../../core/onnxFaceModels';
@@ -136,13 +136,18 @@ function loadPersonModel(name: PersonDetectorOptions['model']): Promise<PersonMo
   return model;
 }
 
-function personDetector(options: PersonDetectorOptions): FaceDetector {
+/** A detector whose model loads on its first search. */
+function loadingDetector(options: DetectorOptions, create: () => Promise<FaceDetector>): FaceDetector {
   return {
-    description: `${options.model}@${options.minConfidence}`,
+    description: detectorName(options),
     minConfidence: options.minConfidence,
-    detect: async (frame) => createPersonDetector(tf, await loadPersonModel(options.model), options).detect(frame),
+    detect: async (frame) => (await create()).detect(frame),
     dispose() {},
   };
+}
+
+function personDetector(options: PersonDetectorOptions): FaceDetector {
+  return loadingDetector(options, async () => createPersonDetector(tf, await loadPersonModel(options.model), options));
 }
 
 const blazeFaceNets = new Map<BlazeFaceDetectorOptions['model'], Promise<BlazeFaceNet>>();
@@ -171,12 +176,7 @@ function loadBlazeFaceNet(name: BlazeFaceDetectorOptions['model']): Promise<Blaz
 }
 
 function blazeFaceDetector(options: BlazeFaceDetectorOptions): FaceDetector {
-  return {
-    description: `${options.model}@${options.minConfidence}`,
-    minConfidence: options.minConfidence,
-    detect: async (frame) => createBlazeFaceDetector(tf, await loadBlazeFaceNet(options.model), options).detect(frame),
-    dispose() {},
-  };
+  return loadingDetector(options, async () => createBlazeFaceDetector(tf, await loadBlazeFaceNet(options.model), options));
 }
 
 const detectors = new Map<string, Promise<FaceDetector>>();
