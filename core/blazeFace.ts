@@ -1,6 +1,6 @@
 import type * as Tf from '@tensorflow/tfjs';
 import type { DetectorOptions, FaceDetection, FaceDetector, RgbFrame } from './detection';
-import { scaleBox, toSsdShape, type BoxShape } from './geometry';
+import { scaleBox, toSsdShape, type BoxShape, type ChinSide } from './geometry';
 import { downscaleRgb } from './image';
 import { squareInput } from './tfInput';
 import { nonMaxSuppression } from './tiling';
@@ -94,6 +94,16 @@ function anchorsOf(model: BlazeFaceModel): Float32Array {
 const SCORE_CLIP = 100;
 /** Values per anchor in the box output: x, y, w, h, then six keypoints (eyes, nose, mouth, ears). */
 const BOX_VALUES = 16;
+/** Where the keypoints the chin's side is read from sit among an anchor's values (x, then y). */
+const KEYPOINT = { rightEye: 4, leftEye: 6, mouth: 10 };
+
+/** The chin's side from the keypoints: the way from between the eyes to the mouth. */
+function chinSide(values: Float32Array, at: number): ChinSide {
+  const dx = values[at + KEYPOINT.mouth] - (values[at + KEYPOINT.rightEye] + values[at + KEYPOINT.leftEye]) / 2;
+  const dy = values[at + KEYPOINT.mouth + 1] - (values[at + KEYPOINT.rightEye + 1] + values[at + KEYPOINT.leftEye + 1]) / 2;
+  if (Math.abs(dy) >= Math.abs(dx)) return dy >= 0 ? 'down' : 'up';
+  return dx > 0 ? 'right' : 'left';
+}
 /** MediaPipe's non-maximum suppression threshold for these models (min_suppression_threshold). */
 const NMS_IOU = 0.3;
 
@@ -106,7 +116,8 @@ interface BlazeFaceOutputs {
 /**
  * Faces from the raw outputs, in input pixels, best first, overlapping boxes suppressed. Box
  * centre = anchor centre + (x, y); size = (w, h) (MediaPipe's decode with x/y/w/h scale = the input
- * size and unit anchors; the keypoints are not used).
+ * size and unit anchors), redrawn in SSD's shape the way the face is turned (the eyes and mouth
+ * say which way: BlazeFace finds faces on their side, SSD's shape is an upright face's).
  */
 function decodeBlazeFace(model: BlazeFaceModel, outputs: BlazeFaceOutputs, minConfidence: number): FaceDetection[] {
   const anchors = anchorsOf(model);
@@ -125,7 +136,7 @@ function decodeBlazeFace(model: BlazeFaceModel, outputs: BlazeFaceOutputs, minCo
     if (!(width > 0 && height > 0)) continue;
     const cx = anchors[2 * i] + outputs.boxes[at];
     const cy = anchors[2 * i + 1] + outputs.boxes[at + 1];
-    candidates.push({ box: { x: cx - width / 2, y: cy - height / 2, width, height }, score });
+    candidates.push({ box: toSsdShape({ x: cx - width / 2, y: cy - height / 2, width, height }, BOX_SHAPES[model], chinSide(outputs.boxes, at)), score });
   }
   return nonMaxSuppression(candidates, NMS_IOU);
 }
@@ -175,7 +186,7 @@ function orderOutputs(tf: BlazeFaceTf, outputs: Tf.Tensor[]): [Tf.Tensor, Tf.Ten
   return [tf.concat(boxes), tf.concat(logits)];
 }
 
-/** Faces on a frame of any size, in its own pixels, boxes in SSD's shape. */
+/** Faces on a frame of any size, in its own pixels, boxes in SSD's shape (see decodeBlazeFace). */
 async function detectBlazeFaces(tf: BlazeFaceTf, net: BlazeFaceNet, model: BlazeFaceModel, frame: RgbFrame, minConfidence: number): Promise<FaceDetection[]> {
   const { input } = SPECS[model];
   const { shrunk, side, scale } = letterbox(frame, input);
@@ -191,7 +202,7 @@ async function detectBlazeFaces(tf: BlazeFaceTf, net: BlazeFaceNet, model: Blaze
     boxesT.dispose();
     logitsT.dispose();
   }
-  return decodeBlazeFace(model, outputs, minConfidence).map((d) => ({ ...d, box: toSsdShape(scaleBox(d.box, scale), BOX_SHAPES[model]) }));
+  return decodeBlazeFace(model, outputs, minConfidence).map((d) => ({ ...d, box: scaleBox(d.box, scale) }));
 }
 
 /** A FaceDetector over a loaded BlazeFace network; shared by every host so the CLI and the app detect identically. */

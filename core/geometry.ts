@@ -53,11 +53,20 @@ export interface BoxShape {
   centreShiftY: number;
 }
 
-/** A box drawn in `shape` redrawn in SSD's: every model's box for one face then looks alike (tracks do not jump when the model changes). */
-export function toSsdShape(box: Box, shape: BoxShape): Box {
-  const width = box.width / shape.width;
-  const height = box.height / shape.height;
-  const cx = box.x + box.width / 2;
-  const cy = box.y + box.height / 2 - shape.centreShiftY * height;
+/** Where a face's chin points in the picture: down on an upright face, sideways on a face lying on its side. */
+export type ChinSide = 'down' | 'up' | 'left' | 'right';
+
+/**
+ * A box drawn in `shape` redrawn in SSD's: every model's box for one face then looks alike (tracks
+ * do not jump when the model changes). The shape is the face's own, so on a face on its side its
+ * width and height swap, and the centre moves along the face, towards the forehead.
+ */
+export function toSsdShape(box: Box, shape: BoxShape, chin: ChinSide = 'down'): Box {
+  const sideways = chin === 'left' || chin === 'right';
+  const width = box.width / (sideways ? shape.height : shape.width);
+  const height = box.height / (sideways ? shape.width : shape.height);
+  const shift = shape.centreShiftY * (sideways ? width : height) * (chin === 'down' || chin === 'right' ? 1 : -1);
+  const cx = box.x + box.width / 2 - (sideways ? shift : 0);
+  const cy = box.y + box.height / 2 - (sideways ? 0 : shift);
   return { x: cx - width / 2, y: cy - height / 2, width, height };
 }

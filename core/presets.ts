@@ -1,3 +1,4 @@
+import type { BlazeFaceDetectorOptions } from './blazeFace';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
 import type { AnalysisSchedule, DiscoveryLevel } from './faceAnalysis';
 import type { OnnxDetectorOptions } from './onnxFaceModels';
@@ -18,6 +19,16 @@ const TINY: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidenc
 const WHOLE_FRAME = { width: 4096, height: 4096 };
 /** Native 1080p is searched in two full-width strips (a third of a second each), spread over frames. */
 const NATIVE_STRIP = { width: 4096, height: 640 };
+/**
+ * BlazeFace (human's 256 model) on the whole frame: faces tilted or turned, which SSD and Tiny
+ * miss (on a real close-up of two heads tilted ~45°, it found both at 0.78–0.83, SSD one at 0.38),
+ * for about a tenth of SSD's cost. Its look at 0.5 joins the second looks, since those two
+ * heads are also what Tiny and SSD fail to confirm. On the real-face clips (16 frames each): large
+ * faces hidden 97.4 → 99.3 %, false blur 6.4 → 3.3 % (tilted heads became face tracks, not the
+ * person net's wide head boxes), small and medium within 0.3 points.
+ */
+const BLAZE_FACE: BlazeFaceDetectorOptions = { model: 'blazeface-human', minConfidence: 0.6 };
+const BLAZE_FACE_LOOK = { detector: { model: 'blazeface-human', minConfidence: 0.5 } satisfies BlazeFaceDetectorOptions, inputSize: 256 };
 const ROI_INPUT = 160;
 const ROI: FaceApiDetectorOptions = { model: 'tiny-face-detector', minConfidence: 0.4 };
 /**
@@ -33,6 +44,7 @@ const CONFIRM = {
   context: 2.2,
   minSize: 48,
 };
+const THOROUGH_CONFIRM = { ...CONFIRM, looks: [...CONFIRM.looks, BLAZE_FACE_LOOK] };
 
 /**
  * Faces on their side or upside down (a person lying on the road, a photo held sideways): SSD on
@@ -78,9 +90,10 @@ export const DETECTION_PRESETS: Record<PresetName, DetectionPreset> = {
         { detector: TINY, shrink: 2, tile: WHOLE_FRAME, overlap: 96, everyFrames: 3, stretchLevels: false },
         { detector: TINY, shrink: 1, tile: NATIVE_STRIP, overlap: 96, everyFrames: 8, stretchLevels: false },
         ...TURNED_SSD,
+        { detector: BLAZE_FACE, shrink: 1, tile: WHOLE_FRAME, overlap: 0, everyFrames: 2, stretchLevels: false },
       ],
       roi: { detector: ROI, everyFrames: 1, context: 2.2, inputSize: ROI_INPUT },
-      confirm: CONFIRM,
+      confirm: THOROUGH_CONFIRM,
       backtrackFrames: 48,
       followBackFrames: 0,
       tracker: { maxMissedFrames: 12, preRollFrames: 3, postRollFrames: 3 },

@@ -9,7 +9,9 @@ import { trackBoxAt, trackSpan } from '../../core/tracks';
 import { decodeFrames, type DecodedFrame } from '../../electron/main/media/decode';
 import type { OnnxModelFile } from '../../electron/main/detect/onnxFaceDetector';
 import { probeVideo } from '../../electron/main/media/probe';
+import { leakCheckMaster } from '../../electron/main/detect/leakCheck';
 import { detectToProject, renderProject } from '../../electron/main/pipeline';
+import type { LeakFindingCore } from '../../core/leakCheck';
 import { longestRun } from './metrics';
 import { PixelScorer, type LumaFrame, type PixelScore } from './pixelCheck';
 import type { RealClipFile } from './realCompose';
@@ -36,12 +38,23 @@ export interface TrackQuality {
   faceFreeTracks: number;
 }
 
+/** The leak check of a master: its findings on annotated faces (true leaks) and elsewhere (false ones). */
+export interface LeakTally {
+  findings: number;
+  onFaces: number;
+  elsewhere: number;
+  /** False findings on a master that hid every face on every frame (the issue's bound: none). */
+  elsewhereOnCleanMasters: number;
+}
+
 export interface RealAssessment {
   clip: string;
   method: string;
   score: PixelScore;
   /** Null for single-frame detection (one region per detection, no tracks). */
   tracks: TrackQuality | null;
+  /** The leak check of the master, when asked for (presets only). */
+  leaks: LeakTally | null;
   framesAnalysed: number;
   analyseSeconds: number;
   master: string;
@@ -99,6 +112,17 @@ export function trackQuality(tracks: readonly Track[], truth: readonly RealTruth
   return { tracks: tracks.length, facesTracked: tracksOfFace.size, extraTracks: matched - tracksOfFace.size, faceFreeTracks };
 }
 
+/**
+ * Sorts a leak check's findings: a finding on an annotated face (on any of its frames, the way a
+ * track is matched) is a true leak; one nowhere near a face is a false finding, the kind that
+ * teaches a reviewer to waive the check.
+ */
+export function tallyLeakFindings(findings: readonly Pick<LeakFindingCore, 'frames' | 'faces'>[], truth: readonly RealTruthFace[][], everyFaceHidden: boolean): LeakTally {
+  const onFaces = findings.filter((finding) => finding.frames.some((frame, i) => bestFace(finding.faces[i].box, truth[frame] ?? []) !== null)).length;
+  const elsewhere = findings.length - onFaces;
+  return { findings: findings.length, onFaces, elsewhere, elsewhereOnCleanMasters: everyFaceHidden ? elsewhere : 0 };
+}
+
 /** The annotated face a blur box is on: the one it overlaps best within the face's surroundings, or null. */
 function bestFace(box: Box, faces: readonly RealTruthFace[]): string | null {
   let best: { id: string; overlap: number } | null = null;
@@ -127,7 +151,7 @@ async function singleFrameTracks(clip: RealClipFile, detector: FaceDetector): Pr
   return tracks;
 }
 
-export async function assessRealClip(clip: RealClipFile, method: Method): Promise<RealAssessment> {
+export async function assessRealClip(clip: RealClipFile, method: Method, options: { leakCheck?: boolean } = {}): Promise<RealAssessment> {
   mkdirSync(MASTER_DIR, { recursive: true });
   const started = performance.now();
   let project;
@@ -142,14 +166,18 @@ export async function assessRealClip(clip: RealClipFile, method: Method): Promis
   }
   const analyseSeconds = (performance.now() - started) / 1000;
   const master = path.join(MASTER_DIR, `${path.basename(clip.path, '.mp4')}.${method.name}.mp4`);
-  await renderProject(project, master, { overwrite: true });
+  const { plan } = await renderProject(project, master, { overwrite: true });
   // Beside the master, for looking into what it hid and what it missed.
   writeFileSync(`${master}.blurline.json`, serializeProject(project));
+  const score = await scoreMaster(clip, master);
+  const everyFaceHidden = score.buckets.all.hidden === score.buckets.all.faceFrames;
+  const leaks = options.leakCheck && method.kind === 'preset' ? tallyLeakFindings((await leakCheckMaster(master, plan)).findings, clip.truth, everyFaceHidden) : null;
   return {
     clip: clip.clip.name,
     method: method.name,
-    score: await scoreMaster(clip, master),
+    score,
     tracks: method.kind === 'preset' ? trackQuality(project.tracks, clip.truth) : null,
+    leaks,
     framesAnalysed,
     analyseSeconds,
     master,

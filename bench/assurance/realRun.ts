@@ -4,7 +4,7 @@ import { YUNET_MODEL } from '../../tests/helpers/media';
 import { createOnnxFaceDetector, inspectOnnxFaceModel } from '../../electron/main/detect/onnxFaceDetector';
 import type { PresetVariant } from './contributions';
 import { falseBlurShareOf, hiddenShare, poolPixelScores, type PixelScore } from './pixelCheck';
-import { assessRealClip, type Method, type RealAssessment, type TrackQuality } from './realAssess';
+import { assessRealClip, type LeakTally, type Method, type RealAssessment, type TrackQuality } from './realAssess';
 import { filmRealClip, type RealClipFile } from './realCompose';
 import { buildRealSuite, loadDevPhotos, type SuiteScale } from './realSuite';
 
@@ -18,6 +18,8 @@ export interface RealMethodResult {
   method: string;
   score: PixelScore;
   tracks: TrackQuality | null;
+  /** The leak check over the method's masters, when asked for. */
+  leaks: LeakTally | null;
   framesAnalysed: number;
   analyseSeconds: number;
 }
@@ -50,19 +52,20 @@ export async function methodOf(spec: RealMethodSpec, reference: () => Promise<Fa
   return { kind: 'preset', name, preset, ...(withModel && { detectorModel: await inspectOnnxFaceModel(YUNET_MODEL) }) };
 }
 
-function poolTracks(list: readonly (TrackQuality | null)[]): TrackQuality | null {
-  const present = list.filter((t): t is TrackQuality => t !== null);
+/** Counts summed field by field over the clips that have them (null when none has). */
+function poolCounts<T extends { [K in keyof T]: number }>(list: readonly (T | null)[]): T | null {
+  const present = list.filter((t): t is T => t !== null);
   if (present.length === 0) return null;
-  return present.reduce((a, b) => ({
-    tracks: a.tracks + b.tracks,
-    facesTracked: a.facesTracked + b.facesTracked,
-    extraTracks: a.extraTracks + b.extraTracks,
-    faceFreeTracks: a.faceFreeTracks + b.faceFreeTracks,
-  }));
+  return present.reduce((a, b) => Object.fromEntries(Object.keys(a).map((key) => [key, a[key as keyof T] + b[key as keyof T]])) as T);
 }
 
 /** Every clip through every method (each method over all clips in turn), pooled per method. */
-export async function runRealSuite(scale: SuiteScale, methods: readonly RealMethodSpec[], log: (line: string) => void = () => {}): Promise<RealSuiteResult> {
+export async function runRealSuite(
+  scale: SuiteScale,
+  methods: readonly RealMethodSpec[],
+  log: (line: string) => void = () => {},
+  options: { leakCheck?: boolean } = {},
+): Promise<RealSuiteResult> {
   const clips = await filmRealSuite(scale);
   let detector: Promise<FaceDetector> | null = null;
   const reference = () => (detector ??= createOnnxFaceDetector(YUNET_MODEL, BASELINE_THRESHOLD));
@@ -73,15 +76,17 @@ export async function runRealSuite(scale: SuiteScale, methods: readonly RealMeth
     const { name } = method;
     const own: RealAssessment[] = [];
     for (const clip of clips) {
-      const row = await assessRealClip(clip, method);
-      log(`${name.padEnd(12)} ${clip.clip.name.padEnd(58)} ${pct(hiddenShare(row.score.buckets.all))} hidden, gap ${row.score.worstGap}, false blur ${pct(falseBlurShareOf(row.score), 2)}${row.tracks ? `, ${row.tracks.tracks} tracks` : ''}, ${row.analyseSeconds.toFixed(1)} s`);
+      const row = await assessRealClip(clip, method, options);
+      const leaks = row.leaks ? `, leak check ${row.leaks.onFaces} on faces + ${row.leaks.elsewhere} elsewhere` : '';
+      log(`${name.padEnd(12)} ${clip.clip.name.padEnd(58)} ${pct(hiddenShare(row.score.buckets.all))} hidden, gap ${row.score.worstGap}, false blur ${pct(falseBlurShareOf(row.score), 2)}${row.tracks ? `, ${row.tracks.tracks} tracks` : ''}${leaks}, ${row.analyseSeconds.toFixed(1)} s`);
       own.push(row);
     }
     rows.push(...own);
     results.push({
       method: name,
       score: poolPixelScores(own.map((r) => r.score)),
-      tracks: poolTracks(own.map((r) => r.tracks)),
+      tracks: poolCounts(own.map((r) => r.tracks)),
+      leaks: poolCounts(own.map((r) => r.leaks)),
       framesAnalysed: own.reduce((n, r) => n + r.framesAnalysed, 0),
       analyseSeconds: own.reduce((n, r) => n + r.analyseSeconds, 0),
     });
@@ -110,6 +115,9 @@ export function formatRealTable(result: Pick<RealSuiteResult, 'methods'>): strin
       (m.framesAnalysed / m.analyseSeconds).toFixed(1),
     ];
     lines.push([m.method.padEnd(14), ...cells.map((c) => c.padStart(10))].join(' '));
+  }
+  for (const { method, leaks } of result.methods) {
+    if (leaks) lines.push(`leak check of ${method}'s masters: ${leaks.findings} findings, ${leaks.onFaces} on annotated faces, ${leaks.elsewhere} elsewhere (${leaks.elsewhereOnCleanMasters} on masters that hid every face)`);
   }
   const all = result.methods[0]?.score.buckets;
   if (all) lines.push(`face-frames: ${all.all.faceFrames} (large ${all.large.faceFrames}, medium ${all.medium.faceFrames}, small ${all.small.faceFrames})`);

@@ -9,9 +9,11 @@
  * are asserted by tests/assurance on the small versions.
  *
  * `--contributions` measures instead what each part of `thorough` adds (contributions.ts), on every
- * real-face clip's first 16 frames (`--small`: the small suite).
+ * real-face clip's first 16 frames (`--small`: the small suite). `--leak-check` also runs the leak
+ * check on every preset's real-face masters and sorts its findings into true leaks (on annotated
+ * faces) and false ones.
  *
- *   npm run bench:assurance -- [--small] [--suite synthetic|real] [--preset thorough|fast] [--scenario name] [--contributions]
+ *   npm run bench:assurance -- [--small] [--suite synthetic|real] [--preset thorough|fast] [--scenario name] [--contributions] [--leak-check]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -31,9 +33,9 @@ import { buildScenario, FULL_SCALE, isScenarioName, SCENARIO_NAMES, SMALL_SCALE,
 
 const SUITES = ['synthetic', 'real'] as const;
 type SuiteName = (typeof SUITES)[number];
-const USAGE = `usage: npm run bench:assurance -- [--small] [--suite ${SUITES.join('|')}] [--preset thorough|fast] [--scenario ${SCENARIO_NAMES.join('|')}] [--contributions]`;
+const USAGE = `usage: npm run bench:assurance -- [--small] [--suite ${SUITES.join('|')}] [--preset thorough|fast] [--scenario ${SCENARIO_NAMES.join('|')}] [--contributions] [--leak-check]`;
 
-function parseOptions(): { small: boolean; suites: SuiteName[]; presets: PresetName[]; scenarios: ScenarioName[] | null; contributions: boolean } {
+function parseOptions(): { small: boolean; suites: SuiteName[]; presets: PresetName[]; scenarios: ScenarioName[] | null; contributions: boolean; leakCheck: boolean } {
   const { values } = parseArgs({
     options: {
       small: { type: 'boolean', default: false },
@@ -41,6 +43,7 @@ function parseOptions(): { small: boolean; suites: SuiteName[]; presets: PresetN
       preset: { type: 'string' },
       scenario: { type: 'string' },
       contributions: { type: 'boolean', default: false },
+      'leak-check': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -60,6 +63,7 @@ function parseOptions(): { small: boolean; suites: SuiteName[]; presets: PresetN
     presets: values.preset ? [values.preset as PresetName] : ['thorough', 'fast'],
     scenarios: values.scenario ? [values.scenario as ScenarioName] : null,
     contributions: values.contributions,
+    leakCheck: values['leak-check'],
   };
 }
 
@@ -159,7 +163,7 @@ async function runRealFaceSuite() {
   console.log(`\nReal-face suite (${scale.name}) — faces-dev photos filmed at ${scale.width}x${scale.height}, ${scale.frames} frames per clip; masters scored on their pixels`);
   // Each preset alone, then with the reference model as the user's own detector (--detector-model).
   const methods: RealMethodName[] = ['baseline', ...options.presets, ...options.presets.map((p) => `${p}+model` as const)];
-  const result = await runRealSuite(scale, methods, console.log);
+  const result = await runRealSuite(scale, methods, console.log, { leakCheck: options.leakCheck });
   console.log(`\n${formatRealTable(result)}`);
   console.log('hidden: face-frames whose detail at the face\'s own scale fell below 35% of the source\'s (thumbnail no larger than the face);');
   console.log('worst gap: longest run of frames one face of 24 px or more stayed visible; false blur: textured 16 px cells away from faces that lost half their detail;');

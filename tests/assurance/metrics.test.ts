@@ -13,6 +13,8 @@ import {
   scoreProject,
   type BlurScore,
 } from '../../bench/assurance/metrics';
+import { tallyLeakFindings } from '../../bench/assurance/realAssess';
+import type { RealTruthFace } from '../../bench/assurance/realTruth';
 import type { TruthFrame } from '../../bench/assurance/scene';
 import { keyframe, projectWith, track } from '../helpers/projects';
 
@@ -161,3 +163,22 @@ describe('analysisSpeed and checkFloors', () => {
 function perfectScore(): BlurScore {
   return { frames: 1, faceFrames: 1, coveredFaceFrames: 1, coverage: 1, worstGap: 0, worstGapStart: null, falseBlur: 0 };
 }
+
+describe('the leak check sorted against the annotated faces', () => {
+  const face = (id: string, box: Box): RealTruthFace => ({ id, extent: box, box, size: Math.sqrt(box.width * box.height) });
+  // Two frames: one face at the left, none at the right.
+  const truth = [[face('p#0', { x: 100, y: 100, width: 60, height: 60 })], [face('p#0', { x: 104, y: 100, width: 60, height: 60 })]];
+  const finding = (frames: number[], box: Box) => ({ frames, faces: frames.map(() => ({ box, score: 0.8 })) });
+
+  it('a finding on an annotated face on any of its frames is a true leak; one away from every face is false', () => {
+    const onFace = finding([0, 1], { x: 110, y: 105, width: 50, height: 55 });
+    const elsewhere = finding([0, 1], { x: 500, y: 200, width: 40, height: 40 });
+    expect(tallyLeakFindings([onFace, elsewhere], truth, false)).toEqual({ findings: 2, onFaces: 1, elsewhere: 1, elsewhereOnCleanMasters: 0 });
+    expect(tallyLeakFindings([elsewhere], truth, true)).toEqual({ findings: 1, onFaces: 0, elsewhere: 1, elsewhereOnCleanMasters: 1 });
+    expect(tallyLeakFindings([], truth, true)).toEqual({ findings: 0, onFaces: 0, elsewhere: 0, elsewhereOnCleanMasters: 0 });
+  });
+
+  it('a finding past the last annotated frame is elsewhere', () => {
+    expect(tallyLeakFindings([finding([5], { x: 110, y: 105, width: 50, height: 55 })], truth, false).elsewhere).toBe(1);
+  });
+});
