@@ -219,6 +219,16 @@ describe('render refuses bad requests and leaves nothing behind', () => {
     rmSync(fast);
     expect(filesIn(dir)).toEqual(['source.mp4']);
   });
+
+  it('an encoder that refuses the source says why in its own words (not a broken pipe), and leaves no master', async () => {
+    // 4:2:0 H.264 cannot be 321×241 (issue 12 is to pad odd sizes; until then a clear refusal).
+    const odd = await generatedClip('render-odd-size', ['-f', 'lavfi', '-i', 'testsrc=size=321x241:rate=25:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p']);
+    const info = await probeVideo(odd);
+    const oddProject = createProject(info);
+    const err = await errorOf(renderProject(oddProject, path.join(dir, 'odd.mp4')));
+    expect(err).toMatchObject({ code: 'FFMPEG_FAILED', message: 'encoding the master failed (exit code 1): [libx264] width not divisible by 2 (321x241)' });
+    expect(filesIn(dir)).toEqual(['source.mp4']);
+  });
 });
 
 /** A small tmpfs lets the disk really fill up; mounting needs root (CI and dev machines here run as root). */

@@ -44,6 +44,20 @@ describe('describeMediaFailure', () => {
     expect(other.code).toBe('FFMPEG_FAILED');
     expect(other.message).toBe('encoding failed (exit code 1): Something odd happened');
   });
+  it('names the part of ffmpeg that refused and what it said, not the closing summary', () => {
+    const oddSize = describeMediaFailure(
+      'encoding the master',
+      '[libx264 @ 0x16fb9840] width not divisible by 2 (1279x719)\nError initializing output stream 0:0 -- Error while opening encoder for output stream #0:0 - maybe incorrect parameters such as bit_rate, rate, width or height\n',
+      1,
+    );
+    expect(oddSize.message).toBe('encoding the master failed (exit code 1): [libx264] width not divisible by 2 (1279x719)');
+    const opus = describeMediaFailure(
+      'encoding the master',
+      "[mp4 @ 0xab02cc0] opus in MP4 support is experimental, add '-strict -2' if you want to use it.\nCould not write header for output file #0 (incorrect codec parameters ?): Experimental feature\nError initializing output stream 0:0 -- \n",
+      1,
+    );
+    expect(opus.message).toMatch(/: \[mp4\] opus in MP4 support is experimental/);
+  });
   it('quotes command lines for logs', () => {
     expect(formatCommandLine('/bin/ffmpeg', ['-i', 'my clip.mp4', "it's", '-crf', '18'])).toBe(`/bin/ffmpeg -i 'my clip.mp4' 'it'\\''s' -crf 18`);
   });

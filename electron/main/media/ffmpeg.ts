@@ -55,13 +55,23 @@ const FAILURE_PATTERNS: [RegExp, ErrorCode, string][] = [
  */
 const FATAL_DESPITE_EXIT_0 = /Error writing trailer|No space left on device|Disk quota exceeded|I\/O error/i;
 
-/** The last line of stderr that says something (skipping ffmpeg's generic closing lines). */
-function lastMeaningfulLine(stderr: string): string {
+/** ffmpeg's closing summaries, which repeat that something failed without saying what. */
+const GENERIC_LINE = /^(Conversion failed!?|Exiting normally|Error initializing output stream|Could not write header for output file|Error while opening encoder)/;
+/** A line from one of ffmpeg's parts (`[libx264 @ 0x16fb9840] width not divisible by 2`): the reason itself. */
+const COMPONENT_LINE = /^\[([^\]@]+?) @ 0x[0-9a-f]+\] (.+)$/;
+
+/**
+ * The line of stderr that says why: the last message from one of ffmpeg's parts (the encoder,
+ * the muxer), its memory address dropped, else the last line that is not a closing summary.
+ */
+function reasonLine(stderr: string): string {
   const lines = stderr
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter((l) => l && !/^Conversion failed!?$/.test(l) && !/^Exiting normally/.test(l));
-  return lines[lines.length - 1] ?? '';
+    .filter(Boolean);
+  const component = lines.map((l) => COMPONENT_LINE.exec(l)).filter((m) => m !== null).at(-1);
+  if (component) return `[${component[1].trim()}] ${component[2]}`;
+  return lines.filter((l) => !GENERIC_LINE.test(l)).at(-1) ?? '';
 }
 
 /** Turns a failed ffmpeg/ffprobe run into a readable, coded error. */
@@ -72,7 +82,7 @@ export function describeMediaFailure(task: string, stderr: string, exitCode: num
     if (line) return new BlurlineError(code, `${task} failed: ${meaning} (${line.trim()})`, tail);
   }
   const why = signal ? `killed by ${signal}` : `exit code ${exitCode}`;
-  const line = lastMeaningfulLine(stderr);
+  const line = reasonLine(stderr);
   return new BlurlineError('FFMPEG_FAILED', `${task} failed (${why})${line ? `: ${line}` : ''}`, tail);
 }
 

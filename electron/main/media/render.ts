@@ -423,6 +423,12 @@ export async function verifyMaster(file: string, expectedFrames: number, expecte
   if (audio !== expectedAudioStreams) throw fail(`${audio} of ${expectedAudioStreams} audio streams`);
 }
 
+/** A write to a pipe whose reader has gone. */
+function isBrokenPipe(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
 /** A source that decodes to clearly fewer frames than its header claims is truncated or damaged. */
 function missingFrameTolerance(frameCount: number): number {
   return Math.max(1, Math.ceil(frameCount * 0.01));
@@ -534,10 +540,15 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
     // A cancel that arrives as the last frame is encoded still cancels: nothing is published.
     if (options.signal?.aborted) throw new CancelledError('encoding the master');
     await rename(tempPath, absolute);
-  } catch (err) {
+  } catch (caught) {
     encoder.stop();
-    await encoder.done.catch(() => {});
+    const encoderFailure = await encoder.done.then(
+      () => null,
+      (failure: unknown) => failure,
+    );
     await Promise.all([unlink(tempPath).catch(() => {}), unlink(encodedPath).catch(() => {})]);
+    // Writing to an encoder that has exited fails with EPIPE; its exit says why, in ffmpeg's words.
+    const err = isBrokenPipe(caught) && encoderFailure instanceof BlurlineError ? encoderFailure : caught;
     // Errors name the file the user asked for, not our temp names.
     if (err instanceof BlurlineError) err.message = err.message.split(tempPath).join(absolute).split(encodedPath).join(absolute);
     throw err;
