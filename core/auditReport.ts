@@ -135,11 +135,14 @@ export const auditReportSchema = z.object({
     variableFrameRate: z.boolean(),
     /** The source's rotation: none, kept as a tag, or turned into the picture (Matroska). */
     rotation: z.enum(['none', 'tagged', 'baked']),
-    /** Each audio stream of the master: copied bit for bit, or re-encoded with its redactions (master seconds). */
+    /**
+     * Each audio stream of the master: copied bit for bit, re-encoded with its redactions (master
+     * seconds), or converted (re-encoded to `codec` because the container cannot hold the source's).
+     */
     audio: z.array(
       z.object({
         audioIndex: nonNegInt,
-        treatment: z.enum(['copied', 'redacted']),
+        treatment: z.enum(['copied', 'redacted', 'converted']),
         codec: z.string(),
         spans: z.array(z.object({ id: z.string(), mode: z.enum(['mute', 'bleep']), label: z.string(), startSeconds: z.number(), endSeconds: z.number() })),
       }),

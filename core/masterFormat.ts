@@ -336,8 +336,11 @@ export const BLEEP_HZ = 1000;
 
 export interface AudioPlan {
   audioIndex: number;
-  /** copy: packets unchanged; redact: decoded, redacted, encoded with `encoderArgs`. */
-  mode: 'copy' | 'redact';
+  /**
+   * copy: packets unchanged; redact: decoded, redacted, encoded with `encoderArgs`; convert:
+   * re-encoded unredacted, because the master's container cannot hold the source's codec.
+   */
+  mode: 'copy' | 'redact' | 'convert';
   /** Output codec (the source's when copied). */
   codec: string;
   /** Options for this output audio stream, without the stream specifier (`-c`, `-b`). */
@@ -368,17 +371,36 @@ export function redactionExpression(spans: readonly { mode: AudioRedaction['mode
   return expr;
 }
 
-/** Encoder for a redacted stream: PCM stays the same PCM (untouched samples bit-identical), anything else becomes AAC at a high bitrate. */
-function redactedCodec(stream: AudioStreamInfo): { codec: string; args: string[] } {
-  if (stream.codec.startsWith('pcm_')) return { codec: stream.codec, args: ['-c', stream.codec] };
-  const kbps = Math.min(512, 128 * Math.max(1, stream.channels));
-  return { codec: 'aac', args: ['-c', 'aac', '-b', `${kbps}k`] };
+/**
+ * Audio codecs each muxer takes by copy with this ffmpeg. Its mp4 muxer refuses PCM and calls
+ * Opus and FLAC experimental; Matroska takes any.
+ */
+const AUDIO_COPY_BY_MUXER: Record<string, (codec: string) => boolean> = {
+  mp4: (codec) => ['aac', 'mp3', 'mp2', 'ac3', 'eac3', 'alac'].includes(codec),
+  mov: (codec) => ['aac', 'mp3', 'mp2', 'ac3', 'eac3', 'alac'].includes(codec) || codec.startsWith('pcm_'),
+  matroska: () => true,
+};
+
+export function muxerTakesAudio(muxer: string, codec: string): boolean {
+  return (AUDIO_COPY_BY_MUXER[muxer] ?? AUDIO_COPY_BY_MUXER.mp4)(codec);
+}
+
+const aacFor = (stream: AudioStreamInfo) => ({ codec: 'aac', args: ['-c', 'aac', '-b', `${Math.min(512, 128 * Math.max(1, stream.channels))}k`] });
+
+/**
+ * Encoder for a redacted stream: PCM stays the same PCM where the container holds it (untouched
+ * samples bit-identical), anything else becomes AAC at a high bitrate.
+ */
+function redactedCodec(stream: AudioStreamInfo, muxer: string): { codec: string; args: string[] } {
+  if (stream.codec.startsWith('pcm_') && muxerTakesAudio(muxer, stream.codec)) return { codec: stream.codec, args: ['-c', stream.codec] };
+  return aacFor(stream);
 }
 
 /**
  * What happens to each audio stream. Redactions (on the source's timeline, seconds from the
  * file's start) apply to every audio stream; a stream is re-encoded only when one overlaps the
- * exported span. PCM cannot go into .mp4 with this ffmpeg, so that is refused up front.
+ * exported span, or when the container cannot hold its codec (PCM or Opus into .mp4: AAC, said
+ * in the result and the audit report).
  */
 export function planAudio(
   streams: readonly AudioStreamInfo[],
@@ -386,10 +408,6 @@ export function planAudio(
   span: { startSeconds: number; endSeconds: number | null },
   muxer: string,
 ): AudioPlan[] {
-  const pcm = streams.find((s) => s.codec.startsWith('pcm_'));
-  if (pcm && muxer === 'mp4') {
-    throw new BlurlineError('OUTPUT_UNSUPPORTED', `the source's audio is uncompressed PCM (${pcm.codec}), which .mp4 cannot hold: name the output .mov or .mkv`);
-  }
   const end = span.endSeconds ?? Infinity;
   const spans = redactions
     .filter((r) => r.endSeconds > span.startSeconds && r.startSeconds < end)
@@ -401,8 +419,12 @@ export function planAudio(
       endSeconds: Math.min(end, r.endSeconds) - span.startSeconds,
     }));
   return streams.map((stream) => {
-    if (!spans.length) return { audioIndex: stream.audioIndex, mode: 'copy', codec: stream.codec, encoderArgs: ['-c', 'copy'], expression: null, spans: [] };
-    const { codec, args } = redactedCodec(stream);
+    if (!spans.length) {
+      if (muxerTakesAudio(muxer, stream.codec)) return { audioIndex: stream.audioIndex, mode: 'copy', codec: stream.codec, encoderArgs: ['-c', 'copy'], expression: null, spans: [] };
+      const { codec, args } = aacFor(stream);
+      return { audioIndex: stream.audioIndex, mode: 'convert', codec, encoderArgs: args, expression: null, spans: [] };
+    }
+    const { codec, args } = redactedCodec(stream, muxer);
     return { audioIndex: stream.audioIndex, mode: 'redact', codec, encoderArgs: args, expression: redactionExpression(spans), spans };
   });
 }

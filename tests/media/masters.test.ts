@@ -219,3 +219,38 @@ describe('rotated sources', () => {
     expect(meanAbsDiff(src[20], out[20], H, away)).toBeLessThan(4);
   });
 });
+
+/** Textured picture (detail for the blur to remove) at 25 fps for 1.6 s, as a device would record it. */
+const TEXTURE = `color=s=${W}x${H}:r=25:d=1.6,format=yuv420p,geq=lum='128+90*sin((X+T*40)/2.2)*sin(Y/2.7)':cb='128+40*sin(X/9)':cr=128`;
+const TONE = 'sine=frequency=440:sample_rate=48000:duration=1.6';
+
+describe('sources whose audio an .mp4 master cannot hold as it is: converted to AAC, not refused', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-convert-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const kinds = [
+    { name: 'VP9 + Opus WebM (a browser or call recording)', ext: 'webm', args: ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-b:v', '2M', '-c:a', 'libopus'], audio: 'opus' },
+    { name: 'MJPEG + PCM AVI (a cheap dashcam)', ext: 'avi', args: ['-c:v', 'mjpeg', '-q:v', '3', '-pix_fmt', 'yuvj420p', '-c:a', 'pcm_s16le'], audio: 'pcm_s16le' },
+  ];
+  for (const kind of kinds) {
+    it(`${kind.name}: an H.264 + AAC master, every frame, the audio's length kept, the conversion in the result, the region blurred`, async () => {
+      const sourcePath = await generatedClip(`convert-${kind.ext}`, ['-f', 'lavfi', '-i', TEXTURE, '-f', 'lavfi', '-i', TONE, '-map', '0:v', '-map', '1:a', ...kind.args], kind.ext);
+      const source = await probeVideo(sourcePath);
+      expect(source.audioStreams.map((a) => a.codec)).toEqual([kind.audio]);
+      const output = path.join(dir, `${kind.ext}.mp4`);
+      const result = await renderProject(projectFor(source, 'h264'), output);
+      expect(result.audio).toEqual([{ audioIndex: 0, mode: 'convert', codec: 'aac', spans: [] }]);
+      const probe = await ffprobeJson(output);
+      expect(videoOf(probe)).toMatchObject({ codec_name: 'h264', width: W, height: H, nb_frames: String(FRAMES) });
+      const [audio] = audioOf(probe);
+      expect(audio.codec_name).toBe('aac');
+      expect(Number(audio.duration)).toBeCloseTo(1.6, 1);
+      const [src, out] = await Promise.all([readGrayFrames(sourcePath, W, H), readGrayFrames(output, W, H)]);
+      const ratio = highFrequencyEnergy(out[15], W, inner(regionAt(15))) / highFrequencyEnergy(src[15], W, inner(regionAt(15)));
+      expect(ratio).toBeLessThan(0.1);
+    });
+  }
+});

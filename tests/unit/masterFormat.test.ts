@@ -194,8 +194,18 @@ describe('planAudio', () => {
     );
   });
 
-  it('refuses PCM audio in .mp4', () => {
-    expect(() => planAudio([stream(0, 'pcm_s16le')], [], whole, 'mp4')).toThrow(expect.objectContaining({ code: 'OUTPUT_UNSUPPORTED', message: expect.stringContaining('.mov') }));
+  it('converts audio the container cannot hold (PCM and Opus into .mp4) to AAC, and copies what it can', () => {
+    const streams = [stream(0, 'pcm_s16le'), stream(1, 'opus'), stream(2, 'aac')];
+    expect(planAudio(streams, [], whole, 'mp4').map((a) => [a.mode, a.codec])).toEqual([['convert', 'aac'], ['convert', 'aac'], ['copy', 'aac']]);
+    expect(planAudio(streams, [], whole, 'mov').map((a) => [a.mode, a.codec])).toEqual([['copy', 'pcm_s16le'], ['convert', 'aac'], ['copy', 'aac']]);
+    expect(planAudio(streams, [], whole, 'matroska').map((a) => a.mode)).toEqual(['copy', 'copy', 'copy']);
+    expect(planAudio([stream(0, 'pcm_s16le')], [], whole, 'mp4')[0].encoderArgs).toEqual(['-c', 'aac', '-b', expect.stringMatching(/^\d+k$/)]);
+  });
+
+  it('redacts PCM as PCM where the container holds it, as AAC in .mp4', () => {
+    const redaction = [{ id: 'r1', mode: 'mute' as const, label: '', startSeconds: 0.5, endSeconds: 1 }];
+    expect(planAudio([stream(0, 'pcm_s16le')], redaction, whole, 'mov')[0]).toMatchObject({ mode: 'redact', codec: 'pcm_s16le' });
+    expect(planAudio([stream(0, 'pcm_s16le')], redaction, whole, 'mp4')[0]).toMatchObject({ mode: 'redact', codec: 'aac' });
   });
 });
 

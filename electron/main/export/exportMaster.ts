@@ -111,6 +111,9 @@ function withLeakTracks(project: Project, check: LeakCheckResult, pass: number):
   return { project: { ...next, review }, added };
 }
 
+/** How the audit report names what the render did to each audio stream. */
+const AUDIO_TREATMENT = { copy: 'copied', redact: 'redacted', convert: 'converted' } as const;
+
 export async function exportMaster(project: Project, outputPath: string, options: ExportOptions = {}): Promise<ExportResult> {
   const { absolute } = checkOutputPath(project.source.path, outputPath, options.overwrite, project.exportSettings.videoCodec);
   const staging = path.join(path.dirname(absolute), `.${path.basename(absolute)}.staging-${randomBytes(4).toString('hex')}${path.extname(absolute)}`);
@@ -154,7 +157,7 @@ export async function exportMaster(project: Project, outputPath: string, options
         pixelFormat: render.pixelFormat,
         variableFrameRate: render.variableFrameRate,
         rotation: render.rotation,
-        audio: render.audio.map((a) => ({ audioIndex: a.audioIndex, treatment: a.mode === 'copy' ? 'copied' : 'redacted', codec: a.codec, spans: a.spans })),
+        audio: render.audio.map((a) => ({ audioIndex: a.audioIndex, treatment: AUDIO_TREATMENT[a.mode], codec: a.codec, spans: a.spans })),
         droppedStreams: render.droppedStreams,
       },
       ffmpeg: {
