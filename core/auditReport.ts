@@ -135,6 +135,8 @@ export const auditReportSchema = z.object({
     variableFrameRate: z.boolean(),
     /** The source's rotation: none, kept as a tag, or turned into the picture (Matroska). */
     rotation: z.enum(['none', 'tagged', 'baked']),
+    /** Pixels added at the right and bottom of an odd-sized picture, its edge repeated (4:2:0 and 4:2:2 need even sizes); null when none. */
+    padding: z.object({ right: nonNegInt, bottom: nonNegInt }).nullable().default(null),
     /**
      * Each audio stream of the master: copied bit for bit, re-encoded with its redactions (master
      * seconds), or converted (re-encoded to `codec` because the container cannot hold the source's).

@@ -102,6 +102,28 @@ export function checkMasterContainer(codec: MasterCodec, muxer: string, extensio
   );
 }
 
+/** Pixels added at the right and bottom edges of every frame. */
+export interface EdgePadding {
+  right: number;
+  bottom: number;
+}
+
+/**
+ * 4:2:0 and 4:2:2 pictures need an even width, 4:2:0 an even height too, so an odd-sized source
+ * (a 1279×719 screen capture) is padded by one pixel at the right or bottom, its last column or
+ * row repeated: nothing of the picture is lost and no black line appears. Null when none is needed.
+ */
+export function evenSizePadding(layout: YuvLayout, width: number, height: number): EdgePadding | null {
+  const right = width % 2;
+  const bottom = layout.chroma === '420' ? height % 2 : 0;
+  return right || bottom ? { right, bottom } : null;
+}
+
+/** The ffmpeg filter that pads as `evenSizePadding` says, smearing the edge pixels outwards. */
+export function edgePaddingFilter({ right, bottom }: EdgePadding): string {
+  return `pad=iw+${right}:ih+${bottom}:0:0,fillborders=right=${right}:bottom=${bottom}:mode=smear`;
+}
+
 /** Video encoder arguments for the preset. */
 export function videoEncoderArgs(format: MasterFormat, settings: Pick<ExportSettings, 'crf' | 'preset'>, muxer: string): string[] {
   const pixFmt = ['-pix_fmt', format.pixelFormat];

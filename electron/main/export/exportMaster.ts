@@ -157,6 +157,7 @@ export async function exportMaster(project: Project, outputPath: string, options
         pixelFormat: render.pixelFormat,
         variableFrameRate: render.variableFrameRate,
         rotation: render.rotation,
+        padding: render.padding,
         audio: render.audio.map((a) => ({ audioIndex: a.audioIndex, treatment: AUDIO_TREATMENT[a.mode], codec: a.codec, spans: a.spans })),
         droppedStreams: render.droppedStreams,
       },

@@ -8,6 +8,8 @@ import { BlurlineError, CancelledError } from '../../../core/errors';
 import {
   checkMasterContainer,
   colourArgs,
+  edgePaddingFilter,
+  evenSizePadding,
   masterClock,
   masterFormatFor,
   offsetTimecode,
@@ -18,6 +20,7 @@ import {
   rotateTagFor,
   videoEncoderArgs,
   type AudioPlan,
+  type EdgePadding,
   type MasterClock,
   type MasterFormat,
   type SideStream,
@@ -64,6 +67,8 @@ export interface RenderResult {
   variableFrameRate: boolean;
   /** Rotation kept as a tag on the unrotated picture, or baked into the picture (Matroska), or none. */
   rotation: 'none' | 'tagged' | 'baked';
+  /** Edge pixels repeated to make an odd-sized picture even (what 4:2:0 and 4:2:2 need), or null. */
+  padding: EdgePadding | null;
   /** Each audio stream: copied, or re-encoded with its redactions (times in master seconds). */
   audio: Pick<AudioPlan, 'audioIndex' | 'mode' | 'codec' | 'spans'>[];
   /** Subtitle/data streams copied into the master (source stream indices). */
@@ -206,6 +211,8 @@ export interface EncodePlan {
   muxer: string;
   /** A second pass (stream copy) follows to add the rotation tag; this pass then writes no timecode. */
   remuxFollows: boolean;
+  /** Edge pixels added to an odd-sized picture (in the orientation the frames are encoded in). */
+  padding: EdgePadding | null;
 }
 
 const isMp4Family = (muxer: string) => muxer === 'mp4' || muxer === 'mov';
@@ -256,6 +263,7 @@ export function encoderArgs(plan: EncodePlan, outputPath: string): string[] {
     .map((a) => `[1:a:${a.audioIndex}]aeval=exprs='${a.expression}':channel_layout=same[redacted${a.audioIndex}]`);
   if (graphs.length) args.push('-filter_complex', graphs.join(';'));
   args.push('-map', '0:v:0');
+  if (plan.padding) args.push('-vf', edgePaddingFilter(plan.padding));
   for (const a of plan.audio) args.push('-map', a.expression ? `[redacted${a.audioIndex}]` : `1:a:${a.audioIndex}`);
   for (const s of plan.sideStreams) args.push('-map', `1:${s.index}`);
   args.push(...videoEncoderArgs(format, settings, muxer), ...colourArgs(plan.inputs.colour, source.pixelFormat));
@@ -453,11 +461,17 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
   const audio = planAudio(source.audioStreams, request.audioRedactions ?? [], clock, muxer);
   const side = planSideStreams(inputs.sideStreams, muxer, !settings.stripMetadata);
   const rotation: RenderResult['rotation'] = source.rotation === 0 ? 'none' : muxer === 'matroska' ? 'baked' : 'tagged';
+  // Tagged rotation: frames stay as coded, so the plan's upright boxes are turned to match.
+  const coded = rotation === 'tagged';
+  const swap = coded && (source.rotation === 90 || source.rotation === 270);
+  const width = swap ? source.height : source.width;
+  const height = swap ? source.width : source.height;
   const plan: EncodePlan = {
     source, settings, format, clock, audio, muxer,
     sideStreams: side.kept,
     inputs,
-    remuxFollows: rotation === 'tagged',
+    remuxFollows: coded,
+    padding: evenSizePadding(format.layout, width, height),
   };
   const expectedFrames = clock.last - clock.first + 1;
   const framePlan = planForRange(request.plan, settings.range);
@@ -482,11 +496,6 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
   let regionsApplied = 0;
   let remuxArgs: string[] | null = null;
   try {
-    // Tagged rotation: frames stay as coded, so the plan's upright boxes are turned to match.
-    const coded = rotation === 'tagged';
-    const swap = coded && (source.rotation === 90 || source.rotation === 270);
-    const width = swap ? source.height : source.width;
-    const height = swap ? source.width : source.height;
     const byFrame = new Map(
       framePlan.frames.map((f) => [f.frame, coded ? regionsToCoded(f.regions, source.rotation, source.width, source.height) : f.regions]),
     );
@@ -567,6 +576,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
     range: { first: clock.first, last: clock.last },
     variableFrameRate: clock.variable,
     rotation,
+    padding: plan.padding,
     audio: audio.map(({ audioIndex, mode, codec, spans }) => ({ audioIndex, mode, codec, spans })),
     keptStreams: side.kept.map((s) => s.index),
     droppedStreams: side.dropped.map((d) => d.reason),
