@@ -254,3 +254,40 @@ describe('sources whose audio an .mp4 master cannot hold as it is: converted to 
     });
   }
 });
+
+describe('transport streams (dashcams record MPEG-TS; AVCHD cameras M2TS), which the bundled ffprobe crashes on', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'blurline-ts-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const kinds = [
+    { name: 'MPEG-TS, H.264 + AAC', ext: 'ts', args: ['-c:a', 'aac', '-f', 'mpegts'], container: 'mpegts', audio: 'aac' },
+    { name: 'M2TS, H.264 + AC-3', ext: 'm2ts', args: ['-c:a', 'ac3', '-mpegts_m2ts_mode', '1', '-f', 'mpegts'], container: 'mpegts (m2ts)', audio: 'ac3' },
+  ];
+  for (const kind of kinds) {
+    it(`${kind.name}: probed (frames, rate, length, start), every frame in the master, the audio copied, the region blurred`, async () => {
+      const sourcePath = await generatedClip(
+        `transport-${kind.ext}`,
+        ['-f', 'lavfi', '-i', TEXTURE, '-f', 'lavfi', '-i', TONE, '-map', '0:v', '-map', '1:a', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', ...kind.args],
+        kind.ext,
+      );
+      const source = await probeVideo(sourcePath);
+      expect(source).toMatchObject({ container: kind.container, videoCodec: 'h264', width: W, height: H, frameRate: { num: 25, den: 1 }, frameCount: FRAMES });
+      expect(source.durationSeconds).toBeCloseTo(1.6, 2);
+      // Transport streams start their clock late (1.4 s here): the master starts at 0 all the same.
+      expect(source.videoStartSeconds).toBeGreaterThan(1);
+      expect(source.audioStreams.map((a) => a.codec)).toEqual([kind.audio]);
+      const output = path.join(dir, `${kind.ext}.mp4`);
+      const result = await renderProject(projectFor(source, 'h264'), output);
+      expect(result.audio).toEqual([{ audioIndex: 0, mode: 'copy', codec: kind.audio, spans: [] }]);
+      const probe = await ffprobeJson(output);
+      expect(videoOf(probe)).toMatchObject({ codec_name: 'h264', width: W, height: H, nb_frames: String(FRAMES) });
+      expect(audioOf(probe).map((s: { codec_name: string }) => s.codec_name)).toEqual([kind.audio]);
+      const plainPath = path.join(dir, `${kind.ext}.plain.mp4`);
+      await ffmpeg(['-i', sourcePath, '-map', '0:v', '-c:v', 'libx264', '-preset', 'fast', '-crf', '18', plainPath]);
+      expectBlurredExactly(await readGrayFrames(sourcePath, W, H), await readGrayFrames(output, W, H), await readGrayFrames(plainPath, W, H), W, H, regionAt);
+    });
+  }
+});

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../../electron/main/media/decode';
-import { probeVideo } from '../../electron/main/media/probe';
+import { probeVideo, transportStreamKind } from '../../electron/main/media/probe';
 import { generatedClip, sha256 } from '../helpers/media';
 import { errorOf } from '../helpers/errors';
 
@@ -101,6 +101,25 @@ describe('probeVideo', () => {
     const before = sha256(copy);
     await probeVideo(copy);
     expect(sha256(copy)).toBe(before);
+  });
+});
+
+describe('transportStreamKind', () => {
+  const packets = (size: number, syncAt: number, count = 5) => {
+    const bytes = new Uint8Array(size * count).fill(0x11);
+    for (let k = 0; k < count; k++) bytes[k * size + syncAt] = 0x47;
+    return bytes;
+  };
+
+  it('tells MPEG-TS (188-byte packets) and M2TS (192, a timestamp first) by their sync bytes, and nothing else', () => {
+    expect(transportStreamKind(packets(188, 0))).toBe('mpegts');
+    expect(transportStreamKind(packets(192, 4))).toBe('mpegts (m2ts)');
+    expect(transportStreamKind(packets(188, 0, 3))).toBeNull();
+    const broken = packets(188, 0);
+    broken[3 * 188] = 0;
+    expect(transportStreamKind(broken)).toBeNull();
+    // An mp4 starts with its ftyp box.
+    expect(transportStreamKind(new Uint8Array([0, 0, 0, 0x20, 0x66, 0x74, 0x79, 0x70, ...new Array(1000).fill(0)]))).toBeNull();
   });
 });
 

@@ -150,15 +150,32 @@ export async function runFfmpeg(
   return spawnMedia(args, options).done;
 }
 
-/** Runs ffprobe with JSON output and returns the parsed result. */
-export async function runFfprobeJson(args: readonly string[], task: string, signal?: AbortSignal): Promise<unknown> {
-  const proc = spawnMedia(['-v', 'error', '-print_format', 'json', ...args], { binary: 'ffprobe', task, signal });
+/**
+ * Runs ffprobe with JSON output and returns the parsed result. With `input`, ffprobe reads
+ * `pipe:0` from that process's output (which then must succeed too; its failure is the one reported).
+ */
+export async function runFfprobeJson(args: readonly string[], task: string, signal?: AbortSignal, input?: MediaProcess): Promise<unknown> {
+  const proc = spawnMedia(['-v', 'error', '-print_format', 'json', ...args], { binary: 'ffprobe', task, signal, stdin: input !== undefined });
+  if (input) input.child.stdout!.pipe(proc.child.stdin!);
   let stdout = '';
   proc.child.stdout!.setEncoding('utf8');
   proc.child.stdout!.on('data', (chunk: string) => {
     stdout += chunk;
   });
-  await proc.done;
+  // Whichever fails first says why: the other then fails for want of its partner.
+  let firstFailure: unknown = null;
+  const watch = (done: Promise<string> | undefined) =>
+    done?.catch((err: unknown) => {
+      firstFailure ??= err;
+      throw err;
+    });
+  try {
+    await Promise.all([watch(proc.done), watch(input?.done)]);
+  } catch {
+    proc.stop();
+    input?.stop();
+    throw firstFailure;
+  }
   try {
     return JSON.parse(stdout);
   } catch {

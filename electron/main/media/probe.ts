@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BlurlineError, CancelledError } from '../../../core/errors';
 import type { ColourTags, FrameTimeline, SideStream } from '../../../core/masterFormat';
 import type { AudioStreamInfo, Rational, SourceInfo } from '../../../core/project';
-import { runFfprobeJson } from './ffmpeg';
+import { runFfprobeJson, spawnMedia } from './ffmpeg';
 
 interface ProbeStream {
   index: number;
@@ -96,13 +96,55 @@ export async function assertReadableFile(file: string, what = 'source'): Promise
   }
 }
 
+/** Transport-stream packets: 188 bytes (MPEG-TS), or 192 with a 4-byte timestamp first (M2TS/MTS, AVCHD); each starts with 0x47. */
+const TS_PACKETS = [
+  { size: 188, syncAt: 0, container: 'mpegts' },
+  { size: 192, syncAt: 4, container: 'mpegts (m2ts)' },
+];
+const TS_PACKETS_CHECKED = 5;
+
+/** The transport stream a file's first bytes are, or null (any other container). */
+export function transportStreamKind(head: Uint8Array): string | null {
+  for (const { size, syncAt, container } of TS_PACKETS) {
+    if (head.length < size * TS_PACKETS_CHECKED) continue;
+    let synced = true;
+    for (let k = 0; k < TS_PACKETS_CHECKED && synced; k++) synced = head[k * size + syncAt] === 0x47;
+    if (synced) return container;
+  }
+  return null;
+}
+
+async function readHead(file: string, bytes: number): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const head = new Uint8Array(bytes);
+    const { bytesRead } = await handle.read(head, 0, bytes, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * ffprobe over a source (`args` without the file). The bundled ffprobe crashes (SIGSEGV) in its
+ * MPEG-TS reader on every transport stream, so those are read through ffmpeg instead, which
+ * copies every packet, timestamps kept, into NUT on a pipe that ffprobe reads: the same streams,
+ * in the same order, with the same packets and times. Such a probe has no container name of the
+ * source and no duration: the callers get the name from `transportStreamKind` and count frames.
+ */
+async function probeSource(file: string, args: readonly string[], task: string, signal?: AbortSignal): Promise<ProbeResult> {
+  if (!transportStreamKind(await readHead(file, 192 * TS_PACKETS_CHECKED))) return (await runFfprobeJson([...args, file], task, signal)) as ProbeResult;
+  const copy = spawnMedia(['-hide_banner', '-v', 'error', '-i', file, '-map', '0', '-c', 'copy', '-copyts', '-f', 'nut', 'pipe:1'], { task, signal });
+  return (await runFfprobeJson([...args, '-i', 'pipe:0'], task, signal, copy)) as ProbeResult;
+}
+
 /** Reads everything Blurline needs to know about a source video. Never writes to it. */
 export async function probeVideo(file: string, options: { signal?: AbortSignal } = {}): Promise<SourceInfo> {
   const absolute = path.resolve(file);
   const sizeBytes = await assertReadableFile(absolute);
   if (sizeBytes === 0) throw new BlurlineError('SOURCE_UNREADABLE', `source is an empty file: ${absolute}`);
   const task = `reading ${path.basename(absolute)}`;
-  const probe = (await runFfprobeJson(['-show_format', '-show_streams', absolute], task, options.signal)) as ProbeResult;
+  const probe = await probeSource(absolute, ['-show_format', '-show_streams'], task, options.signal);
   const streams = probe.streams ?? [];
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   if (!video) {
@@ -118,19 +160,17 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
   const frameRate = frameRateOf(video);
   if (!frameRate) throw new BlurlineError('SOURCE_UNREADABLE', `${path.basename(absolute)}: the video stream has no frame rate`);
   const fps = frameRate.num / frameRate.den;
-  const durationSeconds = positiveNumber(video.duration) ?? positiveNumber(probe.format?.duration);
+  let durationSeconds = positiveNumber(video.duration) ?? positiveNumber(probe.format?.duration);
 
   let frameCount = positiveNumber(video.nb_frames);
   if (frameCount === null) {
     // Matroska/WebM headers carry no frame count: count the packets (reads the file, no decoding).
-    const counted = (await runFfprobeJson(
-      ['-count_packets', '-select_streams', String(video.index), '-show_entries', 'stream=nb_read_packets', absolute],
-      task,
-      options.signal,
-    )) as ProbeResult;
+    const counted = await probeSource(absolute, ['-count_packets', '-select_streams', String(video.index), '-show_entries', 'stream=nb_read_packets'], task, options.signal);
     frameCount = positiveNumber(counted.streams?.[0]?.nb_read_packets);
   }
   if (frameCount === null && durationSeconds !== null) frameCount = Math.round(durationSeconds * fps);
+  // A transport stream read through a pipe states no duration: its frames at its rate say it.
+  if (durationSeconds === null && frameCount !== null) durationSeconds = frameCount / fps;
   if (frameCount === null || durationSeconds === null) {
     throw new BlurlineError('SOURCE_UNREADABLE', `${path.basename(absolute)}: cannot tell the video's length (corrupt or truncated file?)`);
   }
@@ -153,7 +193,7 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
     path: absolute,
     sizeBytes,
     sha256: await sha256File(absolute, options.signal),
-    container: probe.format?.format_name ?? 'unknown',
+    container: transportStreamKind(await readHead(absolute, 192 * TS_PACKETS_CHECKED)) ?? probe.format?.format_name ?? 'unknown',
     videoCodec: video.codec_name ?? 'unknown',
     pixelFormat: video.pix_fmt ?? 'unknown',
     width: swap ? video.height : video.width,
@@ -194,11 +234,7 @@ export function seeksExactly(container: string): boolean {
  * timestamps cannot be trusted (missing or repeated). `stream`: an ffprobe stream specifier.
  */
 export async function readFrameTimeline(file: string, stream: string, signal?: AbortSignal): Promise<FrameTimeline | null> {
-  const probe = (await runFfprobeJson(
-    ['-select_streams', stream, '-show_entries', 'packet=pts,flags:stream=time_base:format=start_time', file],
-    `indexing ${path.basename(file)}`,
-    signal,
-  )) as ProbeResult;
+  const probe = await probeSource(file, ['-select_streams', stream, '-show_entries', 'packet=pts,flags:stream=time_base:format=start_time'], `indexing ${path.basename(file)}`, signal);
   const timeBase = parseRational(probe.streams?.[0]?.time_base);
   if (!timeBase) return null;
   const pts: number[] = [];
@@ -219,7 +255,7 @@ export async function readFrameTimeline(file: string, stream: string, signal?: A
  */
 export async function probeRenderInputs(source: SourceInfo, signal?: AbortSignal): Promise<RenderInputs> {
   const task = `reading ${path.basename(source.path)}`;
-  const info = (await runFfprobeJson(['-show_format', '-show_streams', source.path], task, signal)) as ProbeResult;
+  const info = await probeSource(source.path, ['-show_format', '-show_streams'], task, signal);
   const streams = info.streams ?? [];
   const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
   const known = (v: string | undefined) => (v && v !== 'unknown' ? v : undefined);
