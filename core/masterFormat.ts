@@ -397,9 +397,10 @@ export function redactionExpression(spans: readonly { mode: AudioRedaction['mode
  * Audio codecs each muxer takes by copy with this ffmpeg. Its mp4 muxer refuses PCM and calls
  * Opus and FLAC experimental; Matroska takes any.
  */
+const MP4_AUDIO = ['aac', 'mp3', 'mp2', 'ac3', 'eac3', 'alac'];
 const AUDIO_COPY_BY_MUXER: Record<string, (codec: string) => boolean> = {
-  mp4: (codec) => ['aac', 'mp3', 'mp2', 'ac3', 'eac3', 'alac'].includes(codec),
-  mov: (codec) => ['aac', 'mp3', 'mp2', 'ac3', 'eac3', 'alac'].includes(codec) || codec.startsWith('pcm_'),
+  mp4: (codec) => MP4_AUDIO.includes(codec),
+  mov: (codec) => MP4_AUDIO.includes(codec) || codec.startsWith('pcm_'),
   matroska: () => true,
 };
 

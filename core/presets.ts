@@ -1,5 +1,6 @@
 import type { BlazeFaceDetectorOptions } from './blazeFace';
 import type { FaceApiDetectorOptions } from './faceApiDetector';
+import type { DetectorOptions } from './detection';
 import type { AnalysisSchedule, DiscoveryLevel } from './faceAnalysis';
 import type { OnnxDetectorOptions } from './onnxFaceModels';
 
@@ -140,6 +141,15 @@ export function withMinConfidence(preset: DetectionPreset, minConfidence: number
       ...preset.schedule,
       discovery: preset.schedule.discovery.map((level) => ({ ...level, detector: { ...level.detector, minConfidence } })),
     },
+  };
+}
+
+/** A schedule without a detector's searches and second looks (`drop` picks the detector). */
+export function scheduleWithout(schedule: AnalysisSchedule, drop: (detector: DetectorOptions) => boolean): AnalysisSchedule {
+  return {
+    ...schedule,
+    discovery: schedule.discovery.filter((level) => !drop(level.detector)),
+    confirm: schedule.confirm && { ...schedule.confirm, looks: schedule.confirm.looks.filter((look) => !drop(look.detector)) },
   };
 }
 

@@ -1,6 +1,6 @@
 import { isBlazeFaceModel } from '../../core/blazeFace';
 import type { DiscoveryLevel } from '../../core/faceAnalysis';
-import { DETECTION_PRESETS, type DetectionPreset } from '../../core/presets';
+import { DETECTION_PRESETS, scheduleWithout, type DetectionPreset } from '../../core/presets';
 import { falseBlurShareOf, hiddenShare } from './pixelCheck';
 import type { RealMethodResult } from './realRun';
 
@@ -42,13 +42,7 @@ export function thoroughParts(): PresetVariant[] {
     without('no-tiny-half', 'Tiny search of the half-size frame', withoutLevels(base, (l) => l.detector.model === 'tiny-face-detector' && l.shrink === 2)),
     without('no-native', 'Tiny search of native-size strips', withoutLevels(base, (l) => l.detector.model === 'tiny-face-detector' && l.shrink === 1)),
     without('no-turned', 'SSD search of the frame turned 90/180/270°', withoutLevels(base, (l) => !upright(l))),
-    without(
-      'no-blazeface',
-      'BlazeFace search of the whole frame, and its second look',
-      withSchedule(withoutLevels(base, (l) => isBlazeFaceModel(l.detector)), {
-        confirm: schedule.confirm && { ...schedule.confirm, looks: schedule.confirm.looks.filter((look) => !isBlazeFaceModel(look.detector)) },
-      }),
-    ),
+    without('no-blazeface', 'BlazeFace search of the whole frame, and its second look', { ...base, schedule: scheduleWithout(schedule, isBlazeFaceModel) }),
     without('no-confirm', 'the second look (without it every candidate is a track)', withSchedule(base, { confirm: null })),
     without('roi-every-6', 'known faces re-found every frame, not every 6th', withSchedule(base, { roi: { ...schedule.roi, everyFrames: 6 } })),
     without('no-backtrack', 'the backwards search from where a face is found', withSchedule(base, { backtrackFrames: 0 })),

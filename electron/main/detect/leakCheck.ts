@@ -8,7 +8,7 @@ import { cropResizeRgb } from '../../../core/image';
 import { LEAK_CRITERIA, LeakGrouper, leaksAmong, masterRegions, type LeakCriteria, type LeakFindingCore } from '../../../core/leakCheck';
 import { encodePng } from '../../../core/png';
 import { isBlazeFaceModel } from '../../../core/blazeFace';
-import { DETECTION_PRESETS } from '../../../core/presets';
+import { DETECTION_PRESETS, scheduleWithout, withMinConfidence } from '../../../core/presets';
 import type { SourceInfo } from '../../../core/project';
 import { progressFromFrames, type JobProgress } from '../../../core/progress';
 import type { RenderPlan } from '../../../core/renderPlan';
@@ -46,12 +46,10 @@ export const LEAK_MIN_CONFIDENCE = 0.3;
  */
 const THOROUGH = DETECTION_PRESETS.thorough.schedule;
 export const LEAK_SCHEDULE: AnalysisSchedule = {
-  ...THOROUGH,
   // BlazeFace is left out, its search and its look: it takes a blurred face for a face (on a
   // real clip, a 0.68 box over a blurred face and the hands below it; at 0.3, a 0.50 box on the
   // leak-check clip), and its look confirms its own finds.
-  discovery: THOROUGH.discovery.filter((level) => !isBlazeFaceModel(level.detector)).map((level) => ({ ...level, detector: { ...level.detector, minConfidence: LEAK_MIN_CONFIDENCE } })),
-  confirm: THOROUGH.confirm && { ...THOROUGH.confirm, looks: THOROUGH.confirm.looks.filter((look) => !isBlazeFaceModel(look.detector)) },
+  ...scheduleWithout(withMinConfidence(DETECTION_PRESETS.thorough, LEAK_MIN_CONFIDENCE).schedule, isBlazeFaceModel),
   roi: { ...THOROUGH.roi, detector: { ...THOROUGH.roi.detector, minConfidence: LEAK_MIN_CONFIDENCE } },
   // Faces a detector finds are what a leak is; possible faces over persons are the editor's to review.
   persons: null,

@@ -114,12 +114,13 @@ export function transportStreamKind(head: Uint8Array): string | null {
   return null;
 }
 
-async function readHead(file: string, bytes: number): Promise<Uint8Array> {
+/** The transport stream a file is (from its first packets), or null. */
+async function transportStreamOf(file: string): Promise<string | null> {
   const handle = await open(file, 'r');
   try {
-    const head = new Uint8Array(bytes);
-    const { bytesRead } = await handle.read(head, 0, bytes, 0);
-    return head.subarray(0, bytesRead);
+    const head = new Uint8Array(192 * TS_PACKETS_CHECKED);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return transportStreamKind(head.subarray(0, bytesRead));
   } finally {
     await handle.close();
   }
@@ -130,10 +131,10 @@ async function readHead(file: string, bytes: number): Promise<Uint8Array> {
  * MPEG-TS reader on every transport stream, so those are read through ffmpeg instead, which
  * copies every packet, timestamps kept, into NUT on a pipe that ffprobe reads: the same streams,
  * in the same order, with the same packets and times. Such a probe has no container name of the
- * source and no duration: the callers get the name from `transportStreamKind` and count frames.
+ * source and no duration: the callers get the name from `transportStreamOf` and count frames.
  */
 async function probeSource(file: string, args: readonly string[], task: string, signal?: AbortSignal): Promise<ProbeResult> {
-  if (!transportStreamKind(await readHead(file, 192 * TS_PACKETS_CHECKED))) return (await runFfprobeJson([...args, file], task, signal)) as ProbeResult;
+  if (!(await transportStreamOf(file))) return (await runFfprobeJson([...args, file], task, signal)) as ProbeResult;
   const copy = spawnMedia(['-hide_banner', '-v', 'error', '-i', file, '-map', '0', '-c', 'copy', '-copyts', '-f', 'nut', 'pipe:1'], { task, signal });
   return (await runFfprobeJson([...args, '-i', 'pipe:0'], task, signal, copy)) as ProbeResult;
 }
@@ -193,7 +194,7 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
     path: absolute,
     sizeBytes,
     sha256: await sha256File(absolute, options.signal),
-    container: transportStreamKind(await readHead(absolute, 192 * TS_PACKETS_CHECKED)) ?? probe.format?.format_name ?? 'unknown',
+    container: (await transportStreamOf(absolute)) ?? probe.format?.format_name ?? 'unknown',
     videoCodec: video.codec_name ?? 'unknown',
     pixelFormat: video.pix_fmt ?? 'unknown',
     width: swap ? video.height : video.width,
