@@ -290,4 +290,14 @@ describe('transport streams (dashcams record MPEG-TS; AVCHD cameras M2TS), which
       expectBlurredExactly(await readGrayFrames(sourcePath, W, H), await readGrayFrames(output, W, H), await readGrayFrames(plainPath, W, H), W, H, regionAt);
     });
   }
+  it('a transport stream longer than ffprobe reads for its header (12 s) is probed to the end: ffprobe stopping early does not stall the copy', async () => {
+    const sourcePath = await generatedClip(
+      'transport-long',
+      ['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=12', '-f', 'lavfi', '-i', 'sine=d=12', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '16', '-c:a', 'aac', '-f', 'mpegts'],
+      'ts',
+    );
+    const source = await probeVideo(sourcePath);
+    expect(source).toMatchObject({ container: 'mpegts', frameCount: 300, frameRate: { num: 25, den: 1 } });
+    expect(source.durationSeconds).toBeCloseTo(12, 2);
+  });
 });

@@ -152,30 +152,41 @@ export async function runFfmpeg(
 
 /**
  * Runs ffprobe with JSON output and returns the parsed result. With `input`, ffprobe reads
- * `pipe:0` from that process's output (which then must succeed too; its failure is the one reported).
+ * `pipe:0` from that process's output; if that fails before ffprobe answers, its failure is the one reported.
  */
 export async function runFfprobeJson(args: readonly string[], task: string, signal?: AbortSignal, input?: MediaProcess): Promise<unknown> {
   const proc = spawnMedia(['-v', 'error', '-print_format', 'json', ...args], { binary: 'ffprobe', task, signal, stdin: input !== undefined });
-  if (input) input.child.stdout!.pipe(proc.child.stdin!);
+  if (input) {
+    const feed = input.child.stdout!;
+    feed.pipe(proc.child.stdin!);
+    // ffprobe stops reading once it knows enough (the header, not every packet): the rest of the
+    // copy is thrown away, so ffmpeg never blocks on a full pipe.
+    proc.child.stdin!.once('close', () => {
+      feed.unpipe();
+      feed.resume();
+    });
+  }
   let stdout = '';
   proc.child.stdout!.setEncoding('utf8');
   proc.child.stdout!.on('data', (chunk: string) => {
     stdout += chunk;
   });
-  // Whichever fails first says why: the other then fails for want of its partner.
+  // Whichever fails first says why: the other then fails for want of its partner. ffprobe's
+  // answer settles it; the copy still running then is no longer needed.
   let firstFailure: unknown = null;
-  const watch = (done: Promise<string> | undefined) =>
-    done?.catch((err: unknown) => {
+  const watch = (done: Promise<string>) =>
+    done.catch((err: unknown) => {
       firstFailure ??= err;
       throw err;
     });
   try {
-    await Promise.all([watch(proc.done), watch(input?.done)]);
-  } catch {
+    await (input ? Promise.race([watch(proc.done), watch(input.done).then(() => proc.done)]) : proc.done);
+  } catch (err) {
     proc.stop();
     input?.stop();
-    throw firstFailure;
+    throw firstFailure ?? err;
   }
+  input?.stop();
   try {
     return JSON.parse(stdout);
   } catch {
