@@ -163,9 +163,12 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
   const fps = frameRate.num / frameRate.den;
   let durationSeconds = positiveNumber(video.duration) ?? positiveNumber(probe.format?.duration);
 
-  let frameCount = positiveNumber(video.nb_frames);
+  // Only MP4/QuickTime's sample tables count frames exactly. Matroska and transport streams
+  // state none; AVI's header counts the empty chunks that mean "repeat the last frame", which no
+  // decoder outputs; program streams only have a length estimated from their rate. Everything else
+  // has its packets counted (reads the file, no decoding).
+  let frameCount = /^mov,mp4/.test(probe.format?.format_name ?? '') ? positiveNumber(video.nb_frames) : null;
   if (frameCount === null) {
-    // Matroska/WebM headers carry no frame count: count the packets (reads the file, no decoding).
     const counted = await probeSource(absolute, ['-count_packets', '-select_streams', String(video.index), '-show_entries', 'stream=nb_read_packets'], task, options.signal);
     frameCount = positiveNumber(counted.streams?.[0]?.nb_read_packets);
   }
