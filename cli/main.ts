@@ -8,6 +8,7 @@ import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, MASTER_CODECS, type Fram
 import { formatDuration, type JobProgress } from '../core/progress';
 import { checkOutputPath } from '../electron/main/media/render';
 import { readProjectFile, writeProjectFile } from '../electron/main/project/projectFile';
+import { relinkMovedSource } from '../electron/main/project/relink';
 import { inspectOnnxFaceModel } from '../electron/main/detect/onnxFaceDetector';
 import { detectToProject } from '../electron/main/pipeline';
 import { auditReportPaths } from '../electron/main/export/auditTrail';
@@ -296,7 +297,12 @@ export async function main(argv: string[]): Promise<number> {
     let project: Project;
     let projectPath: string | null = null;
     if (command === 'render') {
-      project = await readProjectFile(input);
+      const relinked = await relinkMovedSource(await readProjectFile(input), input);
+      project = relinked.project;
+      if (relinked.relinkedFrom) {
+        result.relinkedFrom = relinked.relinkedFrom;
+        if (!out.json && !out.quiet) process.stderr.write(`the video had moved: found ${project.source.path} by its SHA-256 (the project named ${relinked.relinkedFrom})\n`);
+      }
     } else {
       // Fail on a bad output path before minutes of analysis.
       if (command === 'auto') checkOutputPath(input, values.output, overwrite, (codec as MasterCodec | undefined) ?? DEFAULT_EXPORT_SETTINGS.videoCodec);
@@ -442,8 +448,10 @@ function reportError(err: unknown, out: Output): number {
     if (err.detail && !out.json && process.env.BLURLINE_DEBUG) process.stderr.write(`${err.detail}\n`);
     return EXIT_BY_CODE[err.code];
   }
-  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  // The stack is for a bug report (BLURLINE_DEBUG=1), never the message.
+  const message = err instanceof Error ? err.message : String(err);
   if (out.json) process.stdout.write(`${JSON.stringify({ ok: false, code: 'UNEXPECTED', message })}\n`);
   else process.stderr.write(`blurline: unexpected error: ${message}\n`);
+  if (err instanceof Error && err.stack && !out.json && process.env.BLURLINE_DEBUG) process.stderr.write(`${err.stack}\n`);
   return EXIT.unexpected;
 }

@@ -121,7 +121,13 @@ export interface OpenedVideo {
    */
   framesUrl: string;
   /** The autosaved project for this source, if there is one. */
-  autosaved: { project: Project; savedAt: string; sourceChanged: boolean } | null;
+  autosaved: {
+    project: Project;
+    savedAt: string;
+    sourceChanged: boolean;
+    /** Set when the newest autosave was damaged or missing and the one before it was restored: why. */
+    recoveredBecause: string | null;
+  } | null;
 }
 
 export interface RecentFile {
@@ -174,7 +180,8 @@ export interface BlurlineCalls {
   /** Save dialog + atomic write; null when the user cancels. */
   saveProjectAs(project: Project): Promise<IpcResult<string | null>>;
   /** Open dialog + read + validate a project file; null when the user cancels. */
-  openProject(): Promise<IpcResult<{ path: string; project: Project; sourceChanged: boolean } | null>>;
+  /** `relinkedFrom`: the video had moved and was found beside the project by its SHA-256; the path the project named. */
+  openProject(): Promise<IpcResult<{ path: string; project: Project; sourceChanged: boolean; relinkedFrom: string | null } | null>>;
   /** Save dialog for the master; null when the user cancels. */
   chooseExportPath(defaultPath: string): Promise<IpcResult<string | null>>;
   /** Checks the output path at once (same as the source, not writable, exists) and starts the job. */

@@ -120,7 +120,9 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         void flushAutosave();
       } else {
         load(saved.project, opened);
-        state().notify('info', `Restored your autosaved work from ${new Date(saved.savedAt).toLocaleString()}.`);
+        const when = new Date(saved.savedAt).toLocaleString();
+        if (saved.recoveredBecause) state().notify('warning', `Restored your autosaved work from ${when}: ${saved.recoveredBecause}, so the one before it was used.`);
+        else state().notify('info', `Restored your autosaved work from ${when}.`);
       }
     } finally {
       state().setBusy(null);
@@ -147,6 +149,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     if (!media) return;
     load(opened.sourceChanged ? { ...opened.project, source: media.source } : opened.project, media);
     if (opened.sourceChanged) warnSourceChanged(opened.path, opened.project.updatedAt);
+    if (opened.relinkedFrom) state().notify('warning', `The video had moved from ${opened.relinkedFrom}: found at ${opened.project.source.path} by its content (SHA-256), and relinked.`);
     // The opened project becomes this video's autosave.
     state().markSaved(-1, null);
     void flushAutosave();

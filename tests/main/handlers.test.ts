@@ -6,7 +6,7 @@ import { createProject, type Project } from '../../core/project';
 import type { IpcResult, JobSnapshot } from '../../electron/shared/contract';
 import { probeVideo } from '../../electron/main/media/probe';
 import { createTestHost, type TestHost } from '../../electron/main/ipc/testHost';
-import { MAX_RECENT_FILES } from '../../electron/main/ipc/userDataStore';
+import { MAX_RECENT_FILES, UserDataStore } from '../../electron/main/ipc/userDataStore';
 import { ffprobeJson } from '../helpers/media';
 import { keyframe, projectWith, track } from '../helpers/projects';
 import { audioOnlyClip, bframesClip, longClip, mpegPsClip } from './clips';
@@ -135,19 +135,33 @@ describe('autosave and recent files', () => {
     expect(files.some((f) => f.includes('.tmp'))).toBe(false);
 
     const reopened = value(await host.handlers.openVideo(copy));
-    expect(reopened.autosaved).toEqual({ project, savedAt, sourceChanged: false });
+    expect(reopened.autosaved).toEqual({ project, savedAt, sourceChanged: false, recoveredBecause: null });
 
     appendFileSync(copy, Buffer.alloc(16));
     const changed = value(await host.handlers.openVideo(copy));
     expect(changed.autosaved).toMatchObject({ project, sourceChanged: true });
   });
 
-  it('ignores a damaged autosave instead of failing to open the video', async () => {
+  it('restores the autosave before a damaged or missing newest one, and says so; opens the video without one when both are damaged', async () => {
     const copy = path.join(tmp, 'damaged.mp4');
     copyFileSync(await bframesClip(), copy);
-    value(await host.handlers.autosaveProject(createProject(await probeVideo(copy))));
-    const dir = path.join(tmp, 'userData', 'projects');
-    for (const file of readdirSync(dir)) writeFileSync(path.join(dir, file), '{"savedAt": "x", "project": {');
+    const first = createProject(await probeVideo(copy));
+    first.tracks = [track('face', [keyframe(0, { x: 10, y: 10, width: 40, height: 40 })])];
+    value(await host.handlers.autosaveProject(first));
+    value(await host.handlers.autosaveProject({ ...first, tracks: [] }));
+    const newest = new UserDataStore(path.join(tmp, 'userData')).autosavePath(copy);
+    // A crash mid-write on a disk that lies about sync: the newest autosave is cut short.
+    writeFileSync(newest, '{"savedAt": "x", "project": {');
+    const restored = value(await host.handlers.openVideo(copy)).autosaved;
+    expect(restored).toMatchObject({ recoveredBecause: 'the newest autosave is damaged', sourceChanged: false });
+    expect(restored!.project.tracks).toEqual(first.tracks);
+    // A damaged newest autosave is never kept as the one before: the next save keeps the good one.
+    const third = { ...first, tracks: [...first.tracks, track('face', [keyframe(3, { x: 90, y: 10, width: 40, height: 40 })])] };
+    value(await host.handlers.autosaveProject(third));
+    const after = value(await host.handlers.openVideo(copy)).autosaved;
+    expect(after).toMatchObject({ recoveredBecause: null });
+    expect(after!.project.tracks).toHaveLength(2);
+    for (const file of [newest, newest.replace(/\.json$/, '.prev.json')]) writeFileSync(file, '{"savedAt": "x", "project": {');
     expect(value(await host.handlers.openVideo(copy)).autosaved).toBeNull();
   });
 
@@ -182,7 +196,7 @@ describe('project files through dialogs', () => {
     try {
       const project = createProject(await probeVideo(await bframesClip()));
       expect(value(await own.handlers.saveProjectAs(project))).toBe(`${saveAs}.blurline.json`);
-      expect(value(await own.handlers.openProject())).toEqual({ path: `${saveAs}.blurline.json`, project, sourceChanged: false });
+      expect(value(await own.handlers.openProject())).toEqual({ path: `${saveAs}.blurline.json`, project, sourceChanged: false, relinkedFrom: null });
       expect(value(await host.handlers.saveProjectAs(project))).toBeNull();
       expect(value(await host.handlers.openProject())).toBeNull();
       expect(value(await host.handlers.chooseVideo())).toBeNull();

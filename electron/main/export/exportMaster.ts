@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { buildAuditReport, type AuditReport, type LeakCheckPass, type LeakCheckReport } from '../../../core/auditReport';
 import { addTracks, applyEdit } from '../../../core/edits';
@@ -15,6 +15,7 @@ import { sha256File } from '../media/probe';
 import { checkOutputPath } from '../media/render';
 import { renderProject, type JobStage, type RenderProjectResult } from '../pipeline';
 import { auditReportPaths, writeAuditReport } from './auditTrail';
+import { claimOutput, publishFile } from './outputClaim';
 import packageJson from '../../../package.json' with { type: 'json' };
 
 /**
@@ -116,6 +117,15 @@ const AUDIO_TREATMENT = { copy: 'copied', redact: 'redacted', convert: 'converte
 
 export async function exportMaster(project: Project, outputPath: string, options: ExportOptions = {}): Promise<ExportResult> {
   const { absolute } = checkOutputPath(project.source.path, outputPath, options.overwrite, project.exportSettings.videoCodec);
+  const claim = await claimOutput(absolute);
+  try {
+    return await exportClaimed(project, absolute, options);
+  } finally {
+    await claim.release();
+  }
+}
+
+async function exportClaimed(project: Project, absolute: string, options: ExportOptions): Promise<ExportResult> {
   const staging = path.join(path.dirname(absolute), `.${path.basename(absolute)}.staging-${randomBytes(4).toString('hex')}${path.extname(absolute)}`);
   const reportPaths = auditReportPaths(absolute);
   const maxPasses = Math.max(1, options.maxPasses ?? 1);
@@ -172,7 +182,7 @@ export async function exportMaster(project: Project, outputPath: string, options
     });
     await writeAuditReport(report, reportPaths);
     reportWritten = true;
-    await rename(staging, absolute);
+    await publishFile(staging, absolute, options.overwrite ?? false);
     return { project: rendered, render: { ...render, outputPath: absolute }, leakCheck, report, reportPaths };
   } catch (err) {
     await unlink(staging).catch(() => {});

@@ -4,6 +4,7 @@ import type { Project } from '../../../core/project';
 import type { BlurlineCalls } from '../../shared/contract';
 import { verifySourceUnchanged } from '../media/render';
 import { readProjectFile, writeProjectFile } from '../project/projectFile';
+import { relinkMovedSource } from '../project/relink';
 import { ipcCall, projectArg } from './calls';
 import type { FeatureDeps } from './handlers';
 
@@ -47,9 +48,9 @@ export function projectCalls({ dialogs, store, eventLog }: FeatureDeps) {
     openProject: ipcCall([], [], async () => {
       const file = await dialogs.chooseProjectToOpen();
       if (!file) return null;
-      const project = await readProjectFile(file);
+      const { project, relinkedFrom } = await relinkMovedSource(await readProjectFile(file), file);
       eventLog.remember(project);
-      return { path: file, project, sourceChanged: await sourceChanged(project) };
+      return { path: file, project, sourceChanged: await sourceChanged(project), relinkedFrom };
     }),
   } satisfies Partial<BlurlineCalls>;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { ONNX_FACE_FORMATS } from '../../../core/onnxFaceModels';
@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../project/projectFile';
 
 /**
  * What the app keeps in its user-data folder: the autosave of each source's project
- * (`projects/<sha256 of the source path>.json`), the recent files (`recent.json`), the settings
+ * (`projects/<sha256 of the source path>.json`, and the one before it as `.prev.json`), the recent files (`recent.json`), the settings
  * (`settings.json`) and the playback proxies (`proxies/`). Every write is atomic, and writes to one file happen one after
  * another, so a slow earlier write can never land on top of a later one.
  */
@@ -36,11 +36,13 @@ const autosaveSchema = z.object({
 export interface Autosave {
   project: Project;
   savedAt: string;
+  /** Set when the newest autosave was damaged or missing and the one before it was restored: why. */
+  recoveredBecause: string | null;
 }
 
 const sha256Text = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** Reads JSON that may be missing or damaged (a crash, a hand edit): either way there is nothing to restore. */
+/** Reads JSON that may be missing or damaged (a crash, a disk error, a hand edit): either way there is nothing to restore from it. */
 async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T | null> {
   try {
     const parsed = schema.safeParse(JSON.parse(await readFile(file, 'utf8')));
@@ -71,20 +73,31 @@ export class UserDataStore {
     return next;
   }
 
+  private previousAutosavePath(file: string): string {
+    return file.replace(/\.json$/, '.prev.json');
+  }
+
   async saveAutosave(project: Project, now = new Date()): Promise<Autosave> {
     const file = this.autosavePath(project.source.path);
     const autosave = { savedAt: now.toISOString(), project };
     await this.serialized(file, async () => {
       await mkdir(path.dirname(file), { recursive: true });
+      // The last good autosave is kept as the one before: a damaged newest one never costs the work.
+      if (await readJson(file, autosaveSchema)) await rename(file, this.previousAutosavePath(file));
       await writeFileAtomic(file, `${JSON.stringify(autosave)}\n`);
     });
-    return autosave;
+    return { ...autosave, recoveredBecause: null };
   }
 
   async readAutosave(sourcePath: string): Promise<Autosave | null> {
     const file = this.autosavePath(sourcePath);
     await this.queues.get(file)?.catch(() => {});
-    return readJson(file, autosaveSchema);
+    const newest = await readJson(file, autosaveSchema);
+    if (newest) return { ...newest, recoveredBecause: null };
+    const previous = await readJson(this.previousAutosavePath(file), autosaveSchema);
+    if (!previous) return null;
+    const why = existsSync(file) ? 'the newest autosave is damaged' : 'the newest autosave was not written';
+    return { ...previous, recoveredBecause: why };
   }
 
   /** Recent files, newest first, leaving out files that are gone. */

@@ -40,6 +40,7 @@ export function formatCommandLine(bin: string, args: readonly string[]): string 
 
 const FAILURE_PATTERNS: [RegExp, ErrorCode, string][] = [
   [/No space left on device|Disk quota exceeded/i, 'DISK_FULL', 'the disk is full'],
+  [/Picture size \d+x\d+ is invalid/, 'SOURCE_UNREADABLE', 'the picture size the file declares is impossible (a damaged header?)'],
   [/Permission denied|Operation not permitted|Read-only file system/i, 'PERMISSION_DENIED', 'permission denied'],
   [/No such file or directory/i, 'SOURCE_NOT_FOUND', 'file not found'],
   [

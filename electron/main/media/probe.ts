@@ -139,6 +139,9 @@ async function probeSource(file: string, args: readonly string[], task: string, 
   return (await runFfprobeJson([...args, '-i', 'pipe:0'], task, signal, copy)) as ProbeResult;
 }
 
+/** The largest picture side Blurline opens: twice 8K, beyond any camera's. */
+const MAX_SIDE = 16384;
+
 /** Reads everything Blurline needs to know about a source video. Never writes to it. */
 export async function probeVideo(file: string, options: { signal?: AbortSignal } = {}): Promise<SourceInfo> {
   const absolute = path.resolve(file);
@@ -157,6 +160,13 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
   }
   if (!video.width || !video.height) {
     throw new BlurlineError('SOURCE_UNREADABLE', `${path.basename(absolute)}: the video stream has no picture size (corrupt file?)`);
+  }
+  if (video.width > MAX_SIDE || video.height > MAX_SIDE) {
+    // A damaged or hostile header: decoding would try to allocate gigabytes a frame.
+    throw new BlurlineError(
+      'SOURCE_UNREADABLE',
+      `${path.basename(absolute)} declares a ${video.width}×${video.height} picture; Blurline opens at most ${MAX_SIDE} pixels a side (a damaged header?)`,
+    );
   }
   const frameRate = frameRateOf(video);
   if (!frameRate) throw new BlurlineError('SOURCE_UNREADABLE', `${path.basename(absolute)}: the video stream has no frame rate`);

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { realpathSync, statSync } from 'node:fs';
+import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { anonymiseYuvFrame } from '../../../core/anonymise';
@@ -108,6 +108,11 @@ export function checkOutputPath(
     dirOk = false;
   }
   if (!dirOk) throw new BlurlineError('OUTPUT_DIR_MISSING', `output folder does not exist: ${path.dirname(absolute)}`);
+  try {
+    accessSync(path.dirname(absolute), constants.W_OK);
+  } catch {
+    throw new BlurlineError('PERMISSION_DENIED', `cannot write in ${path.dirname(absolute)}: permission denied (a read-only folder or drive?)`);
+  }
   const sameAsSource = () => {
     if (canonicalPath(absolute) === canonicalPath(path.resolve(sourcePath))) return true;
     try {
