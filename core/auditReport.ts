@@ -137,6 +137,8 @@ export const auditReportSchema = z.object({
     rotation: z.enum(['none', 'tagged', 'baked']),
     /** Pixels added at the right and bottom of an odd-sized picture, its edge repeated (4:2:0 and 4:2:2 need even sizes); null when none. */
     padding: z.object({ right: nonNegInt, bottom: nonNegInt }).nullable().default(null),
+    /** Source frames the decoder could not decode (damaged packets); the frame before each stands in, so no later frame moves. */
+    repeatedFrames: z.array(nonNegInt).default([]),
     /**
      * Each audio stream of the master: copied bit for bit, re-encoded with its redactions (master
      * seconds), or converted (re-encoded to `codec` because the container cannot hold the source's).
@@ -328,6 +330,12 @@ img.thumb{width:96px;height:auto;image-rendering:auto;border:1px solid #999}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr{break-inside:avoid}}
 `;
 
+function audioTreatmentText(a: AuditReport['master']['audio'][number]): string {
+  if (a.treatment === 'copied') return 'copied bit for bit';
+  if (a.treatment === 'converted') return "converted (the container cannot hold the source's codec)";
+  return `re-encoded: ${a.spans.map((sp) => `${sp.mode} ${sp.startSeconds.toFixed(3)}–${sp.endSeconds.toFixed(3)} s`).join(', ')}`;
+}
+
 /** The report as one self-contained, printable HTML page (no scripts, no external resources). */
 export function auditReportHtml(report: AuditReport): string {
   const { approval, source, master, leakCheck } = report;
@@ -432,7 +440,11 @@ ${facts([
   ['Range', master.exportSettings.range ? `frames ${frameSpan(master.exportSettings.range.first, master.exportSettings.range.last)} of the source` : 'the whole clip'],
   ['Metadata', master.exportSettings.stripMetadata ? 'tags, data and subtitle streams removed' : 'kept as in the source'],
   ['Picture', `${master.pixelFormat}${master.variableFrameRate ? ', variable frame rate kept' : ''}${master.rotation === 'tagged' ? ', rotation tag kept' : master.rotation === 'baked' ? ', turned upright' : ''}`],
-  ['Audio', master.audio.length === 0 ? 'none' : master.audio.map((a) => `#${a.audioIndex} ${a.codec} ${a.treatment === 'copied' ? 'copied bit for bit' : `re-encoded: ${a.spans.map((sp) => `${sp.mode} ${sp.startSeconds.toFixed(3)}–${sp.endSeconds.toFixed(3)} s`).join(', ')}`}`).join('; ')],
+  ['Audio', master.audio.length === 0 ? 'none' : master.audio.map((a) => `#${a.audioIndex} ${a.codec} ${audioTreatmentText(a)}`).join('; ')],
+  ...(master.padding ? [['Padding', `${master.padding.right} px right, ${master.padding.bottom} px bottom, the edge repeated (an odd size)`] as [string, string]] : []),
+  ...(master.repeatedFrames.length
+    ? [['Damaged frames', `source frames ${master.repeatedFrames.join(', ')} could not be decoded; the frame before each stands in`] as [string, string]]
+    : []),
   ...(master.droppedStreams.length ? [['Left out', master.droppedStreams.join('; ')] as [string, string]] : []),
 ])}
 <h2>ffmpeg</h2>

@@ -255,6 +255,26 @@ export interface FrameTimeline {
   fileStartSeconds: number;
 }
 
+/**
+ * Which frame of a timeline a decoded frame is, by its timestamp (ticks of the timeline's base):
+ * the entry with that time, else the nearest one within half a frame; null when none is.
+ */
+export function timelineIndexOf(timeline: FrameTimeline, pts: number): number | null {
+  const times = timeline.pts;
+  let lo = 0;
+  let hi = times.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] < pts) lo = mid + 1;
+    else hi = mid;
+  }
+  // lo: the first entry at or after pts (or the last); its predecessor may be nearer.
+  const best = lo > 0 && Math.abs(times[lo - 1] - pts) < Math.abs(times[lo] - pts) ? lo - 1 : lo;
+  if (times[best] === pts) return best;
+  const spacing = times.length > 1 ? (times[times.length - 1] - times[0]) / (times.length - 1) : Infinity;
+  return Math.abs(times[best] - pts) < spacing / 2 ? best : null;
+}
+
 /** Seconds from the file's start of frame `i` of a timeline (ffmpeg measures -ss from there). */
 export function frameSeconds(timeline: FrameTimeline, i: number): number {
   return (timeline.pts[i] * timeline.timeBase.num) / timeline.timeBase.den - timeline.fileStartSeconds;

@@ -42,11 +42,11 @@ export async function ffprobeJson(file: string, extra: string[] = ['-show_format
   return JSON.parse(stdout);
 }
 
-/** Decodes a video to 8-bit grey frames at its own size. */
-export async function readGrayFrames(file: string, width: number, height: number): Promise<Uint8Array[]> {
+/** Decodes a video to 8-bit grey frames at its own size (every decoded frame, or as `timing` says). */
+export async function readGrayFrames(file: string, width: number, height: number, timing = ['-vsync', 'passthrough']): Promise<Uint8Array[]> {
   const { stdout } = await run(
     findBinary('ffmpeg').path,
-    ['-v', 'error', '-i', file, '-map', '0:v:0', '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
+    ['-v', 'error', '-i', file, '-map', '0:v:0', ...timing, '-f', 'rawvideo', '-pix_fmt', 'gray', 'pipe:1'],
     { maxBuffer: 1 << 30, encoding: 'buffer' },
   );
   const size = width * height;

@@ -11,7 +11,7 @@ import { detectToProject } from '../../electron/main/pipeline';
 import { createProject } from '../../core/project';
 import { writeProjectFile } from '../../electron/main/project/projectFile';
 import { probeVideo } from '../../electron/main/media/probe';
-import { generatedClip, sha256 } from '../helpers/media';
+import { generatedClip, meanAbsDiff, readGrayFrames, sha256, type Rect } from '../helpers/media';
 
 /**
  * The bad-input and fault corpus: what goes wrong on real machines with real files. In every
@@ -267,6 +267,40 @@ describe('fault corpus: the output', () => {
     expect(hiddenNow()).toEqual([]);
     expect(sha256(source)).toBe(hash);
     expect((await probeVideo(output)).frameCount).toBe(150);
+  });
+});
+
+describe('fault corpus: damaged frames in the middle', () => {
+  it('a frame the decoder cannot decode keeps its place: every later frame is blurred and shown on its own index, the gap said in the report', async () => {
+    const dir = caseFolder('corrupt-middle');
+    const whole = readFileSync(await plainClip());
+    const damaged = Buffer.from(whole);
+    // Noise over 3 KB half way through the pictures: one frame's packet no longer decodes.
+    for (let i = 0; i < 3000; i++) damaged[Math.floor(whole.length / 2) + i] = (i * 7919 + 13) % 251;
+    const source = write(dir, 'dashcam.mp4', damaged);
+    const output = path.join(dir, 'master.mp4');
+    const run = await blurline(['auto', source, '-o', output, ...FAST]);
+    expect(run.code, run.stdout).toBe(0);
+    const report = JSON.parse(readFileSync(`${output}.audit.json`, 'utf8'));
+    const repeated: number[] = report.master.repeatedFrames;
+    expect(repeated.length).toBeGreaterThanOrEqual(1);
+    expect(repeated.length).toBeLessThanOrEqual(2);
+    // The source's frames on its own clock (ffmpeg repeats a frame where one is missing): frame k of the master is frame k of this.
+    const [onClock, master] = await Promise.all([readGrayFrames(source, 320, 240, ['-vsync', 'cfr', '-r', '25']), readGrayFrames(output, 320, 240)]);
+    expect(master).toHaveLength(50);
+    expect(onClock).toHaveLength(50);
+    const frameRect: Rect = { x: 0, y: 0, width: 320, height: 240 };
+    for (let k = 1; k < 49; k++) {
+      // The stand-in is the frame before, as encoded.
+      if (repeated.includes(k)) {
+        expect(meanAbsDiff(master[k], master[k - 1], 320, frameRect)).toBeLessThan(1);
+        continue;
+      }
+      const here = meanAbsDiff(master[k], onClock[k], 320, frameRect);
+      // (ffmpeg fills the gap on its clock with a copy of a neighbour, so the gap is no neighbour to compare with.)
+      const neighbours = [k - 1, k + 1].filter((j) => !repeated.includes(j)).map((j) => meanAbsDiff(master[k], onClock[j], 320, frameRect));
+      expect(here, `frame ${k}`).toBeLessThan(Math.min(...neighbours));
+    }
   });
 });
 

@@ -81,6 +81,7 @@ function report(project: Project, check: LeakCheckReport | null, passes: LeakChe
       variableFrameRate: true,
       rotation: 'tagged',
       padding: null,
+      repeatedFrames: [],
       audio: [
         { audioIndex: 0, treatment: 'redacted', codec: 'aac', spans: [{ id: 'a1', mode: 'bleep', label: 'name said aloud', startSeconds: 1.5, endSeconds: 2.25 }] },
         { audioIndex: 1, treatment: 'copied', codec: 'pcm_s16le', spans: [] },

@@ -3,6 +3,7 @@ import { scaleBox } from '../../../core/geometry';
 import type { DetectionPreset } from '../../../core/presets';
 import type { SourceInfo, Track } from '../../../core/project';
 import { decodeFrames, decodeSize } from '../media/decode';
+import { readFrameTimeline } from '../media/probe';
 import { progressFromFrames, type JobProgress } from '../../../core/progress';
 import { DetectorPool } from './detectorPool';
 
@@ -30,8 +31,12 @@ export async function analyseVideo(source: SourceInfo, options: AnalyseOptions):
   const analysis = new FaceAnalysis((detector, urgency) => pool.detector(detector, urgency), preset.schedule);
   let lastReport = 0;
   let found: Track[];
+  // Frames are placed by their timestamps, as the render places them: a frame the decoder drops
+  // cannot move the detections of every later frame one frame early.
+  const timeline = await readFrameTimeline(source.path, 'v:0', options.signal);
   try {
     for await (const frame of decodeFrames(source.path, {
+      timeline,
       pixelFormat: 'rgb24',
       sourceWidth: source.width,
       sourceHeight: source.height,

@@ -168,6 +168,7 @@ async function exportClaimed(project: Project, absolute: string, options: Export
         variableFrameRate: render.variableFrameRate,
         rotation: render.rotation,
         padding: render.padding,
+        repeatedFrames: render.repeatedFrames,
         audio: render.audio.map((a) => ({ audioIndex: a.audioIndex, treatment: AUDIO_TREATMENT[a.mode], codec: a.codec, spans: a.spans })),
         droppedStreams: render.droppedStreams,
       },

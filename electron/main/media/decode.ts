@@ -1,13 +1,13 @@
 import { BlurlineError } from '../../../core/errors';
 import { splitFrames } from '../../../core/rawFrames';
 import { yuvFrameSize } from '../../../core/anonymise';
-import { RAW_YUV_FORMATS, type RawYuvFormat } from '../../../core/masterFormat';
+import { RAW_YUV_FORMATS, timelineIndexOf, type FrameTimeline, type RawYuvFormat } from '../../../core/masterFormat';
 import { spawnMedia } from './ffmpeg';
 
 export type RawPixelFormat = 'rgb24' | RawYuvFormat;
 
 export interface DecodedFrame {
-  /** 0-based index in decode order; the same index the render plan uses. */
+  /** 0-based index in presentation order; the same index the render plan uses. */
   index: number;
   width: number;
   height: number;
@@ -35,6 +35,12 @@ export interface DecodeOptions {
   seekSeconds?: number;
   /** Stop after this many frames. */
   maxFrames?: number;
+  /**
+   * The source's frame timestamps (`readFrameTimeline`). Each decoded frame then takes the index
+   * its own timestamp has there, so a frame the decoder cannot decode (a damaged packet) leaves
+   * its index out instead of moving every later frame one index early. Without it, frames are counted.
+   */
+  timeline?: FrameTimeline | null;
   signal?: AbortSignal;
 }
 
@@ -50,6 +56,47 @@ export function decodeSize(options: Pick<DecodeOptions, 'sourceWidth' | 'sourceH
   return { width: w, height: Math.max(2, Math.round((sourceHeight * w) / sourceWidth / 2) * 2) };
 }
 
+/** The timestamps the showinfo filter logs, one per frame, in order; `next` waits for the next one. */
+class FrameStamps {
+  private readonly stamps: number[] = [];
+  private ended = false;
+  private waiting: ((pts: number | null) => void) | null = null;
+
+  push(pts: number) {
+    const waiting = this.waiting;
+    this.waiting = null;
+    if (waiting) waiting(pts);
+    else this.stamps.push(pts);
+  }
+
+  end() {
+    this.ended = true;
+    this.waiting?.(null);
+    this.waiting = null;
+  }
+
+  next(): Promise<number | null> {
+    if (this.stamps.length > 0) return Promise.resolve(this.stamps.shift()!);
+    if (this.ended) return Promise.resolve(null);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+}
+
+const SHOWINFO_LINE = /^\[Parsed_showinfo_\d+ @ [^\]]+\] \[info\] n:\s*\d+\s+pts:\s*(-?\d+)/;
+
+/** With `-loglevel level+info`: the filter's frame lines are read, other info dropped, and the level tag taken off what is kept. */
+function stampFilter(stamps: FrameStamps) {
+  return (line: string): string | null => {
+    const shown = SHOWINFO_LINE.exec(line);
+    if (shown) {
+      stamps.push(Number(shown[1]));
+      return null;
+    }
+    if (/^(\[[^\]]+\] )?\[(info|verbose|debug)\] /.test(line)) return null;
+    return line.replace(/^(\[[^\]]+\] )?\[(warning|error|fatal|panic)\] /, '$1');
+  };
+}
+
 /**
  * Streams every frame of the first video stream as raw pixels, with its exact index.
  * Memory stays constant for any length: ffmpeg is paused by the pipe while the consumer works.
@@ -61,25 +108,38 @@ export async function* decodeFrames(file: string, options: DecodeOptions): Async
   const startFrame = options.startFrame ?? 0;
   const seeking = startFrame > 0 && options.seekSeconds !== undefined;
   const skip = seeking ? 0 : startFrame;
+  const timeline = options.timeline ?? null;
+  const stamps = new FrameStamps();
+  // showinfo logs each frame's timestamp as it passes, before the frame is written: with -copyts
+  // these are the packets' own timestamps, which the timeline holds.
+  const filters = [...(timeline ? ['showinfo'] : []), ...(scaled ? [`scale=${width}:${height}:flags=bilinear`] : [])];
   const args = [
-    '-hide_banner', '-nostdin', '-v', 'error',
+    '-hide_banner', '-nostdin',
+    ...(timeline ? ['-nostats', '-loglevel', 'level+info', '-copyts'] : ['-v', 'error']),
     ...(options.autorotate === false ? ['-noautorotate'] : []),
     ...(seeking ? ['-ss', options.seekSeconds!.toFixed(6)] : []),
     '-i', file,
     '-map', '0:v:0',
     '-vsync', 'passthrough',
-    ...(scaled ? ['-vf', `scale=${width}:${height}:flags=bilinear`] : []),
+    ...(filters.length ? ['-vf', filters.join(',')] : []),
     ...(options.maxFrames !== undefined ? ['-frames:v', String(skip + options.maxFrames)] : []),
     '-f', 'rawvideo', '-pix_fmt', options.pixelFormat,
     'pipe:1',
   ];
-  const proc = spawnMedia(args, { task: 'decoding the source', signal: options.signal });
+  const proc = spawnMedia(args, { task: 'decoding the source', signal: options.signal, ...(timeline && { filterStderrLine: stampFilter(stamps) }) });
+  proc.child.stderr!.once('end', () => stamps.end());
   const frameSize = frameByteSize(options.pixelFormat, width, height);
   let index = seeking ? startFrame : 0;
   try {
     try {
       for await (const data of splitFrames(proc.child.stdout! as AsyncIterable<Uint8Array>, frameSize)) {
-        const frameIndex = index++;
+        let frameIndex = index;
+        if (timeline) {
+          const pts = await stamps.next();
+          const found = pts === null ? null : timelineIndexOf(timeline, pts);
+          if (found !== null && found >= index) frameIndex = found;
+        }
+        index = frameIndex + 1;
         if (frameIndex >= startFrame) yield { index: frameIndex, width, height, data };
       }
     } catch (err) {

@@ -23,6 +23,11 @@ export interface SpawnMediaOptions {
   onProgress?: (block: FfmpegProgressBlock) => void;
   /** What the process is doing, for error messages ("reading the source", "encoding the master"). */
   task: string;
+  /**
+   * Sees each line of stderr first and returns what of it to keep for error messages: null for a
+   * line that is the caller's (a filter's per-frame log).
+   */
+  filterStderrLine?: (line: string) => string | null;
 }
 
 export interface MediaProcess {
@@ -98,9 +103,24 @@ export function spawnMedia(args: readonly string[], options: SpawnMediaOptions):
   liveProcesses.add(child);
 
   let stderr = '';
+  let partialLine = '';
+  const keep = (text: string) => {
+    stderr = (stderr + text).slice(-STDERR_TAIL_BYTES);
+  };
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+    const filter = options.filterStderrLine;
+    if (!filter) return keep(chunk);
+    const lines = (partialLine + chunk).split('\n');
+    partialLine = lines.pop()!;
+    for (const line of lines) {
+      const kept = filter(line);
+      if (kept !== null) keep(`${kept}\n`);
+    }
+  });
+  child.stderr!.on('end', () => {
+    const kept = partialLine && options.filterStderrLine ? options.filterStderrLine(partialLine) : null;
+    if (kept) keep(kept);
   });
   if (options.onProgress) {
     const parser = new FfmpegProgressParser();

@@ -69,6 +69,8 @@ export interface RenderResult {
   rotation: 'none' | 'tagged' | 'baked';
   /** Edge pixels repeated to make an odd-sized picture even (what 4:2:0 and 4:2:2 need), or null. */
   padding: EdgePadding | null;
+  /** Source frames the decoder could not decode (damaged packets): the frame before stands in for each. */
+  repeatedFrames: number[];
   /** Each audio stream: copied, or re-encoded with its redactions (times in master seconds). */
   audio: Pick<AudioPlan, 'audioIndex' | 'mode' | 'codec' | 'spans'>[];
   /** Subtitle/data streams copied into the master (source stream indices). */
@@ -499,6 +501,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
   const stdin = encoder.child.stdin!;
   let frames = 0;
   let regionsApplied = 0;
+  const repeatedFrames: number[] = [];
   let remuxArgs: string[] | null = null;
   try {
     const byFrame = new Map(
@@ -512,6 +515,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
       startFrame: clock.first,
       seekSeconds: inputs.seekable && clock.seekSeconds !== null ? clock.seekSeconds : undefined,
       maxFrames: expectedFrames,
+      timeline: inputs.timeline,
       signal: options.signal,
     });
     // Resolves never; rejects as soon as the encoder exits, so a write waiting for 'drain' cannot hang.
@@ -523,24 +527,37 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
       if (!stdin.write(chunk)) await Promise.race([once(stdin, 'drain'), encoderGone]);
     };
     await write(matroskaRawHeader(RAW_YUV_FORMATS[format.pixelFormat].fourcc, width, height, clock.frameDurationNs));
+    const writeFrame = async (k: number, data: Uint8Array) => {
+      stdin.write(matroskaFrameHeader(clock.offsetNs(k), data.length));
+      await write(data);
+      frames++;
+    };
+    let decodedFrames = 0;
+    let previous: Uint8Array | null = null;
     for await (const frame of decoded) {
       const k = frame.index - clock.first;
       if (k >= expectedFrames) break;
+      decodedFrames++;
       const regions = byFrame.get(k);
       if (regions) {
         anonymiseYuvFrame(frame.data, format.layout, frame.width, frame.height, regions);
         regionsApplied += regions.length;
       }
-      stdin.write(matroskaFrameHeader(clock.offsetNs(k), frame.data.length));
-      await write(frame.data);
-      frames++;
+      // A frame the decoder could not decode keeps its place: the (already blurred) frame next to
+      // it stands in, so every later frame stays on its own time and index.
+      for (let missing = frames; missing < k; missing++) {
+        repeatedFrames.push(clock.first + missing);
+        await writeFrame(missing, previous ?? frame.data);
+      }
+      await writeFrame(k, frame.data);
+      previous = frame.data;
     }
     stdin.end();
     await encoder.done;
-    if (frames < expectedFrames - missingFrameTolerance(expectedFrames)) {
+    if (decodedFrames < expectedFrames - missingFrameTolerance(expectedFrames)) {
       throw new BlurlineError(
         'SOURCE_TRUNCATED',
-        `the source decoded to ${frames} of the ${expectedFrames} frames to export: it is truncated or damaged, so no master was written`,
+        `the source decoded to ${decodedFrames} of the ${expectedFrames} frames to export: it is truncated or damaged, so no master was written`,
       );
     }
     // A variable-rate mov/mp4 master: give its last frame the duration the muxer could not know.
@@ -582,6 +599,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
     variableFrameRate: clock.variable,
     rotation,
     padding: plan.padding,
+    repeatedFrames,
     audio: audio.map(({ audioIndex, mode, codec, spans }) => ({ audioIndex, mode, codec, spans })),
     keptStreams: side.kept.map((s) => s.index),
     droppedStreams: side.dropped.map((d) => d.reason),
