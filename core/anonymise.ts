@@ -77,17 +77,6 @@ export function coverageAt(region: Pick<RenderRegion, 'shape' | 'box' | 'feather
   return feather > 0 ? Math.max(0, 1 - outside / feather) : 0;
 }
 
-/** Coverage of every pixel in the extent, sampled at pixel centres. */
-function coverageMask(region: PlaneRegion, ext: Extent): Float32Array {
-  const w = ext.x1 - ext.x0;
-  const h = ext.y1 - ext.y0;
-  const mask = new Float32Array(w * h);
-  for (let j = 0; j < h; j++) {
-    for (let i = 0; i < w; i++) mask[j * w + i] = coverageAt(region, ext.x0 + i + 0.5, ext.y0 + j + 0.5);
-  }
-  return mask;
-}
-
 /** Running-sum box blur along one line of `n` samples with clamped edges; O(n) for any radius. */
 function boxBlurLine(src: Float32Array, dst: Float32Array, start: number, step: number, n: number, r: number): void {
   const first = src[start];
@@ -121,13 +110,27 @@ const SHRINK_FROM_RADIUS = 8;
 
 const shrinkFor = (r: number) => (r >= SHRINK_FROM_RADIUS ? Math.floor(r / 4) : 1);
 
+/** A blurred, possibly shrunk copy of the window around an extent, and where each extent pixel reads it (bilinear). */
+interface BlurredWindow {
+  blurred: Float32Array;
+  w: number;
+  /** Per extent column: the two cells left and right, and the weight of the right one. */
+  colA: Int32Array;
+  colB: Int32Array;
+  colT: Float64Array;
+  /** Per extent row: the cell rows above and below, and the weight of the lower one. */
+  rowA: Int32Array;
+  rowB: Int32Array;
+  rowT: Float64Array;
+}
+
 /**
  * Gaussian-like blur of the extent (three box passes of radius r have variance r(r+1): sigma ≈
  * `radius`), sampling context around it. Large radii blur a shrunk copy of the window: the same
  * sigma at a fraction of the cost, and a blur this strong has no detail that shrinking could lose.
  * `radiusY` differs from `radius` only on planes with non-square pixels (4:2:2 chroma).
  */
-function gaussianValues(plane: PlaneView, ext: Extent, radius: number, radiusY: number): Float32Array {
+function gaussianWindow(plane: PlaneView, ext: Extent, radius: number, radiusY: number): BlurredWindow {
   const rx = Math.max(1, Math.round(radius));
   const ry = Math.max(1, Math.round(radiusY));
   const wx0 = Math.max(0, ext.x0 - 3 * rx);
@@ -136,45 +139,53 @@ function gaussianValues(plane: PlaneView, ext: Extent, radius: number, radiusY: 
   const wy1 = Math.min(plane.height, ext.y1 + 3 * ry);
   const kx = shrinkFor(rx);
   const ky = shrinkFor(ry);
-  // Shrunk window: each cell is the mean of up to kx×ky source pixels.
-  const w = Math.ceil((wx1 - wx0) / kx);
+  // Shrunk window: each cell is the mean of up to kx×ky source pixels. (Sums of at most a few
+  // thousand samples are whole numbers a float holds exactly, in any order.)
+  const ww = wx1 - wx0;
+  const w = Math.ceil(ww / kx);
   const h = Math.ceil((wy1 - wy0) / ky);
   const sums = new Float32Array(w * h);
   const counts = new Float32Array(w * h);
-  const cellOfColumn = new Int32Array(wx1 - wx0);
-  for (let i = 0; i < cellOfColumn.length; i++) cellOfColumn[i] = Math.floor(i / kx);
   const data = plane.data;
+  const step = plane.pixelStep;
   for (let y = wy0; y < wy1; y++) {
     const row = Math.floor((y - wy0) / ky) * w;
-    let p = y * plane.stride + wx0 * plane.pixelStep + plane.offset;
-    for (let i = 0; i < cellOfColumn.length; i++, p += plane.pixelStep) {
-      const cell = row + cellOfColumn[i];
-      sums[cell] += data[p];
-      counts[cell] += 1;
+    let p = y * plane.stride + wx0 * step + plane.offset;
+    for (let c = 0, x = 0; c < w; c++) {
+      const end = Math.min(ww, x + kx);
+      let sum = 0;
+      for (; x < end; x++, p += step) sum += data[p];
+      sums[row + c] += sum;
     }
+  }
+  for (let r = 0; r < h; r++) {
+    const rows = Math.min(ky, wy1 - wy0 - r * ky);
+    for (let c = 0; c < w; c++) counts[r * w + c] = rows * Math.min(kx, ww - c * kx);
   }
   for (let i = 0; i < sums.length; i++) sums[i] /= counts[i];
   const blurred = blurBuffer(sums, counts, w, h, Math.max(1, Math.round(rx / kx)), Math.max(1, Math.round(ry / ky)));
   const ew = ext.x1 - ext.x0;
   const eh = ext.y1 - ext.y0;
-  const out = new Float32Array(ew * eh);
   // Bilinear lookup at each pixel centre (k = 1 lands exactly on cells).
+  const colA = new Int32Array(ew);
+  const colB = new Int32Array(ew);
+  const colT = new Float64Array(ew);
+  for (let i = 0; i < ew; i++) {
+    const fx = Math.min(w - 1, Math.max(0, (ext.x0 + i - wx0 + 0.5) / kx - 0.5));
+    colA[i] = Math.floor(fx);
+    colB[i] = Math.min(w - 1, colA[i] + 1);
+    colT[i] = fx - colA[i];
+  }
+  const rowA = new Int32Array(eh);
+  const rowB = new Int32Array(eh);
+  const rowT = new Float64Array(eh);
   for (let j = 0; j < eh; j++) {
     const fy = Math.min(h - 1, Math.max(0, (ext.y0 + j - wy0 + 0.5) / ky - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(h - 1, y0 + 1);
-    const ty = fy - y0;
-    for (let i = 0; i < ew; i++) {
-      const fx = Math.min(w - 1, Math.max(0, (ext.x0 + i - wx0 + 0.5) / kx - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(w - 1, x0 + 1);
-      const tx = fx - x0;
-      const top = blurred[y0 * w + x0] + (blurred[y0 * w + x1] - blurred[y0 * w + x0]) * tx;
-      const bottom = blurred[y1 * w + x0] + (blurred[y1 * w + x1] - blurred[y1 * w + x0]) * tx;
-      out[j * ew + i] = top + (bottom - top) * ty;
-    }
+    rowA[j] = Math.floor(fy);
+    rowB[j] = Math.min(h - 1, rowA[j] + 1);
+    rowT[j] = fy - rowA[j];
   }
-  return out;
+  return { blurred, w, colA, colB, colT, rowA, rowB, rowT };
 }
 
 /** Block means on a grid anchored at the region box, so blocks do not crawl as the box moves within a pixel. */
@@ -208,28 +219,79 @@ function pixelateValues(plane: PlaneView, ext: Extent, box: Box, block: number, 
   return out;
 }
 
-/** Anonymises one region of one plane in place. */
+/**
+ * Anonymises one region of one plane in place. One pass over the extent: each pixel's coverage
+ * (as `coverageAt` gives it, kept to float precision), then the blurred, pixelated or solid value
+ * blended in by it. Pixels the region does not reach are not read twice.
+ */
 export function anonymisePlane(plane: PlaneView, region: PlaneRegion): void {
   const ext = maskExtent(plane, region);
   if (!ext) return;
-  const mask = coverageMask(region, ext);
   const ew = ext.x1 - ext.x0;
   const eh = ext.y1 - ext.y0;
   const radiusY = region.radiusY ?? region.radius;
-  const values =
-    region.type === 'gaussian'
-      ? gaussianValues(plane, ext, region.radius, radiusY)
-      : region.type === 'pixelate'
-        ? pixelateValues(plane, ext, region.box, Math.max(1, Math.round(region.radius)), Math.max(1, Math.round(radiusY)))
-        : null;
+  const gauss = region.type === 'gaussian' ? gaussianWindow(plane, ext, region.radius, radiusY) : null;
+  const blocks =
+    region.type === 'pixelate' ? pixelateValues(plane, ext, region.box, Math.max(1, Math.round(region.radius)), Math.max(1, Math.round(radiusY))) : null;
+  const fill = Math.fround(region.fill);
+  const { box, feather } = region;
+  const ellipse = region.shape === 'ellipse';
+  const a = box.width / 2;
+  const b = box.height / 2;
+  const cx = box.x + a;
+  const cy = box.y + b;
+  const bx1 = box.x + box.width;
+  const by1 = box.y + box.height;
+  const data = plane.data;
+  const step = plane.pixelStep;
+  const none = new Int32Array(0);
+  const g = gauss?.blurred ?? new Float32Array(0);
+  const gw = gauss?.w ?? 0;
+  const colA = gauss?.colA ?? none;
+  const colB = gauss?.colB ?? none;
+  const colT = gauss?.colT ?? new Float64Array(0);
   for (let j = 0; j < eh; j++) {
-    let p = (ext.y0 + j) * plane.stride + ext.x0 * plane.pixelStep + plane.offset;
-    for (let i = 0; i < ew; i++, p += plane.pixelStep) {
-      const alpha = mask[j * ew + i];
+    const py = ext.y0 + j + 0.5;
+    const dy = py - cy;
+    const oy = Math.max(box.y - py, 0, py - by1);
+    // Pixels this far inside the ellipse's row span are surely inside (coverage 1); only those
+    // near its edge need the exact test. (The margin is far above rounding error.)
+    const inside = ellipse && Math.abs(dy) < b ? a * Math.sqrt(1 - (dy / b) ** 2) - 0.01 : -1;
+    const gRowA = gauss ? gauss.rowA[j] * gw : 0;
+    const gRowB = gauss ? gauss.rowB[j] * gw : 0;
+    const gT = gauss ? gauss.rowT[j] : 0;
+    let p = (ext.y0 + j) * plane.stride + ext.x0 * step + plane.offset;
+    for (let i = 0; i < ew; i++, p += step) {
+      const px = ext.x0 + i + 0.5;
+      let alpha = 1;
+      if (ellipse) {
+        const dx = px - cx;
+        if (!(Math.abs(dx) < inside)) {
+          const rho2 = (dx / a) ** 2 + (dy / b) ** 2;
+          if (rho2 > 1) {
+            const outside = Math.sqrt(dx * dx + dy * dy) * (1 - 1 / Math.sqrt(rho2));
+            alpha = feather > 0 ? Math.fround(Math.max(0, 1 - outside / feather)) : 0;
+          }
+        }
+      } else {
+        const ox = Math.max(box.x - px, 0, px - bx1);
+        if (ox !== 0 || oy !== 0) {
+          const outside = Math.sqrt(ox * ox + oy * oy);
+          alpha = feather > 0 ? Math.fround(Math.max(0, 1 - outside / feather)) : 0;
+        }
+      }
       if (alpha === 0) continue;
-      const target = values ? values[j * ew + i] : region.fill;
-      const src = plane.data[p];
-      plane.data[p] = Math.round(src + alpha * (target - src));
+      let target = fill;
+      if (gauss) {
+        const x0 = colA[i];
+        const x1 = colB[i];
+        const tx = colT[i];
+        const top = g[gRowA + x0] + (g[gRowA + x1] - g[gRowA + x0]) * tx;
+        const bottom = g[gRowB + x0] + (g[gRowB + x1] - g[gRowB + x0]) * tx;
+        target = Math.fround(top + (bottom - top) * gT);
+      } else if (blocks) target = blocks[j * ew + i];
+      const src = data[p];
+      data[p] = Math.round(src + alpha * (target - src));
     }
   }
 }
