@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -365,6 +365,26 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
     await page.keyboard.press('ArrowRight');
     await waitForPicture(1);
     await shot('07-proxy');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('opens a dashcam MPEG-TS (the bundled ffprobe crashes on every TS) through a proxy, every frame there; a damaged file gets a specific error', async () => {
+    nextVideo = await generatedClip(
+      'editor-dashcam-ts',
+      ['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=2', '-f', 'lavfi', '-i', 'sine=duration=2', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-f', 'mpegts'],
+      'ts',
+    );
+    await page.getByTestId('open-video').click();
+    await expect.poll(() => page.getByTestId('frame-readout').textContent()).toContain('/ 49');
+    await waitForPicture(0);
+    await goToFrame(48);
+    await shot('07b-dashcam-ts');
+    const damaged = path.join(dir, 'SD-card-noise.mp4');
+    writeFileSync(damaged, Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 7919 + 13) % 251)));
+    nextVideo = damaged;
+    await page.getByTestId('open-video').click();
+    await page.locator('[data-testid=notice-error]', { hasText: 'SD-card-noise.mp4' }).waitFor();
+    expect(await page.locator('[data-testid=notice-error]', { hasText: 'SD-card-noise.mp4' }).textContent()).not.toMatch(/\bat .+:\d+:\d+/);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -46,13 +46,21 @@ export function cachedProxy(proxiesDir: string, source: Pick<SourceInfo, 'sha256
   return existsSync(file) ? file : null;
 }
 
+/**
+ * The editor reads frame n at time n / rate on the proxy, so the proxy's first frame is at 0
+ * even where the source's picture starts after its sound or its file (a transport stream's clock
+ * starts anywhere): the timestamps are kept (-copyts), the picture moved to start at 0, and the
+ * sound moved by the same amount, cut or padded with silence to start there too.
+ */
 export function proxyArgs(source: SourceInfo, output: string): string[] {
   return [
     '-hide_banner', '-nostdin', '-v', 'error',
+    '-copyts',
     '-i', source.path,
     '-map', '0:v:0', '-map', '0:a:0?',
     '-vsync', 'passthrough',
-    '-vf', `scale=w='min(${PROXY_MAX_WIDTH},trunc(iw/2)*2)':h=-2`,
+    '-vf', `setpts=PTS-STARTPTS,scale=w='min(${PROXY_MAX_WIDTH},trunc(iw/2)*2)':h=-2`,
+    '-af', `asetpts=PTS-${source.videoStartSeconds.toFixed(6)}/TB,aresample=async=1:first_pts=0`,
     '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '23', '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-b:a', '128k',
     '-map_metadata', '-1',
