@@ -367,6 +367,7 @@ export async function main(argv: string[]): Promise<number> {
         regions: rendered.plannedRegions,
         renderSeconds: round(rendered.elapsedSeconds),
         renderFps: round(rendered.frames / rendered.elapsedSeconds),
+        repeatedFrames: rendered.repeatedFrames,
         leakFindings: exported.report.leakCheck?.findings.length ?? null,
         leakCheckPasses: exported.report.leakCheckPasses.map(passSummary),
         report: exported.reportPaths.json,
@@ -413,6 +414,8 @@ function summary(r: Record<string, unknown>): string {
   }
   if (r.project) lines.push(`project: ${r.project}`);
   if (r.output) lines.push(`master:  ${r.output} (${r.regions} blurred regions, ${r.renderFps} fps)`);
+  const repeated = (r.repeatedFrames as number[] | undefined) ?? [];
+  if (repeated.length) lines.push(`         source frame${repeated.length > 1 ? 's' : ''} ${repeated.join(', ')} could not be decoded (damaged); the frame before stands in`);
   if (r.leakCheckPasses) lines.push(...passLines(r.leakCheckPasses as ReturnType<typeof passSummary>[]));
   if (r.report) {
     const leaks = r.leakFindings === null ? 'leak check skipped' : r.leakFindings === 0 ? 'leak check: no face left showing' : `leak check: ${r.leakFindings} face(s) left showing — see the report`;

@@ -283,6 +283,7 @@ describe('fault corpus: damaged frames in the middle', () => {
     expect(run.code, run.stdout).toBe(0);
     const report = JSON.parse(readFileSync(`${output}.audit.json`, 'utf8'));
     const repeated: number[] = report.master.repeatedFrames;
+    expect(JSON.parse(run.stdout).repeatedFrames).toEqual(repeated);
     expect(repeated.length).toBeGreaterThanOrEqual(1);
     expect(repeated.length).toBeLessThanOrEqual(2);
     // The source's frames on its own clock (ffmpeg repeats a frame where one is missing): frame k of the master is frame k of this.
