@@ -125,6 +125,23 @@ interface BlurredWindow {
 }
 
 /**
+ * Along one axis, for each of `count` pixels starting `offset` into the window: the cell before
+ * and after its centre on a grid of `cells` cells of `k` pixels, and the weight of the one after.
+ */
+function bilinearAxis(count: number, offset: number, k: number, cells: number): [Int32Array, Int32Array, Float64Array] {
+  const before = new Int32Array(count);
+  const after = new Int32Array(count);
+  const weight = new Float64Array(count);
+  for (let i = 0; i < count; i++) {
+    const f = Math.min(cells - 1, Math.max(0, (offset + i + 0.5) / k - 0.5));
+    before[i] = Math.floor(f);
+    after[i] = Math.min(cells - 1, before[i] + 1);
+    weight[i] = f - before[i];
+  }
+  return [before, after, weight];
+}
+
+/**
  * Gaussian-like blur of the extent (three box passes of radius r have variance r(r+1): sigma ≈
  * `radius`), sampling context around it. Large radii blur a shrunk copy of the window: the same
  * sigma at a fraction of the cost, and a blur this strong has no detail that shrinking could lose.
@@ -167,24 +184,8 @@ function gaussianWindow(plane: PlaneView, ext: Extent, radius: number, radiusY: 
   const ew = ext.x1 - ext.x0;
   const eh = ext.y1 - ext.y0;
   // Bilinear lookup at each pixel centre (k = 1 lands exactly on cells).
-  const colA = new Int32Array(ew);
-  const colB = new Int32Array(ew);
-  const colT = new Float64Array(ew);
-  for (let i = 0; i < ew; i++) {
-    const fx = Math.min(w - 1, Math.max(0, (ext.x0 + i - wx0 + 0.5) / kx - 0.5));
-    colA[i] = Math.floor(fx);
-    colB[i] = Math.min(w - 1, colA[i] + 1);
-    colT[i] = fx - colA[i];
-  }
-  const rowA = new Int32Array(eh);
-  const rowB = new Int32Array(eh);
-  const rowT = new Float64Array(eh);
-  for (let j = 0; j < eh; j++) {
-    const fy = Math.min(h - 1, Math.max(0, (ext.y0 + j - wy0 + 0.5) / ky - 0.5));
-    rowA[j] = Math.floor(fy);
-    rowB[j] = Math.min(h - 1, rowA[j] + 1);
-    rowT[j] = fy - rowA[j];
-  }
+  const [colA, colB, colT] = bilinearAxis(ext.x1 - ext.x0, ext.x0 - wx0, kx, w);
+  const [rowA, rowB, rowT] = bilinearAxis(ext.y1 - ext.y0, ext.y0 - wy0, ky, h);
   return { blurred, w, colA, colB, colT, rowA, rowB, rowT };
 }
 

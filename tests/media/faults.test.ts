@@ -66,12 +66,11 @@ function caseFolder(name: string): string {
 }
 
 /** What every failure must leave: the source as it was, no master, no hidden file of the export. */
-function expectNothingLeft(dir: string, output: string, source: string | null, sourceHash: string | null) {
+function expectNothingLeft(output: string, source: string | null, sourceHash: string | null) {
   expect(existsSync(output), 'a master at the output path').toBe(false);
   const hidden = readdirSync(path.dirname(output)).filter((f) => f.startsWith(`.${path.basename(output)}`) || f.startsWith(`..${path.basename(output)}`));
   expect(hidden, 'hidden files of the export').toEqual([]);
   if (source && sourceHash) expect(sha256(source)).toBe(sourceHash);
-  void dir;
 }
 
 /** A specific error: the code asked for, a sentence naming what is wrong, no stack trace. */
@@ -164,7 +163,7 @@ describe('fault corpus: bad input', () => {
       const output = path.join(dir, 'master.mp4');
       const run = await blurline(['auto', source, '-o', output, ...FAST]);
       expectSpecificError(run, c.code, c.exit, c.says);
-      expectNothingLeft(dir, output, source, hash);
+      expectNothingLeft(output, source, hash);
     });
   }
 });
@@ -318,7 +317,7 @@ describe('fault corpus: the source during the work', () => {
     });
     const output = path.join(dir, 'master.mp4');
     await expect(exportMaster(project, output, { leakCheck: false })).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND', message: expect.stringContaining('clip.mp4') });
-    expectNothingLeft(dir, output, null, null);
+    expectNothingLeft(output, null, null);
   });
 
   it('the source changed during analysis: SOURCE_CHANGED, nothing written', async () => {
@@ -335,7 +334,7 @@ describe('fault corpus: the source during the work', () => {
     });
     const output = path.join(dir, 'master.mp4');
     await expect(exportMaster(project, output, { leakCheck: false })).rejects.toMatchObject({ code: 'SOURCE_CHANGED', message: expect.stringMatching(/has changed since the project was made/) });
-    expectNothingLeft(dir, output, null, null);
+    expectNothingLeft(output, null, null);
   });
 
   it('a project whose video has moved: relinked by its SHA-256 from beside the project, and rendered', async () => {

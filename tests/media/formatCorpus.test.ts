@@ -6,7 +6,7 @@ import type { IpcResult, JobSnapshot } from '../../electron/shared/contract';
 import { createTestHost, type TestHost } from '../../electron/main/ipc/testHost';
 import { detectToProject, renderProject } from '../../electron/main/pipeline';
 import { probeVideo } from '../../electron/main/media/probe';
-import { ffprobeJson, generatedClip, highFrequencyEnergy, readGrayFrames, samplePath, withGpsTracks, type Rect } from '../helpers/media';
+import { ffprobeJson, generatedClip, highFrequencyEnergy, meanAbsDiff, readGrayFrames, samplePath, withGpsTracks, type Rect } from '../helpers/media';
 
 /**
  * The kinds of file real devices write, each made with a real face on a moving test pattern and
@@ -150,12 +150,6 @@ function grayOf(rgb: Uint8Array): Uint8Array {
   return gray;
 }
 
-function meanDiff(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
-  return sum / a.length;
-}
-
 let tmp: string;
 let host: TestHost;
 const jobs = new Map<string, JobSnapshot>();
@@ -214,7 +208,7 @@ describe(`format corpus: ${KINDS.length} kinds of file from real devices, each o
       const servedHeight = Number(served.headers.get('x-frame-height'));
       const gray = grayOf(new Uint8Array(await served.arrayBuffer()));
       if (servedWidth === width && servedHeight === height) {
-        const diffs = [k - 1, k, k + 1].map((i) => meanDiff(gray, sourceFrames[i]));
+        const diffs = [k - 1, k, k + 1].map((i) => meanAbsDiff(gray, sourceFrames[i], width, { x: 0, y: 0, width, height }));
         expect(diffs[1]).toBeLessThan(Math.min(diffs[0], diffs[2]));
       } else {
         expect(gray.length).toBe(servedWidth * servedHeight);

@@ -1,6 +1,7 @@
 import { link, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { BlurlineError } from '../../../core/errors';
+import { writeErrorOf } from '../project/projectFile';
 
 /**
  * One export at a time per output path, across processes: a lock file beside the output holds the
@@ -9,8 +10,6 @@ import { BlurlineError } from '../../../core/errors';
  */
 
 export interface OutputClaim {
-  /** Hidden files of an earlier export that died, deleted when this claim was made. */
-  staleFilesRemoved: string[];
   release(): Promise<void>;
 }
 
@@ -32,13 +31,6 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function writeFailure(err: unknown, folder: string): unknown {
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new BlurlineError('PERMISSION_DENIED', `cannot write in ${folder}: permission denied`);
-  if (code === 'ENOSPC') return new BlurlineError('DISK_FULL', `the disk is full: cannot write in ${folder}`);
-  return err;
-}
-
 export async function claimOutput(absolute: string): Promise<OutputClaim> {
   const lockPath = lockPathOf(absolute);
   const folder = path.dirname(absolute);
@@ -52,7 +44,7 @@ export async function claimOutput(absolute: string): Promise<OutputClaim> {
       }
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeFailure(err, folder);
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeErrorOf(err, `in ${folder}`);
       const holder = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
       if (attempt === 0 && Number.isInteger(holder) && holder > 0 && !isRunning(holder)) {
         await unlink(lockPath).catch(() => {});
@@ -61,15 +53,10 @@ export async function claimOutput(absolute: string): Promise<OutputClaim> {
       throw new BlurlineError('OUTPUT_EXISTS', `another export is writing ${absolute} (process ${holder || 'unknown'}); wait for it to finish or choose another name`);
     }
   }
-  const staleFilesRemoved: string[] = [];
   for (const name of await readdir(folder)) {
-    if (!isExportTempOf(absolute, name)) continue;
-    await unlink(path.join(folder, name)).then(
-      () => staleFilesRemoved.push(name),
-      () => {},
-    );
+    if (isExportTempOf(absolute, name)) await unlink(path.join(folder, name)).catch(() => {});
   }
-  return { staleFilesRemoved, release: () => unlink(lockPath).catch(() => {}) };
+  return { release: () => unlink(lockPath).catch(() => {}) };
 }
 
 /**

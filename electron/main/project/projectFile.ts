@@ -21,14 +21,17 @@ export async function writeFileAtomic(file: string, content: string): Promise<vo
     await rename(temp, file);
   } catch (err) {
     await unlink(temp).catch(() => {});
-    const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOSPC') throw new BlurlineError('DISK_FULL', `the disk is full: could not write ${file}`);
-    if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS') {
-      throw new BlurlineError('PERMISSION_DENIED', `permission denied writing ${file}`);
-    }
-    if (e.code === 'ENOENT') throw new BlurlineError('OUTPUT_DIR_MISSING', `folder does not exist: ${path.dirname(file)}`);
-    throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BlurlineError('OUTPUT_DIR_MISSING', `folder does not exist: ${path.dirname(file)}`);
+    throw writeErrorOf(err, file);
   }
+}
+
+/** A failed write as the user's error: a full disk or a refused write, naming what was written; anything else as it came. */
+export function writeErrorOf(err: unknown, target: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC') return new BlurlineError('DISK_FULL', `the disk is full: could not write ${target}`);
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return new BlurlineError('PERMISSION_DENIED', `permission denied writing ${target}`);
+  return err;
 }
 
 export async function writeProjectFile(file: string, project: Project): Promise<void> {
