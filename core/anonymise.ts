@@ -171,7 +171,7 @@ function gaussianWindow(plane: PlaneView, ext: Extent, radius: number, radiusY: 
     for (let c = 0, x = 0; c < w; c++) {
       const end = Math.min(ww, x + kx);
       let sum = 0;
-      for (; x < end; x++, p += step) sum += data[p];
+      for (; x < end; x++, p += step) sum = (sum + data[p]) | 0;
       sums[row + c] += sum;
     }
   }
@@ -221,9 +221,10 @@ function pixelateValues(plane: PlaneView, ext: Extent, box: Box, block: number, 
 }
 
 /**
- * Anonymises one region of one plane in place. One pass over the extent: each pixel's coverage
- * (as `coverageAt` gives it, kept to float precision), then the blurred, pixelated or solid value
- * blended in by it. Pixels the region does not reach are not read twice.
+ * Anonymises one region of one plane in place. Row by row: each pixel's coverage (as `coverageAt`
+ * gives it, kept to float precision; the exact test only near the shape's edge, since the span
+ * surely inside is 1), then the blurred, pixelated or solid value blended in by it. Pixels the
+ * region does not reach are not read twice.
  */
 export function anonymisePlane(plane: PlaneView, region: PlaneRegion): void {
   const ext = maskExtent(plane, region);
@@ -245,54 +246,95 @@ export function anonymisePlane(plane: PlaneView, region: PlaneRegion): void {
   const by1 = box.y + box.height;
   const data = plane.data;
   const step = plane.pixelStep;
-  const none = new Int32Array(0);
-  const g = gauss?.blurred ?? new Float32Array(0);
-  const gw = gauss?.w ?? 0;
-  const colA = gauss?.colA ?? none;
-  const colB = gauss?.colB ?? none;
-  const colT = gauss?.colT ?? new Float64Array(0);
+  // Per extent row: each pixel's coverage, and the value blended in by it.
+  const coverage = new Float32Array(ew);
+  const target = new Float32Array(ew);
+  // A blurred window's row, already interpolated between its two cell rows.
+  const cellRow = new Float64Array(gauss?.w ?? 0);
+  // Per column: x distance outside a rectangle, and x offset from an ellipse's centre.
+  const colOut = new Float64Array(ew);
+  const colDx = new Float64Array(ew);
+  for (let i = 0; i < ew; i++) {
+    const px = ext.x0 + i + 0.5;
+    colOut[i] = Math.max(box.x - px, 0, px - bx1);
+    colDx[i] = px - cx;
+  }
+  const clampColumn = (i: number) => Math.min(ew, Math.max(0, i));
+  // Columns whose centres lie strictly within `half` of x = `centre`, as [start, end).
+  const spanStart = (centre: number, half: number) => clampColumn(Math.floor(centre - half - ext.x0 - 0.5) + 1);
+  const spanEnd = (centre: number, half: number) => clampColumn(Math.ceil(centre + half - ext.x0 - 0.5));
+  if (!gauss && !blocks) target.fill(fill);
   for (let j = 0; j < eh; j++) {
     const py = ext.y0 + j + 0.5;
     const dy = py - cy;
     const oy = Math.max(box.y - py, 0, py - by1);
-    // Pixels this far inside the ellipse's row span are surely inside (coverage 1); only those
-    // near its edge need the exact test. (The margin is far above rounding error.)
-    const inside = ellipse && Math.abs(dy) < b ? a * Math.sqrt(1 - (dy / b) ** 2) - 0.01 : -1;
-    const gRowA = gauss ? gauss.rowA[j] * gw : 0;
-    const gRowB = gauss ? gauss.rowB[j] * gw : 0;
-    const gT = gauss ? gauss.rowT[j] : 0;
-    let p = (ext.y0 + j) * plane.stride + ext.x0 * step + plane.offset;
-    for (let i = 0; i < ew; i++, p += step) {
-      const px = ext.x0 + i + 0.5;
-      let alpha = 1;
-      if (ellipse) {
-        const dx = px - cx;
-        if (!(Math.abs(dx) < inside)) {
-          const rho2 = (dx / a) ** 2 + (dy / b) ** 2;
-          if (rho2 > 1) {
-            const outside = Math.sqrt(dx * dx + dy * dy) * (1 - 1 / Math.sqrt(rho2));
-            alpha = feather > 0 ? Math.fround(Math.max(0, 1 - outside / feather)) : 0;
-          }
-        }
-      } else {
-        const ox = Math.max(box.x - px, 0, px - bx1);
-        if (ox !== 0 || oy !== 0) {
-          const outside = Math.sqrt(ox * ox + oy * oy);
-          alpha = feather > 0 ? Math.fround(Math.max(0, 1 - outside / feather)) : 0;
-        }
+    // Columns outside [first, last] are surely beyond the feather (coverage 0) and those in
+    // [inStart, inEnd) surely inside the shape (coverage 1); only the rest get the exact test.
+    // The spans keep 0.01 px from their bounds, far above rounding error. (A point whose distance
+    // past the ellipse along the ray is under the feather lies inside the ellipse grown by it.)
+    let first: number;
+    let end: number;
+    let inStart = 0;
+    let inEnd = 0;
+    if (ellipse) {
+      const innerHalf = Math.abs(dy) < b ? a * Math.sqrt(1 - (dy / b) ** 2) - 0.01 : -1;
+      if (innerHalf > 0) {
+        inStart = spanStart(cx, innerHalf);
+        inEnd = spanEnd(cx, innerHalf);
       }
-      if (alpha === 0) continue;
-      let target = fill;
-      if (gauss) {
+      const grownB = b + feather;
+      if (Math.abs(dy) > grownB + 0.01) continue;
+      const outerHalf = (a + feather) * Math.sqrt(Math.max(0, 1 - (dy / grownB) ** 2)) + 0.01;
+      first = spanStart(cx, outerHalf);
+      end = spanEnd(cx, outerHalf);
+    } else {
+      if (oy > 0 && oy >= feather) continue;
+      if (oy === 0) {
+        inStart = spanStart(cx, a - 1);
+        inEnd = spanEnd(cx, a - 1);
+      }
+      const reach = Math.sqrt(feather * feather - oy * oy) + 0.01;
+      first = spanStart(cx, a + reach);
+      end = spanEnd(cx, a + reach);
+    }
+    if (end <= first) continue;
+    inStart = Math.max(first, inStart);
+    inEnd = Math.max(inStart, Math.min(end, inEnd));
+    coverage.fill(1, inStart, inEnd);
+    for (let i = first; i < end; i++) {
+      if (i === inStart) i = inEnd;
+      if (i === end) break;
+      let outside = 0;
+      if (ellipse) {
+        const dx = colDx[i];
+        const rho2 = (dx / a) ** 2 + (dy / b) ** 2;
+        if (rho2 > 1) outside = Math.sqrt(dx * dx + dy * dy) * (1 - 1 / Math.sqrt(rho2));
+      } else {
+        const ox = colOut[i];
+        if (ox !== 0 || oy !== 0) outside = Math.sqrt(ox * ox + oy * oy);
+      }
+      coverage[i] = outside === 0 ? 1 : feather > 0 ? Math.max(0, 1 - outside / feather) : 0;
+    }
+    const last = end - 1;
+    if (gauss) {
+      const { blurred, w, colA, colB, colT } = gauss;
+      const rowA = gauss.rowA[j] * w;
+      const rowB = gauss.rowB[j] * w;
+      const t = gauss.rowT[j];
+      for (let c = colA[first]; c <= colB[last]; c++) cellRow[c] = blurred[rowA + c] + (blurred[rowB + c] - blurred[rowA + c]) * t;
+      // Pixels between the same two cells form runs; the cells are read once per run.
+      for (let i = first; i <= last; ) {
         const x0 = colA[i];
-        const x1 = colB[i];
-        const tx = colT[i];
-        const top = g[gRowA + x0] + (g[gRowA + x1] - g[gRowA + x0]) * tx;
-        const bottom = g[gRowB + x0] + (g[gRowB + x1] - g[gRowB + x0]) * tx;
-        target = Math.fround(top + (bottom - top) * gT);
-      } else if (blocks) target = blocks[j * ew + i];
+        const left = cellRow[x0];
+        const rise = cellRow[colB[i]] - left;
+        for (; i <= last && colA[i] === x0; i++) target[i] = left + rise * colT[i];
+      }
+    } else if (blocks) target.set(blocks.subarray(j * ew + first, j * ew + last + 1), first);
+    let p = (ext.y0 + j) * plane.stride + (ext.x0 + first) * step + plane.offset;
+    // Values stay in 0..1023, so adding a half and truncating is Math.round.
+    for (let i = first; i <= last; i++, p += step) {
       const src = data[p];
-      data[p] = Math.round(src + alpha * (target - src));
+      data[p] = (src + coverage[i] * (target[i] - src) + 0.5) | 0;
     }
   }
 }

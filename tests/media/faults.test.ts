@@ -7,10 +7,11 @@ import { main } from '../../cli/main';
 import { REPO_ROOT } from '../../electron/main/media/binaries';
 import { UserDataStore } from '../../electron/main/ipc/userDataStore';
 import { exportMaster } from '../../electron/main/export/exportMaster';
-import { detectToProject } from '../../electron/main/pipeline';
+import { detectToProject, renderProject } from '../../electron/main/pipeline';
 import { createProject } from '../../core/project';
 import { writeProjectFile } from '../../electron/main/project/projectFile';
 import { probeVideo } from '../../electron/main/media/probe';
+import { createMediaServer, packageAssetDirs } from '../../electron/main/ipc/mediaServer';
 import { generatedClip, meanAbsDiff, readGrayFrames, sha256, type Rect } from '../helpers/media';
 
 /**
@@ -269,14 +270,45 @@ describe('fault corpus: the output', () => {
   });
 });
 
+/**
+ * A copy of a clip with noise over 3 KB `at` a fraction of the way through: a frame or two there
+ * no longer decode. In MPEG-TS the 4-byte packet headers are kept, so the packets still parse.
+ */
+function damagedCopy(clip: string, dir: string, name: string, at = 0.5): string {
+  const damaged = readFileSync(clip);
+  const from = Math.floor(damaged.length * at);
+  const ts = name.endsWith('.ts');
+  for (let p = from; p < from + 3000; p++) if (!(ts && p % 188 < 4)) damaged[p] = ((p - from) * 7919 + 13) % 251;
+  return write(dir, name, damaged);
+}
+
+/** ffmpeg's grey from 8-bit RGB (BT.601 weights), to compare served frames with ffmpeg's own. */
+function grayOf(rgb: Uint8Array): Uint8Array {
+  const gray = new Uint8Array(rgb.length / 3);
+  for (let i = 0; i < gray.length; i++) gray[i] = Math.round(0.299 * rgb[3 * i] + 0.587 * rgb[3 * i + 1] + 0.114 * rgb[3 * i + 2]);
+  return gray;
+}
+
+/** Frame k of `frames` is the source's frame k: nearer to frame k of the source on its own clock than to either neighbour there. */
+function expectOnOwnIndex(frames: Uint8Array[], onClock: Uint8Array[], standIns: number[]) {
+  const frameRect: Rect = { x: 0, y: 0, width: 320, height: 240 };
+  for (let k = 1; k < frames.length - 1; k++) {
+    // The stand-in is the frame before.
+    if (standIns.includes(k)) {
+      expect(meanAbsDiff(frames[k], frames[k - 1], 320, frameRect)).toBeLessThan(1);
+      continue;
+    }
+    const here = meanAbsDiff(frames[k], onClock[k], 320, frameRect);
+    // (ffmpeg fills the gap on its clock with a copy of a neighbour, so the gap is no neighbour to compare with.)
+    const neighbours = [k - 1, k + 1].filter((j) => !standIns.includes(j)).map((j) => meanAbsDiff(frames[k], onClock[j], 320, frameRect));
+    expect(here, `frame ${k}`).toBeLessThan(Math.min(...neighbours));
+  }
+}
+
 describe('fault corpus: damaged frames in the middle', () => {
   it('a frame the decoder cannot decode keeps its place: every later frame is blurred and shown on its own index, the gap said in the report', async () => {
     const dir = caseFolder('corrupt-middle');
-    const whole = readFileSync(await plainClip());
-    const damaged = Buffer.from(whole);
-    // Noise over 3 KB half way through the pictures: one frame's packet no longer decodes.
-    for (let i = 0; i < 3000; i++) damaged[Math.floor(whole.length / 2) + i] = (i * 7919 + 13) % 251;
-    const source = write(dir, 'dashcam.mp4', damaged);
+    const source = damagedCopy(await plainClip(), dir, 'dashcam.mp4');
     const output = path.join(dir, 'master.mp4');
     const run = await blurline(['auto', source, '-o', output, ...FAST]);
     expect(run.code, run.stdout).toBe(0);
@@ -289,19 +321,43 @@ describe('fault corpus: damaged frames in the middle', () => {
     const [onClock, master] = await Promise.all([readGrayFrames(source, 320, 240, ['-vsync', 'cfr', '-r', '25']), readGrayFrames(output, 320, 240)]);
     expect(master).toHaveLength(50);
     expect(onClock).toHaveLength(50);
-    const frameRect: Rect = { x: 0, y: 0, width: 320, height: 240 };
-    for (let k = 1; k < 49; k++) {
-      // The stand-in is the frame before, as encoded.
-      if (repeated.includes(k)) {
-        expect(meanAbsDiff(master[k], master[k - 1], 320, frameRect)).toBeLessThan(1);
-        continue;
-      }
-      const here = meanAbsDiff(master[k], onClock[k], 320, frameRect);
-      // (ffmpeg fills the gap on its clock with a copy of a neighbour, so the gap is no neighbour to compare with.)
-      const neighbours = [k - 1, k + 1].filter((j) => !repeated.includes(j)).map((j) => meanAbsDiff(master[k], onClock[j], 320, frameRect));
-      expect(here, `frame ${k}`).toBeLessThan(Math.min(...neighbours));
-    }
+    expectOnOwnIndex(master, onClock, repeated);
   });
+
+  const tsClip = async () => generatedClip('fault-plain-ts', ['-i', await plainClip(), '-c', 'copy', '-f', 'mpegts'], 'ts');
+  for (const [name, clip, at] of [['dashcam.mp4', plainClip, 0.5], ['dashcam.ts', tsClip, 0.4]] as const) {
+    it(`the editor's frame server numbers frames past the damage as the render does, in one request and across requests (${name})`, async () => {
+      const dir = caseFolder(`corrupt-frames-${name}`);
+      const source = await probeVideo(damagedCopy(await clip(), dir, name, at));
+      // A master with nothing to blur: its frame k is the render's source frame k.
+      const rendered = await renderProject(createProject(source), path.join(dir, 'master.mp4'));
+      const master = await readGrayFrames(rendered.outputPath, 320, 240);
+      expect(rendered.repeatedFrames.length).toBeGreaterThanOrEqual(1);
+      const server = createMediaServer({ baseUrl: 'blurline-media://media', assetDirs: packageAssetDirs() });
+      const { framesUrl } = server.addSource(source);
+      const served = async (start: number, count: number) => {
+        const res = await server.handle(new Request(`${framesUrl}?start=${start}&count=${count}`));
+        expect(res.status).toBe(200);
+        const body = new Uint8Array(await res.arrayBuffer());
+        return Array.from({ length: body.length / (320 * 240 * 3) }, (_, k) => body.subarray(k * 320 * 240 * 3, (k + 1) * 320 * 240 * 3));
+      };
+      const all = await served(0, 100);
+      expect(all).toHaveLength(master.length);
+      // Where the render stood a frame in, so does the editor: the frame before, exactly.
+      const standIns = all.flatMap((frame, k) => (k > 0 && Buffer.from(frame).equals(all[k - 1]) ? [k] : []));
+      expect(standIns).toEqual(rendered.repeatedFrames);
+      expectOnOwnIndex(all.map(grayOf), master, standIns);
+      // A request that starts past the damage gets the same frames as the one from the start.
+      const past = await served(40, 4);
+      past.forEach((frame, i) => expect(Buffer.from(frame).equals(all[40 + i]), `frame ${40 + i}`).toBe(true));
+      // One that ends on the damage still gets every frame, the last one standing in. (The pictures
+      // next to the damage are the decoder's guesses, which vary with its threads' timing, so they
+      // are not compared across requests.)
+      const endsOnGap = await served(standIns[0] - 3, 4);
+      expect(endsOnGap).toHaveLength(4);
+      expect(Buffer.from(endsOnGap[3]).equals(endsOnGap[2])).toBe(true);
+    });
+  }
 });
 
 describe('fault corpus: the source during the work', () => {

@@ -1,23 +1,22 @@
 import type { SourceInfo } from '../../../core/project';
-import { decodeSize } from '../media/decode';
+import { decodeFrames } from '../media/decode';
 import { frameSeconds, type FrameTimeline } from '../../../core/masterFormat';
-import { spawnMedia, type MediaProcess } from '../media/ffmpeg';
 import { readFrameTimeline, seeksExactly } from '../media/probe';
 
 /**
- * Raw RGB frames `start .. start+count-1` of a source, numbered exactly as `decodeFrames` numbers
- * them (every decoded frame, `-vsync passthrough`). Starting at frame N must not decode N frames
- * first (an hour of 1080p is 100 000 of them), so where the container has a seek index ffmpeg
- * seeks to the keyframe before N and drops the frames before N's timestamp; other containers
- * (MPEG-PS/TS, AVI …), whose seeks can land past the target, decode from the start and skip.
+ * Raw RGB frames `start .. start+count-1` of a source, numbered exactly as analysis and the
+ * render number them: by each decoded frame's own timestamp on the source's frame timeline, so a
+ * frame the decoder cannot decode leaves its index out instead of moving every later frame, in
+ * this request and every later one. Its place is held by the frame before it, as in the master.
+ * Starting at frame N must not decode N frames first (an hour of 1080p is 100 000 of them), so
+ * where the container has a seek index ffmpeg seeks to the keyframe before N and drops the frames
+ * before N's timestamp; other containers (MPEG-PS/TS, AVI …), whose seeks can land past the
+ * target, decode from the start and skip.
  */
 
-/**
- * The source's frame times where `-ss` lands exactly (mov/mp4, Matroska); null elsewhere, or
- * when the timestamps cannot be trusted, so the caller decodes from the start and skips.
- */
-export async function seekTimeline(source: SourceInfo, signal?: AbortSignal): Promise<FrameTimeline | null> {
-  return seeksExactly(source.container) ? readFrameTimeline(source.path, 'v:0', signal) : null;
+/** The source's frame timestamps (the packet index; null when they cannot be trusted, and frames are then counted). */
+export function frameTimeline(source: SourceInfo, signal?: AbortSignal): Promise<FrameTimeline | null> {
+  return readFrameTimeline(source.path, 'v:0', signal);
 }
 
 export interface FrameRangeRequest {
@@ -28,35 +27,33 @@ export interface FrameRangeRequest {
 }
 
 /**
- * ffmpeg arguments for the range. With a timeline the seek point is halfway between frame
- * start-1 and frame start: ffmpeg drops every decoded frame before it, and the midpoint keeps
- * the printed (rounded) timestamps from deciding which side a frame falls on.
+ * The range's frames in order, one buffer each. With a timeline and a container that seeks
+ * exactly, the seek point is halfway between frame start-1 and frame start: ffmpeg drops every
+ * decoded frame before it, and the midpoint keeps rounding from deciding which side a frame falls on.
  */
-export function frameRangeArgs(source: SourceInfo, request: FrameRangeRequest, timeline: FrameTimeline | null): string[] {
-  const { width, height } = decodeSize({ sourceWidth: source.width, sourceHeight: source.height, width: request.width });
-  const filters: string[] = [];
-  const input: string[] = [];
-  if (request.start > 0 && timeline) {
-    const seek = (frameSeconds(timeline, request.start - 1) + frameSeconds(timeline, request.start)) / 2;
-    input.push('-ss', seek.toFixed(6));
-  } else if (request.start > 0) {
-    filters.push(`select=gte(n\\,${request.start})`);
+export async function* frameRange(source: SourceInfo, request: FrameRangeRequest, timeline: FrameTimeline | null, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
+  const { start, count } = request;
+  const seek = start > 0 && timeline && seeksExactly(source.container);
+  const frames = decodeFrames(source.path, {
+    pixelFormat: 'rgb24',
+    sourceWidth: source.width,
+    sourceHeight: source.height,
+    width: request.width,
+    startFrame: start,
+    seekSeconds: seek ? (frameSeconds(timeline, start - 1) + frameSeconds(timeline, start)) / 2 : undefined,
+    maxFrames: count,
+    timeline,
+    signal,
+  });
+  const end = start + count;
+  let next = start;
+  let previous: Uint8Array | null = null;
+  for await (const frame of frames) {
+    // A range that begins on an undecodable frame has no frame before it to repeat: the next one stands in.
+    for (; next < Math.min(frame.index, end); next++) yield previous ?? frame.data;
+    if (frame.index >= end) break;
+    yield frame.data;
+    next = frame.index + 1;
+    previous = frame.data;
   }
-  if (width !== source.width || height !== source.height) filters.push(`scale=${width}:${height}:flags=bilinear`);
-  return [
-    '-hide_banner', '-nostdin', '-v', 'error',
-    ...input,
-    '-i', source.path,
-    '-map', '0:v:0',
-    '-vsync', 'passthrough',
-    ...(filters.length ? ['-vf', filters.join(',')] : []),
-    '-frames:v', String(request.count),
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24',
-    'pipe:1',
-  ];
-}
-
-/** Starts ffmpeg for the range; its stdout carries the frames, concatenated. */
-export function spawnFrameRange(source: SourceInfo, request: FrameRangeRequest, timeline: FrameTimeline | null, signal?: AbortSignal): MediaProcess {
-  return spawnMedia(frameRangeArgs(source, request, timeline), { task: 'decoding frames', signal });
 }

@@ -3,18 +3,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { once } from 'node:events';
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import { BlurlineError } from '../../../core/errors';
 import type { SourceInfo } from '../../../core/project';
 import type { DetectionAssets } from '../../shared/contract';
 import { decodeSize } from '../media/decode';
 import { assertReadableFile } from '../media/probe';
-import type { MediaProcess } from '../media/ffmpeg';
 import { toIpcError } from './calls';
 import type { FrameTimeline } from '../../../core/masterFormat';
-import { seekTimeline, spawnFrameRange } from './frameRange';
+import { frameRange, frameTimeline } from './frameRange';
 import { humanModelDir, mediapipeModelDir } from '../detect/nodeFaceDetector';
 
 /**
@@ -153,35 +150,22 @@ function intParam(url: URL, name: string, min: number, max: number, fallback?: n
 }
 
 /**
- * ffmpeg's stdout as a response body: paused while the reader is behind (memory stays bounded),
- * ffmpeg stopped when the reader goes away, and a failure after the first byte errors the
- * stream instead of ending it as if complete.
+ * Frames as a response body, read one at a time as the reader asks (memory stays bounded); the
+ * decoder stops when the reader goes away, and a failure after the first frame errors the stream
+ * instead of ending it as if complete.
  */
-function processBody(proc: MediaProcess): ReadableStream<Uint8Array> {
-  const stdout = proc.child.stdout!;
-  let open = true;
+function framesBody(frames: AsyncGenerator<Uint8Array>, first: IteratorResult<Uint8Array>): ReadableStream<Uint8Array> {
+  let pending: IteratorResult<Uint8Array> | null = first;
   return new ReadableStream<Uint8Array>(
     {
-      start(controller) {
-        stdout.on('data', (chunk: Buffer) => {
-          if (!open) return;
-          controller.enqueue(chunk);
-          if ((controller.desiredSize ?? 0) <= 0) stdout.pause();
-        });
-        Promise.all([finished(stdout), proc.done]).then(
-          () => open && controller.close(),
-          (err: unknown) => open && controller.error(err),
-        ).finally(() => {
-          open = false;
-        });
+      async pull(controller) {
+        const result = pending ?? (await frames.next());
+        pending = null;
+        if (result.done) controller.close();
+        else controller.enqueue(result.value);
       },
-      pull() {
-        stdout.resume();
-      },
-      cancel() {
-        open = false;
-        proc.stop();
-        stdout.resume();
+      async cancel() {
+        await frames.return(undefined);
       },
     },
     { highWaterMark: 4 << 20, size: (chunk) => chunk.byteLength },
@@ -212,22 +196,18 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
       'X-Frame-Width': String(size.width),
       'X-Frame-Height': String(size.height),
     };
-    let timeline: FrameTimeline | null = null;
-    if (start > 0) {
-      // Read once per opened source; a failed read is tried again by the next request.
-      entry.timeline ??= seekTimeline(source).catch((err: unknown) => {
-        entry.timeline = undefined;
-        throw err;
-      });
-      timeline = await entry.timeline;
-      if (timeline && start >= timeline.pts.length) return respond(200, null, headers);
-    }
+    // Read once per opened source; a failed read is tried again by the next request.
+    entry.timeline ??= frameTimeline(source).catch((err: unknown) => {
+      entry.timeline = undefined;
+      throw err;
+    });
+    const timeline = await entry.timeline;
+    if (timeline && start >= timeline.pts.length) return respond(200, null, headers);
     if (request.method === 'HEAD') return respond(200, null, headers);
-    const proc = spawnFrameRange(source, { start, count, width }, timeline, request.signal);
-    // Wait for the first bytes (or the end) so a decode that fails at once gets an error status.
-    const stdout = proc.child.stdout!;
-    await Promise.race([once(stdout, 'readable'), proc.done]);
-    return respond(200, processBody(proc), headers);
+    const frames = frameRange(source, { start, count, width }, timeline, request.signal);
+    // The first frame (or the failure) comes before the answer, so a decode that fails at once gets an error status.
+    const first = await frames.next();
+    return respond(200, framesBody(frames, first), headers);
   }
 
   async function serveAsset(dir: string, name: string): Promise<Response> {
