@@ -47,11 +47,9 @@ export function Player() {
       const frame = frameAtTime(source, meta.mediaTime);
       // A frame decoded before the latest seek must not move the frame number back.
       const { seek, rate } = store.getState();
-      if (rate > 0 || seek === null || seek.frame === frame) {
-        store.getState().frameShown(frame);
-        // In reviewer mode, what is on screen counts as watched.
-        store.getState().noteWatched(frame);
-      }
+      if (rate > 0 || seek === null || seek.frame === frame) store.getState().frameShown(frame);
+      // In reviewer mode, what is on screen counts as watched (also a frame presented as playback stops).
+      store.getState().noteWatched(frame);
       presented.current = frame;
       paint(true);
       handle = video.requestVideoFrameCallback(onFrame);
