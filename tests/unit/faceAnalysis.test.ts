@@ -93,6 +93,27 @@ describe('FaceAnalysis', () => {
     expect(analysis.stats.roiCalls).toBe(0);
   });
 
+  it('searches a row of tiles on one frame when the level says so (small tiles, a strip\'s timing)', async () => {
+    const perFrame = async (rowsTogether: boolean) => {
+      const calls = { sizes: [] as number[] };
+      const detector = brightSquareDetector(16, calls);
+      const level = { detector: TINY, shrink: 1, tile: { width: 128, height: 96 }, overlap: 32, everyFrames: 2, rowsTogether, stretchLevels: false };
+      const analysis = new FaceAnalysis(() => detector, { ...schedule, discovery: [level] });
+      const counts: number[] = [];
+      for (let n = 0; n < 2; n++) {
+        const before = analysis.stats.discoveryCalls;
+        await analysis.push(n, frameWith(null));
+        counts.push(analysis.stats.discoveryCalls - before);
+      }
+      await analysis.finish();
+      expect(new Set(calls.sizes)).toEqual(new Set([128]));
+      return counts;
+    };
+    // 320x180 in 128x96 tiles with 32 px overlap: 3 rows of 3. By row, rows 0-1 then row 2; by tile, 5 then 4.
+    expect(await perFrame(true)).toEqual([6, 3]);
+    expect(await perFrame(false)).toEqual([5, 4]);
+  });
+
   it('keeps blurring a face through frames where the detector misses it', async () => {
     const calls = { sizes: [] as number[] };
     const detector = brightSquareDetector(16, calls);
