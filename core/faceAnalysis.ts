@@ -481,10 +481,10 @@ export class FaceAnalysis {
       const tilesH = Math.floor(frame.height / level.shrink);
       const tiles = tileLayout(tilesW, tilesH, level.tile, level.overlap);
       // Spread evenly: a level's few large tiles (or rows of tiles) do not all fall on consecutive frames.
-      const rows = [...new Set(tiles.map((t) => t.y))];
-      const turnOf = level.rowsTogether ? (tile: Box) => rows.indexOf(tile.y) : (_: Box, i: number) => i;
-      const turns = level.rowsTogether ? rows.length : tiles.length;
-      const due = tiles.filter((tile, i) => Math.floor((turnOf(tile, i) * level.everyFrames) / turns) === index % level.everyFrames);
+      // tileLayout lists tiles row by row, so a row is a run of `perTurn` tiles.
+      const perTurn = level.rowsTogether ? tiles.filter((t) => t.y === tiles[0].y).length : 1;
+      const turns = tiles.length / perTurn;
+      const due = tiles.filter((_, i) => Math.floor((Math.floor(i / perTurn) * level.everyFrames) / turns) === index % level.everyFrames);
       if (due.length === 0) continue;
       const detector = this.detectorFor(level.detector, 'background');
       for (const tile of due) {
