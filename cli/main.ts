@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { LeakCheckPass } from '../core/auditReport';
 import { BlurlineError, isCancelled, type ErrorCode } from '../core/errors';
 import { DETECTION_PRESETS, isPresetName, withMinConfidence } from '../core/presets';
-import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, MASTER_CODECS, type FrameRange, type MasterCodec, type Project } from '../core/project';
+import { DEFAULT_EXPORT_SETTINGS, exportSettingsSchema, MASTER_CODECS, OBJECT_LABELS, type FrameRange, type MasterCodec, type Project } from '../core/project';
 import { formatDuration, type JobProgress } from '../core/progress';
 import { checkOutputPath } from '../electron/main/media/render';
 import { readProjectFile, writeProjectFile } from '../electron/main/project/projectFile';
@@ -15,6 +15,7 @@ import { auditReportPaths } from '../electron/main/export/auditTrail';
 import { anonymiseClip, listVideos, masterClashes, projectPathFor, type ClipStage } from '../electron/main/export/batch';
 import { AUTO_EXPORT_PASSES, exportMaster } from '../electron/main/export/exportMaster';
 import { verifyExport } from '../electron/main/export/verifyExport';
+import { followCommand, FollowUsageError } from './follow';
 
 const HELP = `blurline — anonymise faces in video
 
@@ -24,6 +25,9 @@ Usage:
   blurline auto <video> -o <out.mp4>          detect + render; writes <out>.blurline.json beside it
   blurline batch <folder> [-o <out-folder>]   detect + render every video in a folder (default output: <folder>/blurred)
   blurline verify <master> [--report <r.json>] re-hash a master and run the leak check again against its audit report
+  blurline follow <project.json> --frame <n> --box <x,y,w,h> [--label plate] [-o <project.json>]
+                                              follow a region (plate, tattoo, badge, screen…) from one
+                                              box through the clip and add it as an object track
 
 render, auto and batch check every frame of the master for faces left showing (the leak check)
 and write an audit report beside it: <out>.audit.json and a printable <out>.audit.html
@@ -53,6 +57,16 @@ Options:
       --skip-leak-check      do not run the leak check (the report then never calls the export approved)
   verify:
       --report <path>        the master's audit report (default: <master>.audit.json beside it)
+  follow:
+      --frame <n>            the frame the box is drawn on (0-based)
+      --box <x,y,w,h>        the region on that frame, in pixels of the upright picture
+      --label <name>         ${OBJECT_LABELS.join(', ')} (default other)
+      --direction <d>        both (default), forward or backward
+      --track <id>           follow into this track (its boxes over the followed frames are
+                             replaced); default: a new object track
+      --by <name>            who marked the region, for the pass's log and the audit report
+                             (default: the login name)
+      -o <project.json>      where to write the project (default: over the input project)
   -h, --help                 this help
   -v, --version              version
 
@@ -105,7 +119,7 @@ function progressReporter(out: Output) {
   let lastDecile = -1;
   let drawn = false;
   return {
-    update(stage: ClipStage, p: JobProgress) {
+    update(stage: ClipStage | 'follow', p: JobProgress) {
       if (out.json || out.quiet) return;
       const pct = Math.floor(p.ratio * 100);
       const eta = p.etaSeconds === null ? '--:--' : formatDuration(p.etaSeconds);
@@ -177,6 +191,12 @@ export async function main(argv: string[]): Promise<number> {
         range: { type: 'string' },
         report: { type: 'string' },
         'skip-leak-check': { type: 'boolean' },
+        frame: { type: 'string' },
+        box: { type: 'string' },
+        label: { type: 'string' },
+        direction: { type: 'string' },
+        track: { type: 'string' },
+        by: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -192,10 +212,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const [command, input, ...extra] = positionals;
     if (!command) throw new UsageError('no command given');
-    if (!['detect', 'render', 'auto', 'batch', 'verify'].includes(command)) throw new UsageError(`unknown command "${command}"`);
+    if (!['detect', 'render', 'auto', 'batch', 'verify', 'follow'].includes(command)) throw new UsageError(`unknown command "${command}"`);
     if (!input) throw new UsageError(`${command} needs an input ${command === 'batch' ? 'folder' : 'file'}`);
     if (extra.length) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
-    if (!values.output && command !== 'batch' && command !== 'verify') throw new UsageError(`${command} needs -o <output>`);
+    if (!values.output && !['batch', 'verify', 'follow'].includes(command)) throw new UsageError(`${command} needs -o <output>`);
 
     const presetName = values.preset ?? 'thorough';
     if (!isPresetName(presetName)) throw new UsageError(`--preset must be one of ${Object.keys(DETECTION_PRESETS).join(', ')}`);
@@ -233,6 +253,12 @@ export async function main(argv: string[]): Promise<number> {
       return code;
     };
 
+    if (command === 'follow') {
+      const done = await followCommand(input, values, { signal: controller.signal, onProgress: (p) => progress.update('follow', p) });
+      progress.end();
+      Object.assign(result, done);
+      return finish();
+    }
     if (command === 'verify') {
       const reportPath = values.report ?? auditReportPaths(path.resolve(input)).json;
       const verified = await verifyExport(input, reportPath, { signal: controller.signal, onProgress: (p) => progress.update('leak-check', p) });
@@ -421,6 +447,11 @@ function summary(r: Record<string, unknown>): string {
     const leaks = r.leakFindings === null ? 'leak check skipped' : r.leakFindings === 0 ? 'leak check: no face left showing' : `leak check: ${r.leakFindings} face(s) left showing — see the report`;
     lines.push(`report:  ${r.report} (${leaks}; ${r.approvedExport ? 'approved export' : 'not an approved export'})`);
   }
+  if (r.command === 'follow') {
+    const span = r.followed as { first: number; last: number };
+    lines.push(`followed ${r.label} on frames ${span.first}–${span.last} at ${r.followFps} fps: ${r.description}`);
+    lines.push(`track ${r.track} (${r.keyframes} keyframes) written to ${r.project}`);
+  }
   if (r.command === 'verify') {
     lines.push(`master ${r.masterMatchesReport ? 'matches' : 'DOES NOT match'} its report; source ${r.source}; ${r.framesChecked} frames checked`);
     const unreported = r.unreportedFindings as { id: string; frames: number[] }[];
@@ -438,7 +469,7 @@ function summary(r: Record<string, unknown>): string {
 }
 
 function reportError(err: unknown, out: Output): number {
-  if (err instanceof UsageError || (err as NodeJS.ErrnoException)?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+  if (err instanceof UsageError || err instanceof FollowUsageError || (err as NodeJS.ErrnoException)?.code?.startsWith?.('ERR_PARSE_ARGS')) {
     const message = (err as Error).message;
     if (out.json) process.stdout.write(`${JSON.stringify({ ok: false, code: 'USAGE', message })}\n`);
     else process.stderr.write(`blurline: ${message}\nRun blurline --help for usage.\n`);

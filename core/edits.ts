@@ -1,5 +1,5 @@
 import type { Box } from './geometry';
-import type { AudioRedaction, BlurStyle, ExportSettings, Project, Track, TrackKeyframe, TrackStatus } from './project';
+import { DEFAULT_OBJECT_STYLE, type AudioRedaction, type BlurStyle, type ExportSettings, type Project, type Track, type TrackKeyframe, type TrackStatus } from './project';
 import { trackBoxAt, trackSpan } from './tracks';
 
 /**
@@ -213,6 +213,20 @@ function mergeKeyframes(a: readonly TrackKeyframe[], b: readonly TrackKeyframe[]
   const first = a[0].frame;
   const last = a[a.length - 1].frame;
   return [...b.filter((k) => k.frame < first), ...a, ...b.filter((k) => k.frame > last)];
+}
+
+/**
+ * A follow as one edit. Into track `trackId` where it exists: the followed keyframes replace its
+ * boxes over the followed frames, the rest of it stays (correct a box, follow again from there).
+ * Otherwise a new object track: marked by the editor, so confirmed, in the object style.
+ */
+export function followEdit(project: Project, trackId: string, followed: readonly TrackKeyframe[], object: NonNullable<Track['object']>): Edit {
+  if (followed.length === 0) throw new EditError('the follow placed no boxes');
+  const existing = project.tracks.find((t) => t.id === trackId);
+  if (existing) return replaceTrack(project, trackId, [{ ...existing, keyframes: mergeKeyframes(followed, existing.keyframes) }]);
+  return addTracks(project, [
+    { id: trackId, origin: 'manual', status: 'confirmed', style: { ...DEFAULT_OBJECT_STYLE }, keyframes: [...followed], object: { ...object } },
+  ]);
 }
 
 /** Merges track `otherId` into `trackId` (which keeps its id, style and status). */

@@ -80,6 +80,12 @@ export const DEFAULT_BLUR_STYLE: BlurStyle = {
   padding: 0.25,
 };
 
+/**
+ * Object tracks hide with a box, not an oval: solid by default, since a blurred plate can
+ * sometimes be read back (deblurring works on text), and a pixelated one at a strong setting.
+ */
+export const DEFAULT_OBJECT_STYLE: BlurStyle = { type: 'solid', shape: 'rect', strength: 1, feather: 0, padding: 0.05 };
+
 export const trackKeyframeSchema = z.object({
   frame: nonNegInt,
   box: boxSchema,
@@ -94,6 +100,10 @@ export type TrackKeyframe = z.infer<typeof trackKeyframeSchema>;
  */
 export const TRACK_ORIGINS = ['auto', 'manual', 'leak-check', 'person'] as const;
 
+/** What an object track hides: things no detector finds, which the editor marks and Blurline follows. */
+export const OBJECT_LABELS = ['plate', 'tattoo', 'badge', 'screen', 'person', 'other'] as const;
+export type ObjectLabel = (typeof OBJECT_LABELS)[number];
+
 export const trackSchema = z
   .object({
     id: z.string().min(1),
@@ -101,6 +111,8 @@ export const trackSchema = z
     status: z.enum(['pending', 'confirmed', 'rejected']),
     style: blurStyleSchema,
     keyframes: z.array(trackKeyframeSchema).min(1),
+    /** Present on object tracks (not faces): what it is and who marked it. The leak check cannot see these. */
+    object: z.object({ label: z.enum(OBJECT_LABELS), markedBy: z.string() }).optional(),
   })
   .superRefine((track, ctx) => {
     for (let i = 1; i < track.keyframes.length; i++) {

@@ -44,7 +44,8 @@ export function trackBoxAt(track: Pick<Track, 'keyframes'>, frame: number): Box 
 
 /**
  * The keyframes needed to draw the same boxes: a keyframe is dropped where the boxes before and
- * after it, interpolated, put every edge within `tolerance` of its box's size of where it was,
+ * after it, interpolated, put every edge within `tolerance` of its box's size of where it was
+ * (left and right edges by its width, top and bottom by its height, so a plate's thin side counts),
  * on every frame of the original from the last kept keyframe on. The first and last stay.
  */
 export function thinKeyframes(keyframes: readonly TrackKeyframe[], tolerance: number): TrackKeyframe[] {
@@ -57,9 +58,9 @@ export function thinKeyframes(keyframes: readonly TrackKeyframe[], tolerance: nu
     for (let i = anchor + 1; i < end; i++) {
       const k = keyframes[i];
       const box = lerpBox(a.box, b.box, (k.frame - a.frame) / (b.frame - a.frame));
-      const limit = tolerance * Math.max(k.box.width, k.box.height);
-      const edges = [box.x - k.box.x, box.y - k.box.y, box.x + box.width - k.box.x - k.box.width, box.y + box.height - k.box.y - k.box.height];
-      if (edges.some((d) => Math.abs(d) > limit)) return false;
+      const dx = Math.max(Math.abs(box.x - k.box.x), Math.abs(box.x + box.width - k.box.x - k.box.width));
+      const dy = Math.max(Math.abs(box.y - k.box.y), Math.abs(box.y + box.height - k.box.y - k.box.height));
+      if (dx > tolerance * k.box.width || dy > tolerance * k.box.height) return false;
     }
     return true;
   };

@@ -128,7 +128,7 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array, width: number, rect: R
   return n ? sum / n : 0;
 }
 
-const FIXTURE_DIR = path.join(os.tmpdir(), 'blurline-test-fixtures');
+export const FIXTURE_DIR = path.join(os.tmpdir(), 'blurline-test-fixtures');
 
 /**
  * A generated clip, made once per machine and reused: the name carries a hash of the ffmpeg

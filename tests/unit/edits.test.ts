@@ -3,6 +3,7 @@ import {
   addManualTrack,
   applyEdit,
   EditError,
+  followEdit,
   freshTrackId,
   mergeTracks,
   removeTracks,
@@ -124,6 +125,19 @@ describe('track edits', () => {
     const next = roundTrip(sample(), setStyle(sample(), ['b'], style));
     expect(next.tracks[1].style).toEqual(style);
     expect(next.tracks[0].style).toEqual(DEFAULT_BLUR_STYLE);
+  });
+
+  it('adds a follow as a new object track, or over the followed frames of an existing one, in one undoable edit', () => {
+    const followed = [keyframe(5, box(50), null), keyframe(15, box(60), null)];
+    const added = roundTrip(sample(), followEdit(sample(), 'plate-4', followed, { label: 'plate', markedBy: 'Ana' }));
+    const plate = added.tracks[3];
+    expect(plate).toMatchObject({ id: 'plate-4', origin: 'manual', status: 'confirmed', object: { label: 'plate', markedBy: 'Ana' } });
+    expect(plate.style).toMatchObject({ type: 'solid', shape: 'rect' });
+    // Followed again from a corrected box on frame 20 of track a: its frames 12–25 are the follow's, the rest stay.
+    const again = roundTrip(sample(), followEdit(sample(), 'a', [keyframe(12, box(7), null), keyframe(25, box(9), null)], { label: 'plate', markedBy: 'Ana' }));
+    expect(again.tracks[0].keyframes.map((k) => [k.frame, k.box.x])).toEqual([[10, 0], [12, 7], [25, 9], [30, 200]]);
+    expect(again.tracks[0].object).toBeUndefined();
+    expect(() => followEdit(sample(), 'a', [], { label: 'plate', markedBy: 'Ana' })).toThrow(EditError);
   });
 
   it('names the missing track', () => {

@@ -1,10 +1,10 @@
 import type { SourceInfo } from '../../../core/project';
-import { decodeFrames } from '../media/decode';
+import { decodeFrames, type RawPixelFormat } from '../media/decode';
 import { frameSeconds, type FrameTimeline } from '../../../core/masterFormat';
 import { readFrameTimeline, seeksExactly } from '../media/probe';
 
 /**
- * Raw RGB frames `start .. start+count-1` of a source, numbered exactly as analysis and the
+ * Raw frames `start .. start+count-1` of a source, numbered exactly as analysis and the
  * render number them: by each decoded frame's own timestamp on the source's frame timeline, so a
  * frame the decoder cannot decode leaves its index out instead of moving every later frame, in
  * this request and every later one. Its place is held by the frame before it, as in the master.
@@ -24,6 +24,8 @@ export interface FrameRangeRequest {
   count: number;
   /** Output width (aspect kept, even); omit for the source width. */
   width?: number;
+  /** Default rgb24. */
+  pixelFormat?: RawPixelFormat;
 }
 
 /**
@@ -35,7 +37,7 @@ export async function* frameRange(source: SourceInfo, request: FrameRangeRequest
   const { start, count } = request;
   const seek = start > 0 && timeline && seeksExactly(source.container);
   const frames = decodeFrames(source.path, {
-    pixelFormat: 'rgb24',
+    pixelFormat: request.pixelFormat ?? 'rgb24',
     sourceWidth: source.width,
     sourceHeight: source.height,
     width: request.width,
