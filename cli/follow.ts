@@ -63,7 +63,7 @@ export async function followCommand(projectFile: string, args: FollowArgs, callb
   const keyframes = followedKeyframes(followed);
   const { project: after } = applyEdit(project, followEdit(project, trackId, keyframes, { label, markedBy: by }));
   const at = new Date().toISOString();
-  const logged = { ...after, review: recordEdit(project, after, `follow ${label} from frame ${frame}`, { name: by, role: 'editor' }, at), updatedAt: at };
+  const logged = { ...after, review: recordEdit(project, after, `Follow ${label} ${trackId} from frame ${frame}`, { name: by, role: 'editor' }, at), updatedAt: at };
   const outputPath = path.resolve(args.output ?? projectFile);
   await writeProjectFile(outputPath, logged);
   const span = followedSpan(followed);

@@ -6,6 +6,7 @@ import {
   blurStyleSchema,
   boxSchema,
   exportSettingsSchema,
+  OBJECT_LABELS,
   PASS_STATES,
   rationalSchema,
   reviewEventSchema,
@@ -95,6 +96,8 @@ export const reportTrackSchema = z.object({
   statusSetBy: signatureSchema.nullable(),
   /** The reviewer's decision on it. */
   decision: trackDecisionSchema.nullable(),
+  /** An object track (a plate, a tattoo…): what it hides and who marked it; null for faces. The leak check cannot see these. */
+  object: z.object({ label: z.enum(OBJECT_LABELS), markedBy: z.string() }).nullable().default(null),
 });
 export type ReportTrack = z.infer<typeof reportTrackSchema>;
 
@@ -205,9 +208,9 @@ export function approvalBlockers(passState: Project['review']['state'], leakChec
   return blockers;
 }
 
-const STATUS_EDIT = /^(Confirm|Reject|Add manual track)\b/;
+const STATUS_EDIT = /^(Confirm|Reject|Add manual track|Follow)\b/;
 
-/** The last person who confirmed, rejected or drew the track, from the event log. */
+/** The last person who confirmed, rejected, drew or followed the track, from the event log. */
 function statusSetBy(events: readonly ReviewEvent[], trackId: string): z.infer<typeof signatureSchema> | null {
   for (let i = events.length - 1; i >= 0; i--) {
     const e = events[i];
@@ -261,6 +264,7 @@ export function buildAuditReport(input: AuditReportInput): AuditReport {
         keyframes: track.keyframes,
         statusSetBy: statusSetBy(review.events, track.id),
         decision: review.decisions[track.id] ?? null,
+        object: track.object ?? null,
       };
     }),
     possibleFaces: possibleFaceCounts(project.tracks),
@@ -348,7 +352,7 @@ export function auditReportHtml(report: AuditReport): string {
     report.tracks.map((t) => [
       escapeHtml(t.id),
       frameSpan(t.firstFrame, t.lastFrame),
-      t.origin,
+      t.object ? `${t.origin}, ${escapeHtml(t.object.label)}` : t.origin,
       t.status,
       t.rendered ? 'yes' : '<strong>no</strong>',
       escapeHtml(`${t.style.type} ${t.style.shape}, strength ${t.style.strength}, padding ${t.style.padding}`),
@@ -356,6 +360,20 @@ export function auditReportHtml(report: AuditReport): string {
       t.decision ? escapeHtml(`${t.decision.decision} by ${t.decision.by}, ${t.decision.at}${t.decision.comment ? ` — “${t.decision.comment}”` : ''}`) : '—',
     ]),
   );
+  const objectTracks = report.tracks.filter((t) => t.object);
+  const objects = objectTracks.length
+    ? `<p>The leak check finds faces only: these regions were checked by the reviewer only.</p>${table(
+        ['Track', 'Hides', 'Frames', 'Marked by', 'Hidden', 'Review decision'],
+        objectTracks.map((t) => [
+          escapeHtml(t.id),
+          escapeHtml(t.object!.label),
+          frameSpan(t.firstFrame, t.lastFrame),
+          escapeHtml(t.object!.markedBy),
+          t.rendered ? escapeHtml(`yes, ${t.style.type} ${t.style.shape}`) : '<strong>no</strong>',
+          t.decision ? escapeHtml(`${t.decision.decision} by ${t.decision.by}, ${t.decision.at}`) : '<strong>not reviewed</strong>',
+        ]),
+      )}`
+    : '<p>No objects (plates, tattoos, screens…) were marked.</p>';
   const audio = report.audioRedactions.length
     ? table(
         ['Range (s)', 'Treatment', 'Why'],
@@ -477,6 +495,8 @@ ${
   report.possibleFaces.tracks ? ` — ${report.possibleFaces.confirmed} confirmed, ${report.possibleFaces.rejected} rejected, ${report.possibleFaces.pending} not reviewed (blurred)` : ''
 }.</p>
 ${tracks}
+<h2>Objects</h2>
+${objects}
 <h2>Audio redactions</h2>
 ${audio}
 <h2>Leak check</h2>

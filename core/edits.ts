@@ -217,13 +217,18 @@ function mergeKeyframes(a: readonly TrackKeyframe[], b: readonly TrackKeyframe[]
 
 /**
  * A follow as one edit. Into track `trackId` where it exists: the followed keyframes replace its
- * boxes over the followed frames, the rest of it stays (correct a box, follow again from there).
- * Otherwise a new object track: marked by the editor, so confirmed, in the object style.
+ * boxes over the followed frames, the rest of it stays (correct a box, follow again from there);
+ * given `object`, a track that was not an object track becomes one, in the object style (a box
+ * just drawn to follow a plate). Otherwise a new object track: marked by the editor, so confirmed.
  */
-export function followEdit(project: Project, trackId: string, followed: readonly TrackKeyframe[], object: NonNullable<Track['object']>): Edit {
+export function followEdit(project: Project, trackId: string, followed: readonly TrackKeyframe[], object: Track['object'] | null): Edit {
   if (followed.length === 0) throw new EditError('the follow placed no boxes');
   const existing = project.tracks.find((t) => t.id === trackId);
-  if (existing) return replaceTrack(project, trackId, [{ ...existing, keyframes: mergeKeyframes(followed, existing.keyframes) }]);
+  if (existing) {
+    const becomesObject = object && !existing.object ? { object: { ...object }, style: { ...DEFAULT_OBJECT_STYLE } } : {};
+    return replaceTrack(project, trackId, [{ ...existing, ...becomesObject, keyframes: mergeKeyframes(followed, existing.keyframes) }]);
+  }
+  if (!object) throw new EditError(`track ${trackId} does not exist`);
   return addTracks(project, [
     { id: trackId, origin: 'manual', status: 'confirmed', style: { ...DEFAULT_OBJECT_STYLE }, keyframes: [...followed], object: { ...object } },
   ]);

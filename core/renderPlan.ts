@@ -29,7 +29,10 @@ export interface RenderPlan {
 }
 
 /** Tracks that are rendered: everything the editor has not explicitly rejected. */
-export function isRenderedTrack(track: Track): boolean {
+/** What the plan reads of a track (an audit report's tracks have it too). */
+type PlannedTrack = Pick<Track, 'id' | 'status' | 'style' | 'keyframes'>;
+
+export function isRenderedTrack(track: Pick<Track, 'status'>): boolean {
   return track.status !== 'rejected';
 }
 
@@ -44,7 +47,7 @@ export function blurRadiusFor(style: BlurStyle, faceBox: Box): number {
   return Math.max(2, Math.round(side * 0.2));
 }
 
-export function regionFor(track: Track, faceBox: Box): RenderRegion {
+export function regionFor(track: PlannedTrack, faceBox: Box): RenderRegion {
   const padded = padBox(faceBox, track.style.padding);
   const x0 = Math.floor(padded.x);
   const y0 = Math.floor(padded.y);
@@ -71,7 +74,7 @@ function touchesFrame(region: RenderRegion, width: number, height: number): bool
 }
 
 /** The regions to blur on every frame of the source, from the project's rendered tracks. */
-export function buildRenderPlan(project: { source: Pick<Project['source'], 'width' | 'height' | 'frameCount'>; tracks: readonly Track[] }): RenderPlan {
+export function buildRenderPlan(project: { source: Pick<Project['source'], 'width' | 'height' | 'frameCount'>; tracks: readonly PlannedTrack[] }): RenderPlan {
   const { width, height, frameCount } = project.source;
   const byFrame = new Map<number, RenderRegion[]>();
   for (const track of project.tracks) {

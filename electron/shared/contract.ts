@@ -10,6 +10,8 @@ import type { LeakCheckReport } from '../../core/auditReport';
 import type { ExportSettings, Project, SourceInfo } from '../../core/project';
 import type { ErrorCode } from '../../core/errors';
 import type { OnnxFaceFormat } from '../../core/onnxFaceModels';
+import type { Box } from '../../core/geometry';
+import type { FollowDirection, FollowResult } from '../../core/regionFollow';
 
 /** Errors cross IPC as data; a user's cancel is an outcome (`cancelled`), not an error. */
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
@@ -23,7 +25,7 @@ export interface JobProgressSnapshot {
   etaSeconds: number | null;
 }
 
-export type JobKind = 'render' | 'proxy';
+export type JobKind = 'render' | 'proxy' | 'follow';
 export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
 
 /** Pushed to the window whenever a job changes; the last one for a job has a final status. */
@@ -42,6 +44,8 @@ export interface JobSnapshot {
   playbackUrl: string | null;
   /** Set when a 'render' job is done: the leak check and the audit report beside the master. */
   exported: ExportOutcome | null;
+  /** Set when a 'follow' job is done: the boxes it placed and where it stopped. */
+  followed: FollowResult | null;
 }
 
 /** One clip of the batch queue, as the window shows it. */
@@ -142,6 +146,14 @@ export interface StartRenderArgs {
   actor: ActorInfo;
 }
 
+/** Follow a region from a box on one frame of the open source (found by its SHA-256). */
+export interface StartFollowArgs {
+  sourceSha256: string;
+  frame: number;
+  box: Box;
+  directions: FollowDirection[];
+}
+
 /** Where the renderer loads detection assets from (models, tfjs wasm), served by the host. */
 export interface DetectionAssets {
   modelBaseUrl: string;
@@ -187,6 +199,8 @@ export interface BlurlineCalls {
   /** Checks the output path at once (same as the source, not writable, exists) and starts the job. */
   startRender(args: StartRenderArgs): Promise<IpcResult<{ jobId: string }>>;
   cancelJob(jobId: string): Promise<IpcResult<void>>;
+  /** Starts following a region (a 'follow' job; its final snapshot carries the boxes): the region's look, frame by frame, until it is lost. */
+  startFollow(args: StartFollowArgs): Promise<IpcResult<{ jobId: string }>>;
   /** Folder dialog, then the videos directly in it (Blurline's own masters left out); null when cancelled. */
   chooseBatchFolder(): Promise<IpcResult<{ folder: string; videos: string[] } | null>>;
   /** Queues clips: each is analysed, exported with the leak check and reported, one after another. */
@@ -229,6 +243,7 @@ export type MenuCommand =
   | 'zoom-in'
   | 'zoom-out'
   | 'toggle-original'
+  | 'follow'
   | 'show-shortcuts';
 
 export type CallName = keyof BlurlineCalls;
@@ -244,6 +259,7 @@ export const CALL_NAMES = [
   'chooseExportPath',
   'startRender',
   'cancelJob',
+  'startFollow',
   'waiveLeakFinding',
   'chooseBatchFolder',
   'addToBatch',

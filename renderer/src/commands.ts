@@ -25,4 +25,6 @@ export type Command =
   | 'start-review'
   | 'approve-track'
   | 'next-undecided'
-  | 'next-possible-face';
+  | 'next-possible-face'
+  | 'follow-forward'
+  | 'follow-backward';

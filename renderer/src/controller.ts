@@ -1,9 +1,10 @@
 import { frameRuns } from '../../core/auditReport';
-import { addManualTrack, freshTrackId, mergeTracks, removeTracks, setStatus, splitTrack, type Edit } from '../../core/edits';
+import { addManualTrack, followEdit, freshTrackId, mergeTracks, removeTracks, setStatus, splitTrack, type Edit } from '../../core/edits';
 import type { Box } from '../../core/geometry';
 import { createProject, DEFAULT_BLUR_STYLE, type Track } from '../../core/project';
 import { nextPossibleFace, nextUndecided, type Actor } from '../../core/review';
-import { trackSpan } from '../../core/tracks';
+import { describeFollow, followedKeyframes, type FollowDirection } from '../../core/regionFollow';
+import { trackBoxAt, trackSpan } from '../../core/tracks';
 import type { BlurlineApi, IpcResult, JobSnapshot, OpenedVideo, Project } from '../../electron/shared/contract';
 import type { Analyser } from './analysis/analyser';
 import { bindBatch, type BatchController } from './batchController';
@@ -14,6 +15,7 @@ import { defaultExportPath } from './paths';
 import { plural } from './words';
 import type { EditorStore } from './store';
 import { actorOf } from './store/reviewSlice';
+import type { FollowJob } from './store/followSlice';
 
 /** How long edits wait before they are autosaved (a crash loses at most this much work). */
 const AUTOSAVE_DELAY_MS = 2000;
@@ -43,6 +45,13 @@ export interface Controller {
    * and the waiver is logged in the pass. Returns whether it was waived.
    */
   waiveFinding(findingId: string, reason: string): Promise<boolean>;
+  /**
+   * Follows the selected track's box on the current frame through the clip (a job in main), then
+   * puts what it followed into that track as one undoable edit: F both ways, Shift+F forward,
+   * Ctrl/Cmd+Shift+F backward.
+   */
+  startFollow(directions: FollowDirection[]): Promise<void>;
+  cancelFollow(): Promise<void>;
   /** The batch queue: many clips analysed and exported by main while the user works. */
   batch: BatchController;
   /** Editing commands shared by buttons, keys and menus. */
@@ -338,6 +347,7 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         outputPath: null,
         playbackUrl: null,
         exported: null,
+        followed: null,
       });
     }
   }
@@ -377,8 +387,68 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     return state().recordWaiver(findingId, frameRuns(finding.frames), reason, signed?.at ?? new Date().toISOString());
   }
 
+  // ---- following a marked region ----
+  /** Follow jobs that ended before the renderer had their id (a short follow can). */
+  const endedFollows = new Map<string, JobSnapshot>();
+
+  async function startFollow(directions: FollowDirection[]) {
+    const s = state();
+    const project = s.project;
+    if (!project || !editingAllowed('following a region')) return;
+    if (s.followJob?.snapshot.status === 'running') {
+      s.notify('warning', 'A follow is already running: wait for it, or cancel it.');
+      return;
+    }
+    const tracks = needSelection('Follow');
+    if (!tracks) return;
+    const track = tracks[0];
+    const frame = s.frame;
+    const box = trackBoxAt(track, frame);
+    if (!box) {
+      s.notify('warning', `Follow: ${track.id} has no box on frame ${frame}. Go to one of its frames, or draw a box (B) over what to hide.`);
+      return;
+    }
+    const started = await call('Could not start following', api.startFollow({ sourceSha256: project.source.sha256, frame, box, directions }));
+    if (!started) return;
+    const snapshot: JobSnapshot = {
+      jobId: started.jobId, kind: 'follow', status: 'running', stage: 'following', progress: null,
+      error: null, outputPath: null, playbackUrl: null, exported: null, followed: null,
+    };
+    state().followStarted({ trackId: track.id, frame, directions, kind: state().followKind, snapshot: endedFollows.get(started.jobId) ?? snapshot });
+    const job = state().followJob!;
+    if (job.snapshot.status !== 'running') followEnded(job);
+  }
+
+  async function cancelFollow() {
+    const job = state().followJob;
+    if (job?.snapshot.status === 'running') await call('Could not cancel the follow', api.cancelJob(job.snapshot.jobId));
+  }
+
+  function followEnded({ snapshot, trackId, kind }: FollowJob) {
+    const s = state();
+    if (snapshot.status === 'failed') s.notify('error', `Follow failed: ${snapshot.error?.message ?? 'unknown error'}`);
+    if (snapshot.status === 'cancelled') s.notify('info', `Follow of ${trackId} cancelled: nothing changed.`);
+    const result = snapshot.followed;
+    if (snapshot.status !== 'done' || !result) return;
+    const object = kind === 'face' ? null : { label: kind, markedBy: actorOf(s).name };
+    const what = s.project?.tracks.find((t) => t.id === trackId)?.object?.label ?? kind;
+    if (s.edit((p) => followEdit(p, trackId, followedKeyframes(result), object), `Follow ${what} ${trackId} from frame ${result.frame}`)) {
+      s.notify('info', `Followed ${trackId}: ${describeFollow(result)}.`);
+    }
+  }
+
   function onJob(snapshot: JobSnapshot) {
     const { renderJob, media } = state();
+    if (snapshot.kind === 'follow') {
+      const job = state().followJob;
+      if (job?.snapshot.jobId !== snapshot.jobId) {
+        if (snapshot.status !== 'running') endedFollows.set(snapshot.jobId, snapshot);
+        return;
+      }
+      state().followChanged(snapshot);
+      if (snapshot.status !== 'running') followEnded(state().followJob!);
+      return;
+    }
     if (snapshot.kind === 'render' && renderJob?.jobId === snapshot.jobId) {
       state().renderChanged(snapshot);
       if (snapshot.status === 'failed') state().notify('error', `Export failed: ${snapshot.error?.message ?? 'unknown error'}`);
@@ -572,6 +642,12 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         return goToNextUndecided();
       case 'next-possible-face':
         return goToNextPossibleFace();
+      case 'follow':
+        return void startFollow(['forward', 'backward']);
+      case 'follow-forward':
+        return void startFollow(['forward']);
+      case 'follow-backward':
+        return void startFollow(['backward']);
     }
   }
 
@@ -608,6 +684,8 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
     cancelExport,
     revealExport,
     waiveFinding,
+    startFollow,
+    cancelFollow,
     batch: batch.controller,
     command,
     addManualTrackAt,

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditReportSchema, frameRuns, type AuditReport } from '../../core/auditReport';
-import type { Project } from '../../core/project';
 import { FACE_CLIP, ffprobeJson } from '../helpers/media';
 import { describeMissingBrowser, haveChromium, startEditorSession, type EditorSession } from './setup';
 
@@ -33,24 +31,6 @@ describe.runIf(haveChromium)('export in Chromium', () => {
   const verdict = () => page().getByTestId('export-verdict').textContent();
 
   const readReport = (file: string): AuditReport => auditReportSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-
-  /** The autosave main wrote, after leaving the window flushed it; waits until `ready` holds. */
-  async function savedProject(ready: (p: Project) => boolean): Promise<Project> {
-    const file = path.join(session.dir, 'user-data/projects', `${createHash('sha256').update(session.clip).digest('hex')}.json`);
-    await page().evaluate("window.dispatchEvent(new Event('blur'))");
-    let project: Project | null = null;
-    await expect
-      .poll(() => {
-        try {
-          project = JSON.parse(readFileSync(file, 'utf8')).project as Project;
-          return ready(project);
-        } catch {
-          return false;
-        }
-      }, { timeout: 15_000 })
-      .toBe(true);
-    return project!;
-  }
 
   /** Exports; `leakCheckShot`: a screenshot while the leak check runs (when the export is not done before it is seen). */
   async function exportAndWait(leakCheckShot?: string) {
@@ -194,7 +174,7 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     expect(readFileSync(path.join(session.dir, 'dashcam.blurred.mp4.audit.html'), 'utf8')).toContain(`waived by ${REVIEWER}`);
 
     // The log ends with the waivers, signed, their frames as runs and the reason as the comment.
-    const saved = await savedProject((p) => p.review.events.at(-1)?.type === 'waiver' && p.review.events.filter((e) => e.type === 'waiver').length === found.length);
+    const saved = await session.savedProject((p) => p.review.events.at(-1)?.type === 'waiver' && p.review.events.filter((e) => e.type === 'waiver').length === found.length);
     const waivers = saved.review.events.slice(-found.length);
     expect(waivers.map((e) => [e.type, e.actor, e.role, e.detail, e.comment])).toEqual(
       found.map((f) => ['waiver', REVIEWER, 'reviewer', `waived leak-check finding ${f.id} (frames ${frameRuns(f.frames)})`, REASON]),
@@ -278,7 +258,7 @@ describe.runIf(haveChromium)('export in Chromium', () => {
     await expect.poll(() => leakLanes.count(), { timeout: 10_000 }).toBe(added.length);
 
     const label = `Add ${added.length} track${added.length === 1 ? '' : 's'} for leak-check finding${found.length === 1 ? '' : 's'} ${found.map((f) => f.id).join(', ')}`;
-    const saved = await savedProject((p) => p.review.events.at(-1)?.detail === `Redo: ${label}`);
+    const saved = await session.savedProject((p) => p.review.events.at(-1)?.detail === `Redo: ${label}`);
     expect(saved.tracks.filter((t) => t.origin === 'leak-check').map((t) => [t.id, t.status])).toEqual(added.map((id) => [id, 'pending']));
     expect(saved.review.events.filter((e) => e.type === 'edit').slice(-3).map((e) => [e.actor, e.role, e.detail, e.trackIds])).toEqual(
       [label, `Undo: ${label}`, `Redo: ${label}`].map((detail) => [REVIEWER, 'editor', detail, added]),

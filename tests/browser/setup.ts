@@ -1,8 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import type { Project } from '../../core/project';
 import { contentSecurityPolicy, MEDIA_SCHEME } from '../../electron/main/app/security';
 import type { HostDialogs } from '../../electron/main/ipc/handlers';
 import { bindTestHostToPage, createTestHost, type TestHost } from '../../electron/main/ipc/testHost';
@@ -41,7 +43,7 @@ export interface Point {
 
 export interface EditorSession {
   dir: string;
-  /** The face clip (FACE_CLIP), copied into `dir`. */
+  /** The face clip (FACE_CLIP) or the clip the options name, copied into `dir`. */
   clip: string;
   host: TestHost;
   page: Page;
@@ -60,6 +62,8 @@ export interface EditorSession {
   drag(from: Point, to: Point): Promise<void>;
   /** Takes the focus out of form fields, so keys go to the editor. */
   focusEditor(): Promise<void>;
+  /** The autosave main wrote, after leaving the window flushed it; waits until `ready` holds. */
+  savedProject(ready: (p: Project) => boolean): Promise<Project>;
   close(): Promise<void>;
 }
 
@@ -70,6 +74,8 @@ export interface EditorSessionOptions {
    * answers in the app (without it, the page has no `pathForFile`, as in a plain browser).
    */
   droppedPaths?: (paths: { dir: string; clip: string }) => Record<string, string>;
+  /** Another clip than the face clip: its file and picture size (toScreen maps its pixels). */
+  clip?: () => Promise<{ path: string; width: number; height: number }>;
 }
 
 /** Starts the host, the site and Chromium, and loads the editor (nothing open yet). */
@@ -87,8 +93,9 @@ export async function startEditorSession(options: EditorSessionOptions = {}): Pr
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const [built, source] = await Promise.all([buildRenderer(path.join(dir, 'renderer')), faceClip()]);
-    copyFileSync(source, clip);
+    const picked = options.clip ? options.clip() : faceClip().then((file) => ({ path: file, width: FACE_CLIP.width, height: FACE_CLIP.height }));
+    const [built, source] = await Promise.all([buildRenderer(path.join(dir, 'renderer')), picked]);
+    copyFileSync(source.path, clip);
     host = await createTestHost({ userDataDir: path.join(dir, 'user-data'), dialogs: options.dialogs?.({ dir, clip }) ?? {} });
     // The app's own CSP, with the test host's media origin where the app has its media scheme.
     const csp = contentSecurityPolicy().replaceAll(`${MEDIA_SCHEME}:`, host.mediaServerUrl);
@@ -115,7 +122,7 @@ export async function startEditorSession(options: EditorSessionOptions = {}): Pr
     const frameNumber = async () => Number(await page.getByTestId('frame-number').textContent());
     const toScreen = async (x: number, y: number) => {
       const box = (await page.getByTestId('overlay').boundingBox())!;
-      return { x: box.x + (x * box.width) / FACE_CLIP.width, y: box.y + (y * box.height) / FACE_CLIP.height };
+      return { x: box.x + (x * box.width) / source.width, y: box.y + (y * box.height) / source.height };
     };
     const waitForPicture = async (frame: number) => {
       await page.locator(`[data-testid=preview][data-frame="${frame}"]`).waitFor({ state: 'attached', timeout: 10_000 });
@@ -153,6 +160,22 @@ export async function startEditorSession(options: EditorSessionOptions = {}): Pr
         await page.mouse.up();
       },
       focusEditor: () => page.evaluate('document.activeElement instanceof HTMLElement && document.activeElement.blur()').then(() => {}),
+      async savedProject(ready) {
+        const file = path.join(dir, 'user-data/projects', `${createHash('sha256').update(clip).digest('hex')}.json`);
+        await page.evaluate("window.dispatchEvent(new Event('blur'))");
+        let project: Project | null = null;
+        await expect
+          .poll(() => {
+            try {
+              project = JSON.parse(readFileSync(file, 'utf8')).project as Project;
+              return ready(project);
+            } catch {
+              return false;
+            }
+          }, { timeout: 15_000 })
+          .toBe(true);
+        return project!;
+      },
     };
   } catch (err) {
     await close();

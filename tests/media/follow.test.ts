@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import type { AuditReport } from '../../core/auditReport';
 import { applyEdit, followEdit } from '../../core/edits';
 import type { Box } from '../../core/geometry';
 import { createProject, type Project, type Track } from '../../core/project';
@@ -106,10 +107,14 @@ describe('following a marked region (a licence plate) on generated dashcam clips
     const track = project.tracks.find((t) => t.id === 'plate-1')!;
     expect(track.object).toEqual({ label: 'plate', markedBy: 'Ana Editor' });
     expect(track.style.type).toBe('solid');
-    expect(project.review.events.at(-1)).toMatchObject({ type: 'edit', actor: 'Ana Editor', trackIds: ['plate-1'] });
+    expect(project.review.events.at(-1)).toMatchObject({ type: 'edit', actor: 'Ana Editor', trackIds: ['plate-1'], detail: 'Follow plate plate-1 from frame 20' });
 
     const master = path.join(dir, 'plate.blurred.mp4');
     await run(process.execPath, [cli, 'render', projectFile, '-o', master, '--skip-leak-check', '--json']);
+    // The audit report lists the plate as an object, marked by the editor, that only the reviewer checked.
+    const report = JSON.parse(readFileSync(`${master}.audit.json`, 'utf8')) as AuditReport;
+    expect(report.tracks.find((t) => t.id === 'plate-1')).toMatchObject({ object: { label: 'plate', markedBy: 'Ana Editor' }, statusSetBy: { by: 'Ana Editor' } });
+    expect(readFileSync(`${master}.audit.html`, 'utf8')).toContain('these regions were checked by the reviewer only');
     const source = await readGrayFrames(clip.path, 640, 360);
     const rendered = await readGrayFrames(master, 640, 360);
     expect(rendered).toHaveLength(60);

@@ -136,8 +136,14 @@ describe('track edits', () => {
     // Followed again from a corrected box on frame 20 of track a: its frames 12–25 are the follow's, the rest stay.
     const again = roundTrip(sample(), followEdit(sample(), 'a', [keyframe(12, box(7), null), keyframe(25, box(9), null)], { label: 'plate', markedBy: 'Ana' }));
     expect(again.tracks[0].keyframes.map((k) => [k.frame, k.box.x])).toEqual([[10, 0], [12, 7], [25, 9], [30, 200]]);
-    expect(again.tracks[0].object).toBeUndefined();
-    expect(() => followEdit(sample(), 'a', [], { label: 'plate', markedBy: 'Ana' })).toThrow(EditError);
+    expect(again.tracks[0].object).toEqual({ label: 'plate', markedBy: 'Ana' });
+    expect(again.tracks[0].style.type).toBe('solid');
+    // A face track followed as a face stays a face track, in its own style.
+    const face = roundTrip(sample(), followEdit(sample(), 'a', [keyframe(12, box(7), null)], null));
+    expect(face.tracks[0].object).toBeUndefined();
+    expect(face.tracks[0].style).toEqual(DEFAULT_BLUR_STYLE);
+    expect(() => followEdit(sample(), 'a', [], null)).toThrow(EditError);
+    expect(() => followEdit(sample(), 'zz', [keyframe(1, box(1), null)], null)).toThrow('track zz does not exist');
   });
 
   it('names the missing track', () => {

@@ -47,6 +47,7 @@ const doneJob = (exported: ExportOutcome): JobSnapshot => ({
   outputPath: exported.masterPath,
   playbackUrl: null,
   exported,
+  followed: null,
 });
 
 describe('output paths for a master codec', () => {

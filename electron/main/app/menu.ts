@@ -52,6 +52,8 @@ export function buildMenuTemplate({ platform, appName, isDev, send }: MenuOption
         { role: 'selectAll' },
         { type: 'separator' },
         command('Delete Track', 'delete-track', 'Delete', false),
+        // The page handles F itself (typed into a field, it is a letter).
+        command('Follow Selected Box', 'follow', 'F', false),
       ],
     },
     {

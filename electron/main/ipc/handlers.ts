@@ -2,6 +2,7 @@ import type { BlurlineCalls, BlurlineEvents, EventName } from '../../shared/cont
 import { EventLogGuard } from '../project/eventLogGuard';
 import { batchCalls } from './batchCalls';
 import { detectorModelCalls } from './detectorModelCalls';
+import { followCalls } from './followCalls';
 import { JobRegistry } from './jobs';
 import type { MediaServer } from './mediaServer';
 import { projectCalls } from './projectCalls';
@@ -53,6 +54,6 @@ export function createBlurlineHandlers(deps: HostDeps): BlurlineHandlers {
   const jobs = new JobRegistry((snapshot) => deps.emit('job', snapshot));
   const features: FeatureDeps = { ...deps, store: new UserDataStore(deps.userDataDir), jobs, eventLog: new EventLogGuard() };
   const batch = batchCalls(features);
-  const calls: BlurlineCalls = { ...videoCalls(features), ...projectCalls(features), ...renderCalls(features), ...detectorModelCalls(features), ...batch.calls };
+  const calls: BlurlineCalls = { ...videoCalls(features), ...projectCalls(features), ...renderCalls(features), ...followCalls(features), ...detectorModelCalls(features), ...batch.calls };
   return { calls, close: async () => void (await Promise.all([jobs.cancelAll(), batch.close()])) };
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { BlurlineError, isCancelled } from '../../../core/errors';
 import type { ExportOutcome, JobKind, JobSnapshot } from '../../shared/contract';
+import type { FollowResult } from '../../../core/regionFollow';
 import type { JobProgress } from '../../../core/progress';
 import { toIpcError } from './calls';
 
 /**
- * The long jobs the main process owns (render, proxy). Each has an explicit status; every
+ * The long jobs the main process owns (render, proxy, follow). Each has an explicit status; every
  * change is pushed as a full snapshot, the last one with the final status. Cancel aborts the
  * job's signal, and a job that ends because of it is 'cancelled', never 'failed'.
  */
@@ -18,9 +19,11 @@ export interface JobControl {
 }
 
 export interface JobOutcome {
-  outputPath: string;
+  /** The file the job wrote (none for a follow). */
+  outputPath?: string;
   playbackUrl?: string | null;
   exported?: ExportOutcome | null;
+  followed?: FollowResult | null;
 }
 
 export class JobRegistry {
@@ -35,7 +38,7 @@ export class JobRegistry {
     const job = {
       controller,
       ended: Promise.resolve(),
-      snapshot: { jobId, kind, status: 'running', stage, progress: null, error: null, outputPath: null, playbackUrl: null, exported: null } as JobSnapshot,
+      snapshot: { jobId, kind, status: 'running', stage, progress: null, error: null, outputPath: null, playbackUrl: null, exported: null, followed: null } as JobSnapshot,
     };
     this.jobs.set(jobId, job);
     const update = (change: Partial<JobSnapshot>) => {
@@ -46,7 +49,14 @@ export class JobRegistry {
     this.publish(job.snapshot);
     job.ended = run({ signal: controller.signal, stage: (text) => update({ stage: text }), progress: (progress) => update({ progress }) }).then(
       (outcome) =>
-        update({ status: 'done', stage: 'done', outputPath: outcome.outputPath, playbackUrl: outcome.playbackUrl ?? null, exported: outcome.exported ?? null }),
+        update({
+          status: 'done',
+          stage: 'done',
+          outputPath: outcome.outputPath ?? null,
+          playbackUrl: outcome.playbackUrl ?? null,
+          exported: outcome.exported ?? null,
+          followed: outcome.followed ?? null,
+        }),
       (err: unknown) => {
         if (controller.signal.aborted || isCancelled(err)) update({ status: 'cancelled', stage: 'cancelled' });
         else {

@@ -65,6 +65,8 @@ export interface MediaServer {
   addSource(source: SourceInfo): { playbackUrl: string; framesUrl: string };
   /** Makes a file (a proxy) playable; returns its URL. */
   addPlayback(file: string): string;
+  /** A source opened in this session, by its SHA-256; null for any other. */
+  openedSource(sha256: string): SourceInfo | null;
   detectionAssets(): DetectionAssets;
   /** Serves the user's model file under its SHA-256 (checked by the caller). */
   addDetectorModel(file: string, sha256: string): void;
@@ -259,6 +261,10 @@ export function createMediaServer(options: { baseUrl: string; assetDirs: AssetDi
     },
     addPlayback(file) {
       return `${baseUrl}/video/${add({ file, source: null })}`;
+    },
+    openedSource(sha256) {
+      for (const entry of entries.values()) if (entry.source?.sha256 === sha256) return entry.source;
+      return null;
     },
     detectionAssets: () => ({
       modelBaseUrl: `${baseUrl}/models/`,

@@ -73,7 +73,9 @@ export function ReviewPanel() {
           <div className="small selected-decision" data-testid="selected-decision">
             {selected ? (
               <>
-                <b>{selected.id}</b>: {decisions[selected.id] ? decisionText(decisions[selected.id]) : 'no decision yet'}
+                <b>{selected.id}</b>
+                {selected.object && ` (${selected.object.label}, marked by ${selected.object.markedBy}: the leak check cannot see it, only you can)`}:{' '}
+                {decisions[selected.id] ? decisionText(decisions[selected.id]) : 'no decision yet'}
               </>
             ) : (
               'Select a track, or press N for the next undecided one.'

@@ -4,6 +4,7 @@ import { trackSpan } from '../../../core/tracks';
 import { useControllerContext } from '../controllerContext';
 import { DECISION_MARKS, decisionText } from '../decisions';
 import { useEditor, useEditorStore } from '../store';
+import { FollowControls } from './FollowControls';
 import { StyleEditor } from './StyleEditor';
 
 const STATUSES: TrackStatus[] = ['pending', 'confirmed', 'rejected'];
@@ -49,7 +50,7 @@ export function TrackPanel() {
               <span className={`dot status-${t.status}`} />
               <span className="id">{t.id}</span>
               <span className="small">
-                {span.first}–{span.last} · {t.origin === 'person' ? 'possible face' : t.origin}
+                {span.first}–{span.last} · {t.object ? t.object.label : t.origin === 'person' ? 'possible face' : t.origin}
               </span>
               {decision && (
                 <span className={`decision decision-${decision.decision}`} title={decisionText(decision)} data-testid="decision">
@@ -94,6 +95,7 @@ export function TrackPanel() {
             <button onClick={() => controller.command('split-track')} title="Split at the playhead (S)">Split here</button>
             <button onClick={() => controller.command('merge-tracks')} disabled={selected.length < 2} title="Merge the second selected into the first (M)">Merge</button>
           </div>
+          {selected.length === 1 && <FollowControls track={selected[0]} />}
           {selected.length === 1 && <StyleEditor track={selected[0]} />}
         </div>
       )}

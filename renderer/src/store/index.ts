@@ -2,6 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { createAnalysisSlice, type AnalysisSlice } from './analysisSlice';
 import { createBatchSlice, type BatchSlice } from './batchSlice';
+import { createFollowSlice, type FollowSlice } from './followSlice';
 import { createPlaybackSlice, type PlaybackSlice } from './playbackSlice';
 import { createProjectSlice, type ProjectSlice } from './projectSlice';
 import { createRenderSlice, type RenderSlice } from './renderSlice';
@@ -10,7 +11,7 @@ import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createContext, useContext } from 'react';
 
-export type EditorState = ProjectSlice & PlaybackSlice & TimelineSlice & AnalysisSlice & RenderSlice & UiSlice & ReviewSlice & BatchSlice;
+export type EditorState = ProjectSlice & PlaybackSlice & TimelineSlice & AnalysisSlice & RenderSlice & UiSlice & ReviewSlice & BatchSlice & FollowSlice;
 export type EditorStore = StoreApi<EditorState>;
 
 /** A fresh store (one per window; tests make their own). */
@@ -24,6 +25,7 @@ export function createEditorStore(): EditorStore {
     ...createUiSlice(...a),
     ...createReviewSlice(...a),
     ...createBatchSlice(...a),
+    ...createFollowSlice(...a),
   }));
 }
 

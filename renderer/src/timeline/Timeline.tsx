@@ -196,9 +196,14 @@ export function Timeline() {
                   <div
                     className="lane-label"
                     onPointerDown={(e) => onLaneDown(e, track, isFound)}
-                    title={`${track.id}: ${track.status}, ${track.origin}${decision ? ` — ${decisionText(decision)}` : ''}`}
+                    title={`${track.id}: ${track.status}, ${track.object ? `${track.object.label} marked by ${track.object.markedBy}` : track.origin}${decision ? ` — ${decisionText(decision)}` : ''}`}
                   >
                     <span className={`dot status-${track.status}`} /> {track.id}
+                    {track.object && (
+                      <span className="object-tag" data-testid="object-tag">
+                        {track.object.label}
+                      </span>
+                    )}
                     {decision && (
                       <span className={`decision decision-${decision.decision}`} title={decisionText(decision)} data-testid="lane-decision">
                         {DECISION_MARKS[decision.decision]}
