@@ -4,7 +4,8 @@
  * it asserts nothing, since wall-clock times depend on the machine.
  *
  * The render is timed twice: with plans of 0, 1, 6 and 24 face-sized moving regions per frame
- * (how its cost grows with the number of regions), and with the plan detection made.
+ * (how its cost grows with the number of regions), and with the plan detection made. Following a
+ * marked plate across 300 frames of 1080p is timed against real time (the clip's 30 fps).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,10 @@ import { detectToProject, renderProject, type DetectResult } from '../electron/m
 import { probeVideo } from '../electron/main/media/probe';
 import { ffmpeg, generatedClip, samplePath } from '../tests/helpers/media';
 import { keyframe, track } from '../tests/helpers/projects';
+import { coverage, plateClip } from '../tests/helpers/plateClip';
+import { followRegion } from '../electron/main/detect/followRegion';
+import { followedKeyframes, followedSpan, type FollowDirection } from '../core/regionFollow';
+import { trackBoxAt } from '../core/tracks';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const FPS = 30;
@@ -70,6 +75,25 @@ const [tinyDetected, tinySeconds] = await timed(() =>
   detectToProject(source, { preset: 'fast' }),
 );
 const [rendered, renderSeconds] = await timed(() => renderProject(detected.project, path.join(work, 'master.mp4')));
+
+// Following a marked plate across 300 frames of 1080p: forward from the first frame (one decoder),
+// and both ways from the middle (two decoders at once); real time is the clip's 30 fps.
+const FOLLOW_FRAMES = 300;
+const plate = await plateClip({ width: 1920, height: 1080, frames: FOLLOW_FRAMES, plateWidth: [170, 460] });
+const plateSource = await probeVideo(plate.path);
+const [, plateDecodeSeconds] = await timed(() => ffmpeg(['-i', plate.path, '-map', '0:v:0', '-f', 'null', '-']));
+const followRuns = [
+  { label: 'forward from frame 0', frame: 0, directions: ['forward'] as FollowDirection[] },
+  { label: 'both ways from frame 150', frame: 150, directions: ['forward', 'backward'] as FollowDirection[] },
+];
+const follows = [];
+for (const run of followRuns) {
+  const [result, seconds] = await timed(() => followRegion({ source: plateSource, frame: run.frame, box: plate.plate[run.frame], directions: run.directions }));
+  const span = followedSpan(result);
+  const frames = span.last - span.first + 1;
+  const covered = plate.plate.filter((b, n) => n >= span.first && n <= span.last && coverage(trackBoxAt({ keyframes: followedKeyframes(result) }, n)!, b) >= 0.95).length;
+  follows.push({ ...run, seconds, frames, fps: frames / seconds, ratioToRealTime: frames / FPS / seconds, coveredFrames: covered });
+}
 rmSync(work, { recursive: true, force: true });
 
 function analysisFigures(run: DetectResult, seconds: number) {
@@ -95,6 +119,7 @@ const results = {
     regions: rendered.plannedRegions,
     ratioToPlainReencode: renderSeconds / plainEncodeSeconds,
   },
+  follow: { clip: '1920x1080, 300 frames, a plate growing 170 → 460 px', plainDecodeSeconds: plateDecodeSeconds, runs: follows },
   analysisThorough: analysisFigures(detected, detectSeconds),
   analysisFast: analysisFigures(tinyDetected, tinySeconds),
 };
@@ -112,6 +137,11 @@ for (const row of byRegionCount) {
 console.log(`${'render, detected plan'.padEnd(31)}${f(renderSeconds).padStart(7)}  ${f(results.blurlineRender.fps).padStart(7)}  ${f(results.blurlineRender.ratioToPlainReencode).padStart(6)}  (vs re-encode; ${rendered.plannedRegions} regions blurred)`);
 console.log(`analysis, thorough              ${f(detectSeconds).padStart(7)}  ${f(results.analysisThorough.fps).padStart(7)}  ${f(results.analysisThorough.ratioToPlainDecode).padStart(6)}  (vs decode; ${detected.faces} faces, ${results.analysisThorough.tracks} tracks)`);
 console.log(`analysis, fast                 ${f(tinySeconds).padStart(7)}  ${f(results.analysisFast.fps).padStart(7)}  ${f(results.analysisFast.ratioToPlainDecode).padStart(6)}  (vs decode; ${tinyDetected.faces} faces, ${results.analysisFast.tracks} tracks)`);
+for (const run of follows) {
+  console.log(
+    `${`follow a plate, ${run.label}`.padEnd(31)}${f(run.seconds).padStart(7)}  ${f(run.fps).padStart(7)}  ${f(run.ratioToRealTime).padStart(6)}  (× real time; ${run.frames} frames, ${run.coveredFrames} covered ≥95 %; plain decode ${f(plateDecodeSeconds)} s)`,
+  );
+}
 const out = path.join(REPO_ROOT, 'bench/results');
 mkdirSync(out, { recursive: true });
 writeFileSync(path.join(out, 'render-bench.json'), `${JSON.stringify(results, null, 2)}\n`);
