@@ -3,11 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, type Project } from '../../core/project';
-import type { IpcResult, JobSnapshot } from '../../electron/shared/contract';
+import type { IpcResult, JobSnapshot, StartFollowArgs } from '../../electron/shared/contract';
 import { probeVideo } from '../../electron/main/media/probe';
 import { createTestHost, type TestHost } from '../../electron/main/ipc/testHost';
 import { MAX_RECENT_FILES, UserDataStore } from '../../electron/main/ipc/userDataStore';
 import { ffprobeJson } from '../helpers/media';
+import { plateClip } from '../helpers/plateClip';
 import { keyframe, projectWith, track } from '../helpers/projects';
 import { audioOnlyClip, bframesClip, longClip, mpegPsClip } from './clips';
 
@@ -281,5 +282,47 @@ describe('render jobs', () => {
     expect(await start(existing)).toMatchObject({ ok: false, code: 'OUTPUT_EXISTS' });
     expect(await start(path.join(tmp, 'nope', 'out.mp4'))).toMatchObject({ ok: false, code: 'OUTPUT_DIR_MISSING' });
     expect(await start(path.join(tmp, 'out.avi'))).toMatchObject({ ok: false, code: 'OUTPUT_UNSUPPORTED' });
+  });
+});
+
+describe('following a region', () => {
+  const args = (sourceSha256: string, extra: Partial<StartFollowArgs> = {}): StartFollowArgs => ({
+    sourceSha256,
+    frame: 0,
+    box: { x: 10, y: 10, width: 40, height: 10 },
+    directions: ['forward'],
+    ...extra,
+  });
+
+  it('follows only in a source opened in this session, with validated arguments', async () => {
+    expect(await host.handlers.startFollow(args('a'.repeat(64)))).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: expect.stringContaining('open the video') });
+    const opened = value(await host.handlers.openVideo((await plateClip({ width: 640, height: 360, frames: 30, plateWidth: [60, 70] })).path));
+    const sha = opened.source.sha256;
+    for (const bad of [{ directions: [] }, { directions: ['forward', 'forward'] }, { frame: -1 }, { box: { x: 0, y: 0, width: 0, height: 5 } }] as Partial<StartFollowArgs>[]) {
+      expect(await host.handlers.startFollow(args(sha, bad)), JSON.stringify(bad)).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' });
+    }
+    expect(await host.handlers.startFollow(args(sha, { frame: 30 }))).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', message: expect.stringContaining('past the clip') });
+  });
+
+  it('runs a follow job with progress whose final snapshot carries the boxes; cancel stops it', async () => {
+    const clip = await plateClip({ width: 640, height: 360, frames: 240, plateWidth: [60, 120], seed: 9 });
+    const { source } = value(await host.handlers.openVideo(clip.path));
+    const { jobId } = value(await host.handlers.startFollow(args(source.sha256, { frame: 120, box: clip.plate[120], directions: ['forward', 'backward'] })));
+    const done = await events.final(jobId);
+    expect(done).toMatchObject({ kind: 'follow', status: 'done', error: null });
+    expect(done.followed!.sides.map((s) => [s.direction, s.boxes.length, s.reason])).toEqual([['forward', 119, 'clip-end'], ['backward', 120, 'clip-end']]);
+    expect(events.of(jobId).some((s) => s.progress && s.progress.ratio > 0 && s.progress.ratio < 1)).toBe(true);
+
+    const cancelled = value(await host.handlers.startFollow(args(source.sha256, { frame: 0, box: clip.plate[0] })));
+    await new Promise<void>((resolve) => {
+      const off = host.onEvent((_e, payload) => {
+        if ((payload as JobSnapshot).jobId === cancelled.jobId && (payload as JobSnapshot).progress) {
+          off();
+          resolve();
+        }
+      });
+    });
+    value(await host.handlers.cancelJob(cancelled.jobId));
+    expect(await events.final(cancelled.jobId)).toMatchObject({ status: 'cancelled', followed: null });
   });
 });
