@@ -96,6 +96,8 @@ const MOTION_GAIN = 0.65;
 const MISSES_TO_STOP = 4;
 /** Visible fraction of the region below which it is taken to have left the frame. */
 const MIN_VISIBLE = 0.35;
+/** A region lost while less than this fraction of it is in the picture has left it. */
+const LEAVING_BELOW = 0.9;
 
 /** Sums of a frame's luma over a rectangle of it, for the mean of any (sub-pixel) rectangle inside. */
 class AreaSums {
@@ -140,32 +142,47 @@ class AreaSums {
     return top + (bottom - top) * ty;
   }
 
-  /** Mean over [x, x+w)×[y, y+h); a cell past the covered area reads the nearest pixel row or column. */
+  /** Mean over [x, x+w)×[y, y+h), of its part inside the covered area; NaN for a cell wholly outside it. */
   mean(x: number, y: number, w: number, h: number): number {
-    const ax = Math.min(this.x1 - 1, Math.max(this.x0, x));
-    const bx = Math.min(this.x1, Math.max(ax + Math.min(1, w), x + w));
-    const ay = Math.min(this.y1 - 1, Math.max(this.y0, y));
-    const by = Math.min(this.y1, Math.max(ay + Math.min(1, h), y + h));
+    if (x >= this.x1 || y >= this.y1 || x + w <= this.x0 || y + h <= this.y0) return Number.NaN;
+    const ax = Math.max(this.x0, x);
+    const bx = Math.min(this.x1, x + w);
+    const ay = Math.max(this.y0, y);
+    const by = Math.min(this.y1, y + h);
     const sum = this.at(bx, by) - this.at(ax, by) - this.at(bx, ay) + this.at(ax, ay);
     return sum / ((bx - ax) * (by - ay));
   }
 }
 
-/**
- * Square cells, about GRID_CELLS of them, at least GRID_MIN_SIDE along the shorter side (a plate
- * is five times wider than tall) and never smaller than a pixel.
- */
 function gridFor(box: Box): { cols: number; rows: number } {
   const short = Math.min(box.width, box.height);
   const cell = Math.max(1, Math.min(Math.sqrt((box.width * box.height) / GRID_CELLS), short / GRID_MIN_SIDE));
   return { cols: Math.max(GRID_MIN_SIDE, Math.round(box.width / cell)), rows: Math.max(GRID_MIN_SIDE, Math.round(box.height / cell)) };
 }
 
-/** Cell means of a `cols`×`rows` grid of cells `stepX`×`stepY` from (x, y). */
+/**
+ * Cell means of a `cols`×`rows` grid of cells `stepX`×`stepY` from (x, y). Cells past the
+ * picture's edge (the search area reaches the edge wherever the picture ends first) read the
+ * mean of the rest: flat, so a region leaving the picture is matched on the part still in it,
+ * and the edge's repeated pixels cannot pass for it.
+ */
 function sampleCells(sums: AreaSums, x: number, y: number, cols: number, rows: number, stepX: number, stepY: number): Float32Array {
   const out = new Float32Array(cols * rows);
+  let total = 0;
+  let inside = 0;
   for (let j = 0; j < rows; j++) {
-    for (let i = 0; i < cols; i++) out[j * cols + i] = sums.mean(x + i * stepX, y + j * stepY, stepX, stepY);
+    for (let i = 0; i < cols; i++) {
+      const v = sums.mean(x + i * stepX, y + j * stepY, stepX, stepY);
+      out[j * cols + i] = v;
+      if (!Number.isNaN(v)) {
+        total += v;
+        inside++;
+      }
+    }
+  }
+  if (inside < out.length) {
+    const fill = inside ? total / inside : 0;
+    for (let k = 0; k < out.length; k++) if (Number.isNaN(out[k])) out[k] = fill;
   }
   return out;
 }
@@ -383,9 +400,11 @@ export function followStep(state: FollowState, frame: LumaFrame): FollowStep {
   const c = centreOf(coarse.box);
   const coarseCell = Math.max(coarse.box.width / state.recent.coarse.cols, coarse.box.height / state.recent.coarse.rows);
   let found = bestOverScales(sums, state.recent.fine, c.x, c.y, coarse.box.width, coarse.box.height, FINE_SCALES, 1.5 * coarseCell);
+  // Lost partly past the picture's edge: it left the picture, rather than something covering it.
+  const lostReason = visibleFraction(regionIn(predicted, state.inner, 0), frame) < LEAVING_BELOW ? 'left-frame' : 'covered';
   if (!(found.similarity >= LOST_BELOW)) {
     state.misses++;
-    if (state.misses >= MISSES_TO_STOP) return { kind: 'lost', reason: 'covered' };
+    if (state.misses >= MISSES_TO_STOP) return { kind: 'lost', reason: lostReason };
     state.box = predicted;
     return { kind: 'covered', box: regionIn(predicted, state.inner, doubtMargin(state.misses + state.doubtful)), similarity: Math.max(0, found.similarity) };
   }
@@ -397,7 +416,7 @@ export function followStep(state: FollowState, frame: LumaFrame): FollowStep {
   state.misses = 0;
   if (found.similarity < SURE_FROM) {
     state.doubtful++;
-    if (state.doubtful > MAX_DOUBTFUL) return { kind: 'lost', reason: 'covered' };
+    if (state.doubtful > MAX_DOUBTFUL) return { kind: 'lost', reason: lostReason };
     const trust = (found.similarity - LOST_BELOW) / (SURE_FROM - LOST_BELOW);
     const m = centreOf(found.box);
     state.box = { x: cx + (m.x - cx) * trust - width / 2, y: cy + (m.y - cy) * trust - height / 2, width, height };

@@ -33,8 +33,8 @@ export interface FollowOptions {
 }
 
 /** Luma kept per backward chunk: about this many bytes, within these frame counts. */
-const BACKWARD_CHUNK_BYTES = 64 * 2 ** 20;
-const BACKWARD_CHUNK_FRAMES = { min: 8, max: 64 };
+const BACKWARD_CHUNK_BYTES = 192 * 2 ** 20;
+const BACKWARD_CHUNK_FRAMES = { min: 8, max: 120 };
 
 interface Context {
   source: SourceInfo;
@@ -46,11 +46,11 @@ interface Context {
   onStop: (framesLeft: number) => void;
 }
 
-const lumaOf = (source: SourceInfo, data: Uint8Array): LumaFrame => ({ width: source.width, height: source.height, data: data.subarray(0, source.width * source.height) });
+const lumaOf = (source: SourceInfo, data: Uint8Array): LumaFrame => ({ width: source.width, height: source.height, data });
 
-/** Decodes frames `start .. start+count-1` as luma planes (yuv420p's first plane: no conversion beyond the decoder's). */
+/** Decodes frames `start .. start+count-1` as luma planes (each in its own buffer). */
 function lumaRange(ctx: Context, start: number, count: number): AsyncGenerator<Uint8Array> {
-  return frameRange(ctx.source, { start, count, pixelFormat: 'yuv420p' }, ctx.timeline, ctx.signal);
+  return frameRange(ctx.source, { start, count, pixelFormat: 'gray' }, ctx.timeline, ctx.signal);
 }
 
 /** Takes one step and records it; returns the side finished, or null to go on. */
@@ -88,8 +88,7 @@ async function followBackward(ctx: Context, state: FollowState, from: number): P
   for (let end = from; end > 0; ) {
     const start = Math.max(0, end - chunk);
     const planes: Uint8Array[] = [];
-    // A copy of the luma only: the decoder's buffer holds chroma too.
-    for await (const data of lumaRange(ctx, start, end - start)) planes.push(data.slice(0, planeBytes));
+    for await (const data of lumaRange(ctx, start, end - start)) planes.push(data);
     for (let i = planes.length - 1; i >= 0; i--) {
       if (stepOnto(state, side, start + i, lumaOf(ctx.source, planes[i]))) {
         ctx.onStop(start + i + 1);

@@ -4,7 +4,8 @@ import { yuvFrameSize } from '../../../core/anonymise';
 import { RAW_YUV_FORMATS, timelineIndexOf, type FrameTimeline, type RawYuvFormat } from '../../../core/masterFormat';
 import { spawnMedia } from './ffmpeg';
 
-export type RawPixelFormat = 'rgb24' | RawYuvFormat;
+/** rgb24 for the detectors, gray (luma only) for following a region, planar YUV for the render. */
+export type RawPixelFormat = 'rgb24' | 'gray' | RawYuvFormat;
 
 export interface DecodedFrame {
   /** 0-based index in presentation order; the same index the render plan uses. */
@@ -45,7 +46,8 @@ export interface DecodeOptions {
 }
 
 export function frameByteSize(format: RawPixelFormat, width: number, height: number): number {
-  return format === 'rgb24' ? width * height * 3 : yuvFrameSize(RAW_YUV_FORMATS[format], width, height);
+  if (format === 'rgb24') return width * height * 3;
+  return format === 'gray' ? width * height : yuvFrameSize(RAW_YUV_FORMATS[format], width, height);
 }
 
 /** Output size for a decode: the source size, or scaled down to `width` with even dimensions. */
