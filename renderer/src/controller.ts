@@ -399,9 +399,11 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       s.notify('warning', 'A follow is already running: wait for it, or cancel it.');
       return;
     }
-    const tracks = needSelection('Follow');
-    if (!tracks) return;
-    const track = tracks[0];
+    const track = selectedTracks()[0];
+    if (!track) {
+      s.notify('warning', 'Follow: draw a box over what to hide (B), or select a track, then press F.');
+      return;
+    }
     const frame = s.frame;
     const box = trackBoxAt(track, frame);
     if (!box) {
