@@ -450,7 +450,7 @@ function summary(r: Record<string, unknown>): string {
   if (r.command === 'follow') {
     const span = r.followed as { first: number; last: number };
     lines.push(`followed ${r.label} on frames ${span.first}–${span.last} at ${r.followFps} fps: ${r.description}`);
-    lines.push(`track ${r.track} (${r.keyframes} keyframes) written to ${r.project}`);
+    lines.push(`track ${r.track} (${r.keyframes} keyframes)`);
   }
   if (r.command === 'verify') {
     lines.push(`master ${r.masterMatchesReport ? 'matches' : 'DOES NOT match'} its report; source ${r.source}; ${r.framesChecked} frames checked`);
