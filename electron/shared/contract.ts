@@ -244,6 +244,7 @@ export type MenuCommand =
   | 'zoom-out'
   | 'toggle-original'
   | 'follow'
+  | 'protective-view'
   | 'show-shortcuts';
 
 export type CallName = keyof BlurlineCalls;

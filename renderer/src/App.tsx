@@ -28,6 +28,7 @@ export function App() {
   const hasProject = useEditor((s) => s.project !== null);
   const reviewing = useEditor((s) => s.role === 'reviewer');
   const exportMinimised = useEditor((s) => s.exportMinimised);
+  const protective = useEditor((s) => s.protectiveView.on);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -56,7 +57,7 @@ export function App() {
   }
 
   return (
-    <div className="app" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <div className={`app${protective ? ' protective' : ''}`} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <Toolbar />
       {hasProject && exportMinimised && <MinimisedExport />}
       {hasProject ? (

@@ -27,4 +27,7 @@ export type Command =
   | 'next-undecided'
   | 'next-possible-face'
   | 'follow-forward'
-  | 'follow-backward';
+  | 'follow-backward'
+  | 'protective-outside-blur'
+  | 'protective-smaller'
+  | 'toggle-audio';

@@ -567,6 +567,15 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
         return;
       case 'toggle-original':
         return s.toggleOriginal();
+      case 'protective-view':
+        return s.setProtectiveView({ on: !s.protectiveView.on });
+      // The options turn the view on with them: asking for them means wanting it.
+      case 'protective-outside-blur':
+        return s.setProtectiveView({ on: true, outsideBlur: !(s.protectiveView.on && s.protectiveView.outsideBlur) });
+      case 'protective-smaller':
+        return s.setProtectiveView({ on: true, smaller: !(s.protectiveView.on && s.protectiveView.smaller) });
+      case 'toggle-audio':
+        return s.setAudioMuted(!s.audioMuted);
       case 'zoom-in':
         return s.zoomBy(1.5);
       case 'zoom-out':

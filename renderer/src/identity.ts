@@ -5,7 +5,7 @@ import type { WorkRole } from './store/reviewSlice';
 export const IDENTITY_KEY = 'blurline.identity';
 
 /** The part of `localStorage` used (tests pass their own). */
-interface KeyValueStorage {
+export interface KeyValueStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
 }

@@ -45,6 +45,10 @@ export const BINDINGS: Binding[] = [
   { key: 'n', command: 'next-undecided', label: 'N', description: 'Next undecided track: select it and go to its first frame' },
   { key: 'p', command: 'next-possible-face', label: 'P', description: 'Next possible face (a person whose face was not found): select it and go to its first frame' },
   { key: 'a', command: 'approve-track', label: 'A', description: 'Reviewer: approve the selected track' },
+  { key: 'g', command: 'protective-view', label: 'G', description: 'Protective view: the picture in grey and the sound off (graphic footage)' },
+  { key: 'g', shift: true, command: 'protective-outside-blur', label: 'Shift+G', description: 'Protective view: blur everything but the selected tracks (reviewing: the tracks without a decision)' },
+  { key: 'h', command: 'protective-smaller', label: 'H', description: 'Protective view: a smaller picture' },
+  { key: 'u', command: 'toggle-audio', label: 'U', description: 'Sound on / off (off until you turn it on)' },
   { key: 'v', command: 'toggle-original', label: 'V', description: 'Show the original / the blur preview' },
   // Not Ctrl/Cmd+B: the app menu's View ▸ Show Original has it.
   { key: 'b', mod: true, shift: true, command: 'batch', label: 'Shift+Ctrl/Cmd+B', description: 'Batch: blur the faces in many clips, one after another, while you work' },

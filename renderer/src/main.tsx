@@ -7,6 +7,7 @@ import type { Backend } from './analysis/protocol';
 import { bindIpc } from './controller';
 import { ControllerContext } from './controllerContext';
 import { bindIdentityStorage } from './identity';
+import { bindProtectiveViewStorage } from './protectiveViewStorage';
 import { createEditorStore, StoreContext } from './store';
 import './styles.css';
 
@@ -23,6 +24,8 @@ if (!api) {
 } else {
   const store = createEditorStore();
   bindIdentityStorage(store, window.localStorage);
+  // After the identity: the view is the remembered user's.
+  bindProtectiveViewStorage(store, window.localStorage);
   // `?backend=wasm` forces the detection backend (tests compare backends; WebGL is tried first).
   const backend = new URLSearchParams(location.search).get('backend');
   const backends: Backend[] | undefined = backend === 'wasm' || backend === 'webgl' ? [backend] : undefined;

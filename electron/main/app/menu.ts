@@ -62,6 +62,8 @@ export function buildMenuTemplate({ platform, appName, isDev, send }: MenuOption
         command('Zoom Timeline In', 'zoom-in', '=', false),
         command('Zoom Timeline Out', 'zoom-out', '-', false),
         command('Show Original', 'toggle-original', 'CmdOrCtrl+B'),
+        // The page handles G itself.
+        command('Protective View', 'protective-view', 'G', false),
         { type: 'separator' },
         { role: 'togglefullscreen' },
         ...(isDev ? [{ type: 'separator' as const }, { role: 'reload' as const }, { role: 'toggleDevTools' as const }] : []),

@@ -4,6 +4,8 @@ import { fpsOf, frameAtTime, seekTimeOf } from '../time';
 import { Overlay } from './Overlay';
 import { drawPreview } from './preview';
 import { renderedRegions, tracksOnFrame } from './regions';
+import { padBox } from '../../../core/geometry';
+import { SMALLER_PICTURE } from '../store/viewSlice';
 import { PlayerControls } from './PlayerControls';
 
 /**
@@ -15,6 +17,8 @@ export function Player() {
   const source = useEditor((s) => s.project?.source ?? null);
   const playbackUrl = useEditor((s) => s.media?.playbackUrl ?? null);
   const zoom = useEditor((s) => s.pictureZoom);
+  const protective = useEditor((s) => s.protectiveView);
+  const audioMuted = useEditor((s) => s.audioMuted);
   const videoRef = useRef<HTMLVideoElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewportRef = useRef<HTMLDivElement>(null);
@@ -104,7 +108,12 @@ export function Player() {
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) return;
     const tracks = s.analysis.found.length ? [...s.project.tracks, ...s.analysis.found] : s.project.tracks;
-    drawPreview(ctx, video, canvas.width, canvas.height, s.showOriginal ? [] : renderedRegions(tracksOnFrame(tracks, frame)));
+    const onFrame = tracksOnFrame(tracks, frame);
+    const { on, outsideBlur } = s.protectiveView;
+    // Sharp: what is being worked on — the selection, or while reviewing the tracks still to decide.
+    const decisions = s.project.review.decisions;
+    const focus = onFrame.filter(({ track }) => s.selectedIds.includes(track.id) || (s.role === 'reviewer' && !decisions[track.id]));
+    drawPreview(ctx, video, canvas.width, canvas.height, s.showOriginal ? [] : renderedRegions(onFrame), on && outsideBlur ? { focus: focus.map((t) => padBox(t.region.box, 0.1)) } : null);
     canvas.dataset.frame = String(frame);
   }
 
@@ -112,7 +121,16 @@ export function Player() {
   useEffect(
     () =>
       store.subscribe((s, before) => {
-        if (s.project?.tracks !== before.project?.tracks || s.showOriginal !== before.showOriginal || s.analysis.found !== before.analysis.found) paint();
+        if (
+          s.project?.tracks !== before.project?.tracks ||
+          s.showOriginal !== before.showOriginal ||
+          s.analysis.found !== before.analysis.found ||
+          s.protectiveView !== before.protectiveView ||
+          s.selectedIds !== before.selectedIds ||
+          s.project?.review.decisions !== before.project?.review.decisions
+        ) {
+          paint();
+        }
       }),
     [store],
   );
@@ -156,7 +174,13 @@ export function Player() {
     };
   }, [store]);
 
-  const size = useMemo(() => (source ? { width: source.width * fit * zoom, height: source.height * fit * zoom } : null), [source, fit, zoom]);
+  // The sound follows the store: off until the user turns it on, and again when the protective view is.
+  useEffect(() => {
+    if (videoRef.current) videoRef.current.muted = audioMuted;
+  }, [audioMuted]);
+
+  const scale = fit * zoom * (protective.on && protective.smaller ? SMALLER_PICTURE : 1);
+  const size = useMemo(() => (source ? { width: source.width * scale, height: source.height * scale } : null), [source, scale]);
 
   if (!source) return null;
   return (
@@ -169,10 +193,10 @@ export function Player() {
           store.getState().setPictureZoom(zoom * (e.deltaY < 0 ? 1.25 : 0.8));
         }}
       >
-        <div className="stage" style={size ?? undefined} data-testid="stage">
-          <video ref={videoRef} className="video" muted playsInline preload="auto" crossOrigin="anonymous" />
+        <div className={`stage${protective.on ? ' protective' : ''}`} style={size ?? undefined} data-testid="stage" data-protective={protective.on ? 'on' : 'off'}>
+          <video ref={videoRef} className="video" muted={audioMuted} playsInline preload="auto" crossOrigin="anonymous" data-testid="video" />
           <canvas ref={canvasRef} className="preview" width={source.width} height={source.height} data-testid="preview" />
-          <Overlay width={source.width} height={source.height} scale={fit * zoom} />
+          <Overlay width={source.width} height={source.height} scale={scale} />
         </div>
         {!playbackUrl && <div className="picture-message">Making a playable copy of this video…</div>}
         {videoError && <div className="picture-message error">Cannot play this video: {videoError}</div>}

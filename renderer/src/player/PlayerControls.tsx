@@ -14,6 +14,8 @@ export function PlayerControls() {
   const zoom = useEditor((s) => s.pictureZoom);
   const tool = useEditor((s) => s.tool);
   const editable = useEditor((s) => s.role === 'editor');
+  const protective = useEditor((s) => s.protectiveView);
+  const audioMuted = useEditor((s) => s.audioMuted);
   const [jump, setJump] = useState('');
   if (!source) return null;
 
@@ -57,6 +59,27 @@ export function PlayerControls() {
           ▭ Add box
         </button>
       )}
+      <button
+        className={protective.on ? 'active' : ''}
+        onClick={() => controller.command('protective-view')}
+        title="Protective view: the picture in grey, the sound off (G). Never changes the export."
+        data-testid="protective-view"
+      >
+        ◐ Protective
+      </button>
+      {protective.on && (
+        <>
+          <label className="toggle" title="Blur everything but the selected tracks; reviewing, the tracks without a decision (Shift+G)">
+            <input type="checkbox" checked={protective.outsideBlur} onChange={() => controller.command('protective-outside-blur')} data-testid="protective-outside-blur" /> Blur outside
+          </label>
+          <label className="toggle" title="A smaller picture (H)">
+            <input type="checkbox" checked={protective.smaller} onChange={() => controller.command('protective-smaller')} data-testid="protective-smaller" /> Smaller
+          </label>
+        </>
+      )}
+      <button onClick={() => controller.command('toggle-audio')} title={audioMuted ? 'Sound is off: turn it on (U)' : 'Sound is on: turn it off (U)'} data-testid="audio-toggle" data-muted={audioMuted ? 'yes' : 'no'}>
+        {audioMuted ? 'Sound off' : 'Sound on'}
+      </button>
       <label className="toggle" title="Show the original picture without the blur (V)">
         <input type="checkbox" checked={showOriginal} onChange={() => controller.command('toggle-original')} data-testid="show-original" /> Original
       </label>

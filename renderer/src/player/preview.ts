@@ -1,4 +1,5 @@
 import { anonymisePlane, type PlaneView } from '../../../core/anonymise';
+import type { Box } from '../../../core/geometry';
 import type { RenderRegion } from '../../../core/renderPlan';
 
 /**
@@ -6,8 +7,26 @@ import type { RenderRegion } from '../../../core/renderPlan';
  * pixel code (core/anonymise on RGBA), so the preview is the blur the export will write.
  * Each region is processed in a window around it: the blur only reads pixels within 3 radii.
  */
-export function drawPreview(ctx: CanvasRenderingContext2D, video: CanvasImageSource, width: number, height: number, regions: readonly RenderRegion[]): void {
-  ctx.drawImage(video, 0, 0, width, height);
+export function drawPreview(
+  ctx: CanvasRenderingContext2D,
+  video: CanvasImageSource,
+  width: number,
+  height: number,
+  regions: readonly RenderRegion[],
+  outsideBlur: { focus: readonly Box[] } | null = null,
+): void {
+  if (outsideBlur) {
+    // The protective view's soft surround: the whole picture blurred, the boxes worked on sharp.
+    ctx.filter = `blur(${Math.round(Math.max(width, height) / 120)}px)`;
+    ctx.drawImage(video, 0, 0, width, height);
+    ctx.filter = 'none';
+    ctx.save();
+    ctx.beginPath();
+    for (const b of outsideBlur.focus) ctx.rect(b.x, b.y, b.width, b.height);
+    ctx.clip();
+    ctx.drawImage(video, 0, 0, width, height);
+    ctx.restore();
+  } else ctx.drawImage(video, 0, 0, width, height);
   for (const region of regions) {
     const reach = region.feather + 3 * region.radius + 2;
     const x0 = Math.max(0, Math.floor(region.box.x - reach));

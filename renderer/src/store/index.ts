@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { createAnalysisSlice, type AnalysisSlice } from './analysisSlice';
 import { createBatchSlice, type BatchSlice } from './batchSlice';
 import { createFollowSlice, type FollowSlice } from './followSlice';
+import { createViewSlice, type ViewSlice } from './viewSlice';
 import { createPlaybackSlice, type PlaybackSlice } from './playbackSlice';
 import { createProjectSlice, type ProjectSlice } from './projectSlice';
 import { createRenderSlice, type RenderSlice } from './renderSlice';
@@ -11,7 +12,7 @@ import { createTimelineSlice, type TimelineSlice } from './timelineSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createContext, useContext } from 'react';
 
-export type EditorState = ProjectSlice & PlaybackSlice & TimelineSlice & AnalysisSlice & RenderSlice & UiSlice & ReviewSlice & BatchSlice & FollowSlice;
+export type EditorState = ProjectSlice & PlaybackSlice & TimelineSlice & AnalysisSlice & RenderSlice & UiSlice & ReviewSlice & BatchSlice & FollowSlice & ViewSlice;
 export type EditorStore = StoreApi<EditorState>;
 
 /** A fresh store (one per window; tests make their own). */
@@ -26,6 +27,7 @@ export function createEditorStore(): EditorStore {
     ...createReviewSlice(...a),
     ...createBatchSlice(...a),
     ...createFollowSlice(...a),
+    ...createViewSlice(...a),
   }));
 }
 
