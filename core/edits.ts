@@ -16,6 +16,8 @@ export type Edit =
   | { type: 'setKeyframe'; trackId: string; keyframe: TrackKeyframe }
   | { type: 'removeKeyframe'; trackId: string; frame: number }
   | { type: 'setExportSettings'; settings: ExportSettings }
+  /** Marks the clip graphic or not (how the editor shows it; not part of the blur pass). */
+  | { type: 'setGraphic'; graphic: boolean }
   /** Replaces the audio redactions (the lane is small: the whole list is the step). */
   | { type: 'setAudioRedactions'; redactions: AudioRedaction[] };
 
@@ -140,6 +142,8 @@ export function applyEdit(project: Project, edit: Edit): AppliedEdit {
         project: { ...project, exportSettings: { ...edit.settings } },
         inverse: { type: 'setExportSettings', settings: project.exportSettings },
       };
+    case 'setGraphic':
+      return { project: { ...project, graphic: edit.graphic }, inverse: { type: 'setGraphic', graphic: project.graphic } };
     case 'setAudioRedactions':
       return {
         project: { ...project, audioRedactions: edit.redactions.map((r) => ({ ...r })) },

@@ -249,6 +249,8 @@ export const projectSchema = z.object({
   exportSettings: exportSettingsSchema,
   audioRedactions: z.array(audioRedactionSchema).default([]),
   review: reviewSchema.default(EMPTY_REVIEW),
+  /** Marked graphic by a person (injury, death): the editor opens it in the protective view, paused, sound off. Never changes the export. */
+  graphic: z.boolean().default(false),
 });
 export type Project = z.infer<typeof projectSchema>;
 
@@ -276,6 +278,7 @@ export function createProject(source: SourceInfo, now: Date = new Date()): Proje
     exportSettings: { ...DEFAULT_EXPORT_SETTINGS },
     audioRedactions: [],
     review: EMPTY_REVIEW,
+    graphic: false,
   };
 }
 

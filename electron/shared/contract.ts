@@ -137,6 +137,8 @@ export interface OpenedVideo {
 export interface RecentFile {
   path: string;
   openedAt: string;
+  /** Its autosaved project marks it graphic. */
+  graphic: boolean;
 }
 
 export interface StartRenderArgs {

@@ -96,6 +96,9 @@ export function bindIpc(store: EditorStore, api: BlurlineApi, analyser: Analyser
       playbackIsProxy: opened.playbackIsProxy,
       framesUrl: opened.framesUrl,
     });
+    // A clip marked graphic opens in the protective view, paused (as every clip), sound off.
+    if (project.graphic) state().setProtectiveView({ on: true });
+    state().setAudioMuted(true);
     if (opened.playbackUrl === null) {
       state().notify('info', `This ${project.source.videoCodec} video does not play in the editor: making a playable copy (the export still uses the original)…`);
       // A short copy can be finished before this reply arrives: its last snapshot came first.

@@ -105,7 +105,13 @@ export class UserDataStore {
     const file = path.join(this.dir, 'recent.json');
     await this.queues.get(file)?.catch(() => {});
     const recent = await readJson(file, recentSchema);
-    return (recent?.files ?? []).filter((entry) => existsSync(entry.path));
+    const files = (recent?.files ?? []).filter((entry) => existsSync(entry.path));
+    return Promise.all(files.map(async (entry) => ({ ...entry, graphic: await this.isMarkedGraphic(entry.path) })));
+  }
+
+  /** Whether the source's autosaved project is marked graphic (the editor says so before it is opened). */
+  async isMarkedGraphic(sourcePath: string): Promise<boolean> {
+    return (await this.readAutosave(sourcePath))?.project.graphic ?? false;
   }
 
   async addRecentFile(filePath: string, now = new Date()): Promise<void> {

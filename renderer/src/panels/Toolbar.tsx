@@ -17,6 +17,7 @@ export function Toolbar() {
   const undoLabel = useEditor((s) => s.history.past.at(-1)?.label);
   const redoLabel = useEditor((s) => s.history.future.at(-1)?.label);
   const path = useEditor((s) => s.project?.source.path);
+  const graphic = useEditor((s) => s.project?.graphic ?? false);
   const saveState = useEditor((s) => (s.revision === s.savedRevision ? (s.savedAt ? 'saved' : '') : 'unsaved changes'));
   const recent = useEditor((s) => s.recentFiles);
   return (
@@ -32,7 +33,7 @@ export function Toolbar() {
         >
           <option value="">Recent…</option>
           {recent.map((r) => (
-            <option key={r.path} value={r.path}>{fileName(r.path)} — {r.path}</option>
+            <option key={r.path} value={r.path}>{fileName(r.path)}{r.graphic ? ' (graphic)' : ''} — {r.path}</option>
           ))}
         </select>
       )}
@@ -62,6 +63,20 @@ export function Toolbar() {
       </button>
       <span className="sep" />
       {path && <span className="file-name" title={path}>{fileName(path)}</span>}
+      {path && (
+        <label className="toggle graphic-mark" title="Graphic content (injury, death): opens in the protective view, paused, sound off. Not part of the export.">
+          <input
+            type="checkbox"
+            checked={graphic}
+            onChange={() => {
+              const s = store.getState();
+              if (s.edit(() => ({ type: 'setGraphic', graphic: !graphic }), graphic ? 'Unmark graphic' : 'Mark graphic') && !graphic) s.setProtectiveView({ on: true });
+            }}
+            data-testid="graphic-mark"
+          />{' '}
+          Graphic
+        </label>
+      )}
       {saveState && <span className={`save-state ${saveState === 'saved' ? '' : 'dirty'}`}>{saveState}</span>}
       <button onClick={() => controller.command('show-shortcuts')} title="Keyboard shortcuts (?)">?</button>
     </header>

@@ -24,6 +24,7 @@ export function Welcome() {
             {recent.map((r) => (
               <li key={r.path}>
                 <button className="link" onClick={() => controller.openPath(r.path)} title={r.path}>{r.path}</button>
+                {r.graphic && <span className="graphic-tag" data-testid="recent-graphic" title="Marked graphic: opens in the protective view, paused, sound off">graphic</span>}
                 <span className="small"> {new Date(r.openedAt).toLocaleString()}</span>
               </li>
             ))}

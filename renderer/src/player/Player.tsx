@@ -19,6 +19,7 @@ export function Player() {
   const zoom = useEditor((s) => s.pictureZoom);
   const protective = useEditor((s) => s.protectiveView);
   const audioMuted = useEditor((s) => s.audioMuted);
+  const graphic = useEditor((s) => s.project?.graphic ?? false);
   const videoRef = useRef<HTMLVideoElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewportRef = useRef<HTMLDivElement>(null);
@@ -201,6 +202,11 @@ export function Player() {
         {!playbackUrl && <div className="picture-message">Making a playable copy of this video…</div>}
         {videoError && <div className="picture-message error">Cannot play this video: {videoError}</div>}
       </div>
+      {graphic && (
+        <div className="graphic-notice" data-testid="graphic-notice">
+          Marked graphic: opened in the protective view, paused, sound off (G and U change that for you; the export is not affected).
+        </div>
+      )}
       <PlayerControls />
     </section>
   );

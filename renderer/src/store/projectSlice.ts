@@ -38,9 +38,9 @@ export interface ProjectSlice {
   markSaved(revision: number, savedAt: string | null): void;
 }
 
-/** What a reviewer may change: export settings are not part of what is reviewed. */
+/** What a reviewer may change: export settings and the graphic mark are not part of what is reviewed. */
 function changesReviewedWork(edit: Edit): boolean {
-  return edit.type !== 'setExportSettings';
+  return edit.type !== 'setExportSettings' && edit.type !== 'setGraphic';
 }
 
 export const createProjectSlice: StateCreator<EditorState, [], [], ProjectSlice> = (set, get) => {
