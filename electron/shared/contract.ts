@@ -53,6 +53,8 @@ export interface BatchItemSnapshot {
   id: string;
   sourcePath: string;
   outputDir: string;
+  /** The clip's autosaved project marks it graphic. */
+  graphic: boolean;
   status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
   /** What it is doing now, in words. */
   stage: string;

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createProject } from '../../core/project';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchItemSnapshot, IpcResult } from '../../electron/shared/contract';
 import { masterClashes } from '../../electron/main/export/batch';
@@ -118,6 +119,9 @@ describe('the batch queue', () => {
     const long = path.join(folder, 'c-long.mp4');
     copyFileSync(await longClip(), long);
     const out = path.join(tmp, 'cancelled');
+    // Marked graphic in the editor (its autosave says so): the queue shows it.
+    const { source } = value(await host.handlers.openVideo(long));
+    value(await host.handlers.autosaveProject({ ...createProject(source), graphic: true }));
     const add = async (outputDir: string) => value(await host.handlers.addToBatch({ paths: [long], outputDir, preset: 'fast', codec: 'h264', overwrite: true })).ids[0];
     const ids = [await add(out), await add(path.join(out, 'second'))];
     await new Promise<void>((resolve) => {
@@ -134,5 +138,6 @@ describe('the batch queue', () => {
     expect(items.map((i) => i.status)).toEqual(['cancelled', 'cancelled']);
     expect(pushed.some((q) => q.find((i) => i.id === ids[1])?.status === 'running')).toBe(false);
     expect(readdirSync(out).filter((f) => f.includes('.blurred.') && !f.endsWith('.blurline.json'))).toEqual([]);
+    expect(items.map((i) => i.graphic)).toEqual([true, true]);
   });
 });

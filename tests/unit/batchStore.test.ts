@@ -7,7 +7,7 @@ import { batchFormProblems, batchRequest, batchRun, batchSummary, defaultOutputD
 
 let nextId = 1;
 function item(sourcePath: string, status: BatchItemSnapshot['status'], outputDir = '/footage/blurred'): BatchItemSnapshot {
-  return { id: `clip-${nextId++}`, sourcePath, outputDir, status, stage: status, progress: null, result: null, error: null };
+  return { id: `clip-${nextId++}`, sourcePath, outputDir, graphic: false, status, stage: status, progress: null, result: null, error: null };
 }
 const withStatus = (i: BatchItemSnapshot, status: BatchItemSnapshot['status']): BatchItemSnapshot => ({ ...i, status, stage: status });
 

@@ -166,6 +166,8 @@ export interface BatchQueueOptions {
   publish(items: BatchItemSnapshot[]): void;
   /** Called with each finished clip's project (the app keeps it as the clip's autosave). */
   onClipDone?(project: Project): Promise<void>;
+  /** Whether a clip is marked graphic (its autosave says so), for the queue to show. */
+  isGraphic?(sourcePath: string): Promise<boolean>;
 }
 
 /**
@@ -200,11 +202,17 @@ export class BatchQueue {
     }
     const ids = sourcePaths.map((sourcePath) => {
       const id = `clip-${randomBytes(6).toString('hex')}`;
-      this.items.push({ id, sourcePath, outputDir, status: 'queued', stage: 'queued', progress: null, result: null, error: null });
+      this.items.push({ id, sourcePath, outputDir, graphic: false, status: 'queued', stage: 'queued', progress: null, result: null, error: null });
       this.settings.set(id, settings);
       return id;
     });
     this.publish();
+    for (const item of this.items.filter((i) => ids.includes(i.id))) {
+      void this.options.isGraphic?.(item.sourcePath).then(
+        (graphic) => graphic && this.update(item, { graphic }),
+        () => {},
+      );
+    }
     this.running ??= this.drain().finally(() => {
       this.running = null;
     });

@@ -24,6 +24,7 @@ const addArgs = z.strictObject({
 export function batchCalls({ dialogs, store, emit, eventLog }: FeatureDeps) {
   const queue = new BatchQueue({
     publish: (items) => emit('batch', items),
+    isGraphic: (sourcePath) => store.isMarkedGraphic(sourcePath),
     onClipDone: async (project) => {
       if (await store.readAutosave(project.source.path)) return;
       await store.saveAutosave(project);

@@ -171,6 +171,7 @@ function QueueItem({ item }: { item: BatchItemSnapshot }) {
     <li className={`batch-item status-${status}`} data-testid="batch-item" data-status={status} data-source={item.sourcePath}>
       <div className="row">
         <span className="name" title={item.sourcePath}>{fileName(item.sourcePath)}</span>
+        {item.graphic && <span className="graphic-tag" data-testid="batch-graphic" title="Marked graphic: opens in the protective view, paused, sound off">graphic</span>}
         <span className={`badge status-${status}`} data-testid="batch-status">{STATUS_LABELS[status]}</span>
         <span className="spacer" />
         {isActiveItem(item) && (
