@@ -116,6 +116,13 @@ describe.runIf(haveChromium)('export in Chromium', () => {
       await expect.poll(() => thumbnail.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0);
     }
     await session.shot('export-01-findings');
+    // In the protective view the findings' pictures are grey, and still show the face (unblurred: it is what is judged).
+    const filterOf = () => page().evaluate<string>("getComputedStyle(document.querySelector('[data-testid=finding-thumbnail]')).filter");
+    expect(await filterOf()).toBe('none');
+    await page().keyboard.press('g');
+    await expect.poll(filterOf).toBe('grayscale(1)');
+    await page().keyboard.press('g');
+    await expect.poll(filterOf).toBe('none');
 
     await page().getByTestId('show-report').click();
     await expect.poll(() => session.host.revealed.at(-1), { timeout: 10_000 }).toBe(path.join(session.dir, 'dashcam.blurred.mp4.audit.html'));
