@@ -16,9 +16,9 @@ describeMissingBrowser('following a region in Chromium');
 
 const WIDTH = 640;
 const HEIGHT = 360;
-const FRAMES = 90;
-const DRAWN_ON = 30;
-const CORRECTED_ON = 60;
+const FRAMES = 48;
+const DRAWN_ON = 16;
+const CORRECTED_ON = 32;
 
 describe.runIf(haveChromium)('following a region in Chromium', () => {
   let session: EditorSession;
@@ -27,7 +27,7 @@ describe.runIf(haveChromium)('following a region in Chromium', () => {
   const plate = (p: Project): Track | undefined => p.tracks.find((t) => t.object?.label === 'plate');
 
   beforeAll(async () => {
-    clip = await plateClip({ width: WIDTH, height: HEIGHT, frames: FRAMES, plateWidth: [70, 130], seed: 3 });
+    clip = await plateClip({ width: WIDTH, height: HEIGHT, frames: FRAMES, plateWidth: [70, 110], seed: 3 });
     session = await startEditorSession({
       clip: async () => ({ path: clip.path, width: WIDTH, height: HEIGHT }),
       dialogs: ({ dir }) => ({ chooseVideo: async () => path.join(dir, 'dashcam.mp4'), chooseExportPath: async () => path.join(dir, 'dashcam.blurred.mp4') }),
