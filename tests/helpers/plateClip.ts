@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { findBinary } from '../../electron/main/media/binaries';
 import { intersectionArea, type Box } from '../../core/geometry';
+import { seededRandom } from '../../bench/assurance/draw';
 import { FIXTURE_DIR } from './media';
 
 /**
@@ -36,17 +37,6 @@ export interface PlateClip {
 
 const PLATE_ASPECT = 4.7;
 const GLYPHS = 7;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A smooth random texture (value noise, several octaves), values 0..1, tileable size×size. */
 function roadTexture(size: number, random: () => number): Float32Array {
@@ -125,7 +115,7 @@ export async function plateClip(options: PlateClipOptions): Promise<PlateClip> {
   const clip = { path: file, options: o, plate, visible };
   if (existsSync(file)) return clip;
 
-  const random = mulberry32(o.seed);
+  const random = seededRandom(o.seed);
   const TEX = 512;
   const road = roadTexture(TEX, random);
   const face = plateFace(random);
@@ -138,7 +128,7 @@ export async function plateClip(options: PlateClipOptions): Promise<PlateClip> {
   let stderr = '';
   encoder.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => encoder.on('close', resolve));
-  const noise = mulberry32(o.seed + 1);
+  const noise = seededRandom(o.seed + 1);
   const chroma = new Uint8Array((W / 2) * (H / 2) * 2).fill(128);
   try {
     for (let n = 0; n < o.frames; n++) {
