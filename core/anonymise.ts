@@ -64,7 +64,7 @@ export function coverageAt(region: Pick<RenderRegion, 'shape' | 'box' | 'feather
     const b = box.height / 2;
     const dx = px - (box.x + a);
     const dy = py - (box.y + b);
-    const rho2 = (dx / a) ** 2 + (dy / b) ** 2;
+    const rho2 = (dx / a) * (dx / a) + (dy / b) * (dy / b);
     if (rho2 <= 1) return 1;
     // Distance past the ellipse edge along the ray from the centre.
     outside = Math.sqrt(dx * dx + dy * dy) * (1 - 1 / Math.sqrt(rho2));
@@ -110,6 +110,16 @@ const SHRINK_FROM_RADIUS = 8;
 
 const shrinkFor = (r: number) => (r >= SHRINK_FROM_RADIUS ? Math.floor(r / 4) : 1);
 
+/**
+ * A region's radii in whole pixels along x and y (the gaussian's, or the pixelate block's), and
+ * the gaussian window's shrink along each: what both this code and the WebAssembly kernel use.
+ */
+export function wholeRadii(region: Pick<PlaneRegion, 'radius' | 'radiusY'>): { rx: number; ry: number; kx: number; ky: number } {
+  const rx = Math.max(1, Math.round(region.radius));
+  const ry = Math.max(1, Math.round(region.radiusY ?? region.radius));
+  return { rx, ry, kx: shrinkFor(rx), ky: shrinkFor(ry) };
+}
+
 /** A blurred, possibly shrunk copy of the window around an extent, and where each extent pixel reads it (bilinear). */
 interface BlurredWindow {
   blurred: Float32Array;
@@ -147,15 +157,12 @@ function bilinearAxis(count: number, offset: number, k: number, cells: number): 
  * sigma at a fraction of the cost, and a blur this strong has no detail that shrinking could lose.
  * `radiusY` differs from `radius` only on planes with non-square pixels (4:2:2 chroma).
  */
-function gaussianWindow(plane: PlaneView, ext: Extent, radius: number, radiusY: number): BlurredWindow {
-  const rx = Math.max(1, Math.round(radius));
-  const ry = Math.max(1, Math.round(radiusY));
+function gaussianWindow(plane: PlaneView, ext: Extent, region: PlaneRegion): BlurredWindow {
+  const { rx, ry, kx, ky } = wholeRadii(region);
   const wx0 = Math.max(0, ext.x0 - 3 * rx);
   const wy0 = Math.max(0, ext.y0 - 3 * ry);
   const wx1 = Math.min(plane.width, ext.x1 + 3 * rx);
   const wy1 = Math.min(plane.height, ext.y1 + 3 * ry);
-  const kx = shrinkFor(rx);
-  const ky = shrinkFor(ry);
   // Shrunk window: each cell is the mean of up to kx×ky source pixels. (Sums of at most a few
   // thousand samples are whole numbers a float holds exactly, in any order.)
   const ww = wx1 - wx0;
@@ -231,10 +238,9 @@ export function anonymisePlane(plane: PlaneView, region: PlaneRegion): void {
   if (!ext) return;
   const ew = ext.x1 - ext.x0;
   const eh = ext.y1 - ext.y0;
-  const radiusY = region.radiusY ?? region.radius;
-  const gauss = region.type === 'gaussian' ? gaussianWindow(plane, ext, region.radius, radiusY) : null;
-  const blocks =
-    region.type === 'pixelate' ? pixelateValues(plane, ext, region.box, Math.max(1, Math.round(region.radius)), Math.max(1, Math.round(radiusY))) : null;
+  const gauss = region.type === 'gaussian' ? gaussianWindow(plane, ext, region) : null;
+  const whole = wholeRadii(region);
+  const blocks = region.type === 'pixelate' ? pixelateValues(plane, ext, region.box, whole.rx, whole.ry) : null;
   const fill = Math.fround(region.fill);
   const { box, feather } = region;
   const ellipse = region.shape === 'ellipse';
@@ -277,14 +283,14 @@ export function anonymisePlane(plane: PlaneView, region: PlaneRegion): void {
     let inStart = 0;
     let inEnd = 0;
     if (ellipse) {
-      const innerHalf = Math.abs(dy) < b ? a * Math.sqrt(1 - (dy / b) ** 2) - 0.01 : -1;
+      const innerHalf = Math.abs(dy) < b ? a * Math.sqrt(1 - (dy / b) * (dy / b)) - 0.01 : -1;
       if (innerHalf > 0) {
         inStart = spanStart(cx, innerHalf);
         inEnd = spanEnd(cx, innerHalf);
       }
       const grownB = b + feather;
       if (Math.abs(dy) > grownB + 0.01) continue;
-      const outerHalf = (a + feather) * Math.sqrt(Math.max(0, 1 - (dy / grownB) ** 2)) + 0.01;
+      const outerHalf = (a + feather) * Math.sqrt(Math.max(0, 1 - (dy / grownB) * (dy / grownB))) + 0.01;
       first = spanStart(cx, outerHalf);
       end = spanEnd(cx, outerHalf);
     } else {
@@ -307,7 +313,7 @@ export function anonymisePlane(plane: PlaneView, region: PlaneRegion): void {
       let outside = 0;
       if (ellipse) {
         const dx = colDx[i];
-        const rho2 = (dx / a) ** 2 + (dy / b) ** 2;
+        const rho2 = (dx / a) * (dx / a) + (dy / b) * (dy / b);
         if (rho2 > 1) outside = Math.sqrt(dx * dx + dy * dy) * (1 - 1 / Math.sqrt(rho2));
       } else {
         const ox = colOut[i];
@@ -364,30 +370,45 @@ export function yuv420FrameSize(width: number, height: number): number {
 }
 
 /** 16-bit samples are little-endian in ffmpeg's `…le` formats; a typed-array view reads them directly only on a little-endian host. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
  * Anonymises regions in one raw planar YUV frame in place (yuv420p, yuv422p and their 10-bit
- * little-endian forms). Chroma planes get the same shape on their own grid: half size for 4:2:0;
- * half width for 4:2:2, where the radius along y stays the luma one and the feather is halved
- * both ways (the chroma effect never reaches past the luma's).
+ * little-endian forms), each plane with the region on its own grid (`yuvPlaneRegions`). The
+ * render uses the WebAssembly kernel (core/anonymiseKernel.ts), which gives the same bytes.
  */
 export function anonymiseYuvFrame(frame: Uint8Array, layout: YuvLayout, width: number, height: number, regions: readonly RenderRegion[]): void {
-  const { cw, ch } = chromaSize(layout, width, height);
   let data: Uint8Array | Uint16Array = frame;
   if (layout.bitDepth > 8) {
     if (!LITTLE_ENDIAN || frame.byteOffset % 2 !== 0) throw new Error('16-bit frames need a little-endian host and an even byte offset');
     data = new Uint16Array(frame.buffer, frame.byteOffset, frame.byteLength / 2);
   }
-  const scale = 1 << (layout.bitDepth - 8);
-  const luma: PlaneView = { data, width, height, stride: width, pixelStep: 1, offset: 0 };
-  const chroma = [width * height, width * height + cw * ch].map(
-    (start): PlaneView => ({ data: data.subarray(start, start + cw * ch), width: cw, height: ch, stride: cw, pixelStep: 1, offset: 0 }),
-  );
-  const sy = layout.chroma === '420' ? 2 : 1;
+  const planes = yuvPlanes(layout, width, height);
   for (const region of regions) {
-    anonymisePlane(luma, { ...region, fill: 16 * scale });
-    const sub: PlaneRegion = {
+    const { luma, chroma } = yuvPlaneRegions(layout, region);
+    anonymisePlane({ data: data.subarray(planes[0].start, planes[0].end), ...planes[0] }, luma);
+    for (const plane of planes.slice(1)) anonymisePlane({ data: data.subarray(plane.start, plane.end), ...plane }, chroma);
+  }
+}
+
+/** The three planes of a raw planar YUV frame: size and where each starts and ends (in samples). */
+export function yuvPlanes(layout: YuvLayout, width: number, height: number): (Omit<PlaneView, 'data'> & { start: number; end: number })[] {
+  const { cw, ch } = chromaSize(layout, width, height);
+  const plane = (start: number, w: number, h: number) => ({ start, end: start + w * h, width: w, height: h, stride: w, pixelStep: 1, offset: 0 });
+  return [plane(0, width, height), plane(width * height, cw, ch), plane(width * height + cw * ch, cw, ch)];
+}
+
+/**
+ * One region on each plane's own grid: the luma as it is; the chroma the same shape at half
+ * size for 4:2:0, at half width for 4:2:2, where the radius along y stays the luma one and the
+ * feather is halved both ways (the chroma effect never reaches past the luma's).
+ */
+export function yuvPlaneRegions(layout: YuvLayout, region: RenderRegion): { luma: PlaneRegion; chroma: PlaneRegion } {
+  const scale = 1 << (layout.bitDepth - 8);
+  const sy = layout.chroma === '420' ? 2 : 1;
+  return {
+    luma: { ...region, fill: 16 * scale },
+    chroma: {
       type: region.type,
       shape: region.shape,
       box: { x: region.box.x / 2, y: region.box.y / sy, width: region.box.width / 2, height: region.box.height / sy },
@@ -395,9 +416,8 @@ export function anonymiseYuvFrame(frame: Uint8Array, layout: YuvLayout, width: n
       radiusY: sy === 2 ? undefined : region.radius,
       feather: region.feather / 2,
       fill: 128 * scale,
-    };
-    for (const plane of chroma) anonymisePlane(plane, sub);
-  }
+    },
+  };
 }
 
 /** Anonymises regions in one yuv420p frame in place; chroma planes get the same shape at half scale. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { accessSync, constants, realpathSync, statSync } from 'node:fs';
 import { open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { anonymiseYuvFrame } from '../../../core/anonymise';
+import { createYuvAnonymiser } from '../../../core/anonymiseKernel';
 import { BlurlineError, CancelledError } from '../../../core/errors';
 import {
   checkMasterContainer,
@@ -503,6 +503,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
   let regionsApplied = 0;
   const repeatedFrames: number[] = [];
   let remuxArgs: string[] | null = null;
+  const anonymiseYuvFrame = createYuvAnonymiser();
   try {
     const byFrame = new Map(
       framePlan.frames.map((f) => [f.frame, coded ? regionsToCoded(f.regions, source.rotation, source.width, source.height) : f.regions]),
