@@ -46,16 +46,32 @@ export function createYuvAnonymiser(): (frame: Uint8Array, layout: YuvLayout, wi
     if (regions.length === 0) return;
     const wide = layout.bitDepth > 8;
     if (wide && !LITTLE_ENDIAN) throw new Error('16-bit frames need a little-endian host');
-    // The frame is copied in, worked on in the kernel's memory, and copied back.
     const at = kernel.frameAt(frame.length);
-    new Uint8Array(kernel.memory.buffer, at, frame.length).set(frame);
+    // A view on the kernel's frame (made again after the calls: growing memory for scratch detaches the old one).
+    const kernelFrame = () => new Uint8Array(kernel.memory.buffer, at, frame.length);
     const call = wide ? kernel.anonymise16 : kernel.anonymise8;
     const bytesPerSample = wide ? 2 : 1;
     const planes = yuvPlanes(layout, width, height);
-    for (const region of regions) {
+    const perPlane = regions.map((region) => {
       const { luma, chroma } = yuvPlaneRegions(layout, region);
+      return [luma, chroma, chroma];
+    });
+    // Only the rows a region can read or write are copied in, worked on in the kernel's memory, and copied back.
+    const bands = planes.map((plane, k) => {
+      let first = plane.height;
+      let end = 0;
+      for (const r of perPlane.map((p) => p[k])) {
+        const reach = r.feather + 4 * wholeRadii(r).ry;
+        first = Math.min(first, Math.max(0, Math.floor(r.box.y - reach)));
+        end = Math.max(end, Math.min(plane.height, Math.ceil(r.box.y + r.box.height + reach)));
+      }
+      return { start: (plane.start + first * plane.stride) * bytesPerSample, end: (plane.start + end * plane.stride) * bytesPerSample };
+    });
+    const into = kernelFrame();
+    for (const band of bands) if (band.end > band.start) into.set(frame.subarray(band.start, band.end), band.start);
+    for (const regionOnPlanes of perPlane) {
       planes.forEach((plane, k) => {
-        const r = k === 0 ? luma : chroma;
+        const r = regionOnPlanes[k];
         const { rx, ry, kx, ky } = wholeRadii(r);
         const { box } = r;
         call(
@@ -64,6 +80,7 @@ export function createYuvAnonymiser(): (frame: Uint8Array, layout: YuvLayout, wi
         );
       });
     }
-    frame.set(new Uint8Array(kernel.memory.buffer, at, frame.length));
+    const done = kernelFrame();
+    for (const band of bands) if (band.end > band.start) frame.set(done.subarray(band.start, band.end), band.start);
   };
 }
