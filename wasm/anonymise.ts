@@ -28,30 +28,70 @@ export function frameAt(bytes: usize): usize {
   return at;
 }
 
+/** Running-sum box blur of one line with clamped edges; reading clamped indices gives the same sums as the JavaScript's branches. */
 function boxBlurLine(src: usize, dst: usize, start: i32, step: i32, n: i32, r: i32): void {
-  const first = <f64>load<f32>(src + (<usize>start << 2));
-  const last = <f64>load<f32>(src + (<usize>(start + (n - 1) * step) << 2));
+  const line = src + (<usize>start << 2);
+  const out = dst + (<usize>start << 2);
+  const stride = <usize>step << 2;
+  const lastIndex = n - 1;
+  const first = <f64>load<f32>(line);
   let sum = <f64>(r + 1) * first;
-  for (let k = 1; k <= r; k++) sum += k < n ? <f64>load<f32>(src + (<usize>(start + k * step) << 2)) : last;
+  for (let k = 1; k <= r; k++) sum += <f64>load<f32>(line + <usize>min(k, lastIndex) * stride);
   const norm = 1 / <f64>(2 * r + 1);
   for (let k = 0; k < n; k++) {
-    store<f32>(dst + (<usize>(start + k * step) << 2), <f32>(sum * norm));
-    const add = k + r + 1 < n ? <f64>load<f32>(src + (<usize>(start + (k + r + 1) * step) << 2)) : last;
-    const sub = k - r >= 0 ? <f64>load<f32>(src + (<usize>(start + (k - r) * step) << 2)) : first;
+    store<f32>(out + <usize>k * stride, <f32>(sum * norm));
+    const add = <f64>load<f32>(line + <usize>min(k + r + 1, lastIndex) * stride);
+    const sub = <f64>load<f32>(line + <usize>max(k - r, 0) * stride);
     sum += add - sub;
   }
 }
 
-function blurBuffer(a: usize, b: usize, w: i32, h: i32, rx: i32, ry: i32): usize {
-  for (let pass = 0; pass < 3; pass++) {
-    for (let j = 0; j < h; j++) boxBlurLine(a, b, j * w, 1, w, rx);
-    const t = a; a = b; b = t;
+/** Two adjacent columns of `boxBlurLine` at once (f64x2 lanes: each lane's arithmetic is the scalar's). */
+function boxBlurColumnPair(src: usize, dst: usize, column: i32, w: i32, n: i32, r: i32): void {
+  const line = src + (<usize>column << 2);
+  const out = dst + (<usize>column << 2);
+  const stride = <usize>w << 2;
+  const lastIndex = n - 1;
+  const first = f64x2.promote_low_f32x4(v128.load64_zero(line));
+  let sum = f64x2.mul(f64x2.splat(<f64>(r + 1)), first);
+  for (let k = 1; k <= r; k++) sum = f64x2.add(sum, f64x2.promote_low_f32x4(v128.load64_zero(line + <usize>min(k, lastIndex) * stride)));
+  const norm = f64x2.splat(1 / <f64>(2 * r + 1));
+  for (let k = 0; k < n; k++) {
+    v128.store64_lane(out + <usize>k * stride, f32x4.demote_f64x2_zero(f64x2.mul(sum, norm)), 0);
+    const add = f64x2.promote_low_f32x4(v128.load64_zero(line + <usize>min(k + r + 1, lastIndex) * stride));
+    const sub = f64x2.promote_low_f32x4(v128.load64_zero(line + <usize>max(k - r, 0) * stride));
+    sum = f64x2.add(sum, f64x2.sub(add, sub));
   }
+}
+
+/** Three box passes down every column of a w×h buffer, two columns at a time; returns the buffer holding the result. */
+function blurColumns(a: usize, b: usize, w: i32, h: i32, r: i32): usize {
   for (let pass = 0; pass < 3; pass++) {
-    for (let i = 0; i < w; i++) boxBlurLine(a, b, i, w, h, ry);
+    let i = 0;
+    for (; i + 1 < w; i += 2) boxBlurColumnPair(a, b, i, w, h, r);
+    if (i < w) boxBlurLine(a, b, i, w, h, r);
     const t = a; a = b; b = t;
   }
   return a;
+}
+
+function transpose(src: usize, dst: usize, w: i32, h: i32): void {
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) store<f32>(dst + (<usize>(i * h + j) << 2), load<f32>(src + (<usize>(j * w + i) << 2)));
+  }
+}
+
+/**
+ * Three box passes each way over a w×h buffer (radius rx along rows, ry along columns), rows
+ * first as in the JavaScript; the row passes run down the columns of a transposed copy.
+ */
+function blurBuffer(a: usize, b: usize, w: i32, h: i32, rx: i32, ry: i32): usize {
+  transpose(a, b, w, h);
+  const rows = blurColumns(b, a, h, w, rx);
+  const other = rows == a ? b : a;
+  transpose(rows, other, h, w);
+  const done = blurColumns(other, rows, w, h, ry);
+  return done;
 }
 
 /** before (i32), after (i32), weight (f64) tables for `count` pixels. */
