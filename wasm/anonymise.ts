@@ -299,24 +299,20 @@ function anonymise<T>(
     if (jm >= 0 && jm < j) {
       memory.copy(cov + (<usize>first << 2), coverage + (<usize>(jm * ew + first) << 2), <usize>(end - first) << 2);
     } else {
-      for (let i = first; i < end; i++) {
-        if (i == inStart) i = inEnd;
-        if (i == end) break;
-        const im = mirrorColumns ? mirrorColumnBase - i : -1;
-        if (im >= first && im < i && (im < inStart || im >= inEnd)) {
-          store<f32>(cov + (<usize>i << 2), load<f32>(cov + (<usize>im << 2)));
-          continue;
-        }
-        let outside: f64 = 0;
-        if (ellipse) {
-          const dx = load<f64>(colDx + (<usize>i << 3));
-          const rho2 = (dx / a) * (dx / a) + (dy / b) * (dy / b);
-          if (rho2 > 1) outside = Math.sqrt(dx * dx + dy * dy) * (1 - 1 / Math.sqrt(rho2));
-        } else {
-          const ox = load<f64>(colOut + (<usize>i << 3));
-          if (ox != 0 || oy != 0) outside = Math.sqrt(ox * ox + oy * oy);
-        }
-        store<f32>(cov + (<usize>i << 2), <f32>(outside == 0 ? 1 : feather > 0 ? Math.max(0, 1 - outside / feather) : 0));
+      const shape = ellipse ? 1 : 0;
+      const rowTerm = ellipse ? (dy / b) * (dy / b) : 0;
+      const rowSquare = ellipse ? dy * dy : oy * oy;
+      const columns = ellipse ? colDx : colOut;
+      coverageSpan(cov, columns, shape, a, rowTerm, rowSquare, feather, first, inStart);
+      // The right edge mirrors the left where its mirror image lies there.
+      const lo = mirrorColumns ? max(inEnd, mirrorColumnBase - inStart + 1) : end;
+      const hi = mirrorColumns ? min(end, mirrorColumnBase - first + 1) : end;
+      if (lo < hi) {
+        coverageSpan(cov, columns, shape, a, rowTerm, rowSquare, feather, inEnd, lo);
+        for (let i = lo; i < hi; i++) store<f32>(cov + (<usize>i << 2), load<f32>(cov + (<usize>(mirrorColumnBase - i) << 2)));
+        coverageSpan(cov, columns, shape, a, rowTerm, rowSquare, feather, hi, end);
+      } else {
+        coverageSpan(cov, columns, shape, a, rowTerm, rowSquare, feather, inEnd, end);
       }
     }
     const last = end - 1;
@@ -373,8 +369,63 @@ function interpolate<T>(cellRow: usize, out: usize, toPixels: i32, from: i32, to
   }
 }
 
+/**
+ * Coverage at columns [from, to) of one row, two at a time: per column the x offset from an
+ * ellipse's centre (or distance outside a rect), per row the y terms. Where the JavaScript
+ * branches, both sides are computed and one is selected: each lane's operations are the scalar's.
+ */
+function coverageSpan(cov: usize, columns: usize, ellipse: i32, a: f64, rowTerm: f64, rowSquare: f64, feather: f64, from: i32, to: i32): void {
+  const zero = f64x2.splat(0);
+  const one = f64x2.splat(1);
+  const aa = f64x2.splat(a);
+  const term = f64x2.splat(rowTerm);
+  const square = f64x2.splat(rowSquare);
+  const f = f64x2.splat(feather);
+  const hasFeather = feather > 0;
+  let i = from;
+  for (; i + 1 < to; i += 2) {
+    const d = v128.load(columns + (<usize>i << 3));
+    const distance = f64x2.sqrt(f64x2.add(f64x2.mul(d, d), square));
+    let outside = distance;
+    if (ellipse) {
+      const q = f64x2.div(d, aa);
+      const rho2 = f64x2.add(f64x2.mul(q, q), term);
+      const past = f64x2.mul(distance, f64x2.sub(one, f64x2.div(one, f64x2.sqrt(rho2))));
+      outside = v128.bitselect(past, zero, f64x2.gt(rho2, one));
+    }
+    const inside = f64x2.eq(outside, zero);
+    const ramp = hasFeather ? f64x2.max(zero, f64x2.sub(one, f64x2.div(outside, f))) : zero;
+    v128.store64_lane(cov + (<usize>i << 2), f32x4.demote_f64x2_zero(v128.bitselect(one, ramp, inside)), 0);
+  }
+  if (i < to) {
+    const d = load<f64>(columns + (<usize>i << 3));
+    let outside: f64 = 0;
+    if (ellipse) {
+      const rho2 = (d / a) * (d / a) + rowTerm;
+      if (rho2 > 1) outside = Math.sqrt(d * d + rowSquare) * (1 - 1 / Math.sqrt(rho2));
+    } else {
+      outside = Math.sqrt(d * d + rowSquare);
+    }
+    store<f32>(cov + (<usize>i << 2), <f32>(outside == 0 ? 1 : hasFeather ? Math.max(0, 1 - outside / feather) : 0));
+  }
+}
+
+/** Blends the target into columns [from, to) of a row by their coverage, two at a time (f64x2, as the scalar). */
 function blendEdge<T>(row: usize, coverage: usize, target: usize, from: i32, to: i32): void {
-  for (let i = from; i < to; i++) {
+  const half = f64x2.splat(0.5);
+  let i = from;
+  for (; i + 1 < to; i += 2) {
+    const p = row + <usize>i * sizeof<T>();
+    const samples = sizeof<T>() == 1 ? i16x8.extend_low_i8x16_u(i32x4.splat(<i32>load<u16>(p))) : i32x4.splat(load<i32>(p));
+    const src = f64x2.convert_low_i32x4_u(i32x4.extend_low_i16x8_u(samples));
+    const cov = f64x2.promote_low_f32x4(v128.load64_zero(coverage + (<usize>i << 2)));
+    const tgt = f64x2.promote_low_f32x4(v128.load64_zero(target + (<usize>i << 2)));
+    const blended = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.add(src, f64x2.mul(cov, f64x2.sub(tgt, src))), half));
+    const narrow = i16x8.narrow_i32x4_u(blended, blended);
+    if (sizeof<T>() == 1) v128.store16_lane(p, i8x16.narrow_i16x8_u(narrow, narrow), 0);
+    else v128.store32_lane(p, narrow, 0);
+  }
+  if (i < to) {
     const p = row + <usize>i * sizeof<T>();
     const src = <f64>load<T>(p);
     const cov = <f64>load<f32>(coverage + (<usize>i << 2));
