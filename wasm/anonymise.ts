@@ -357,9 +357,24 @@ function interpolate<T>(cellRow: usize, out: usize, toPixels: i32, from: i32, to
     const left = load<f64>(cellRow + (<usize>c0 << 3));
     const rise = load<f64>(cellRow + (<usize>load<i32>(gColB + (<usize>i << 2)) << 3)) - left;
     if (toPixels) {
-      for (; i < to && load<i32>(gColA + (<usize>i << 2)) == c0; i++) {
+      // The run of columns between the same two cells, two at a time.
+      let runEnd = i;
+      while (runEnd < to && load<i32>(gColA + (<usize>runEnd << 2)) == c0) runEnd++;
+      const l = f64x2.splat(left);
+      const rs = f64x2.splat(rise);
+      const half = f64x2.splat(0.5);
+      for (; i + 1 < runEnd; i += 2) {
+        const t = f32x4.demote_f64x2_zero(f64x2.add(l, f64x2.mul(rs, v128.load(gColT + (<usize>i << 3)))));
+        const rounded = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.promote_low_f32x4(t), half));
+        const narrow = i16x8.narrow_i32x4_u(rounded, rounded);
+        const p = out + <usize>i * sizeof<T>();
+        if (sizeof<T>() == 1) v128.store16_lane(p, i8x16.narrow_i16x8_u(narrow, narrow), 0);
+        else v128.store32_lane(p, narrow, 0);
+      }
+      if (i < runEnd) {
         const t = <f32>(left + rise * load<f64>(gColT + (<usize>i << 3)));
         store<T>(out + <usize>i * sizeof<T>(), <T>(<i32>(<f64>t + 0.5)));
+        i++;
       }
     } else {
       for (; i < to && load<i32>(gColA + (<usize>i << 2)) == c0; i++) {
