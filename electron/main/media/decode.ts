@@ -1,5 +1,5 @@
 import { BlurlineError } from '../../../core/errors';
-import { splitFrames } from '../../../core/rawFrames';
+import { splitFrames, type FramePool } from '../../../core/rawFrames';
 import { yuvFrameSize } from '../../../core/anonymise';
 import { RAW_YUV_FORMATS, timelineIndexOf, type FrameTimeline, type RawYuvFormat } from '../../../core/masterFormat';
 import { spawnMedia } from './ffmpeg';
@@ -42,6 +42,8 @@ export interface DecodeOptions {
    * its index out instead of moving every later frame one index early. Without it, frames are counted.
    */
   timeline?: FrameTimeline | null;
+  /** Frame buffers from this pool (of this decode's frame size); the consumer releases each. */
+  pool?: FramePool;
   signal?: AbortSignal;
 }
 
@@ -134,7 +136,7 @@ export async function* decodeFrames(file: string, options: DecodeOptions): Async
   let index = seeking ? startFrame : 0;
   try {
     try {
-      for await (const data of splitFrames(proc.child.stdout! as AsyncIterable<Uint8Array>, frameSize)) {
+      for await (const data of splitFrames(proc.child.stdout! as AsyncIterable<Uint8Array>, frameSize, options.pool)) {
         let frameIndex = index;
         if (timeline) {
           const pts = await stamps.next();

@@ -27,7 +27,8 @@ import {
 } from '../../../core/masterFormat';
 import type { AudioRedaction, ExportSettings, FrameRange, MasterCodec, SourceInfo } from '../../../core/project';
 import { planForRange, type RenderPlan } from '../../../core/renderPlan';
-import { decodeFrames } from './decode';
+import { decodeFrames, frameByteSize } from './decode';
+import { FramePool } from '../../../core/rawFrames';
 import { findBinary } from './binaries';
 import { formatCommandLine, runFfprobeJson, spawnMedia } from './ffmpeg';
 import { probeRenderInputs, sha256File, type RenderInputs } from './probe';
@@ -504,6 +505,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
   const repeatedFrames: number[] = [];
   let remuxArgs: string[] | null = null;
   const anonymiseYuvFrame = createYuvAnonymiser();
+  const pool = new FramePool(frameByteSize(format.pixelFormat, width, height));
   try {
     const byFrame = new Map(
       framePlan.frames.map((f) => [f.frame, coded ? regionsToCoded(f.regions, source.rotation, source.width, source.height) : f.regions]),
@@ -517,6 +519,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
       seekSeconds: inputs.seekable && clock.seekSeconds !== null ? clock.seekSeconds : undefined,
       maxFrames: expectedFrames,
       timeline: inputs.timeline,
+      pool,
       signal: options.signal,
     });
     // Resolves never; rejects as soon as the encoder exits, so a write waiting for 'drain' cannot hang.
@@ -528,9 +531,12 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
       if (!stdin.write(chunk)) await Promise.race([once(stdin, 'drain'), encoderGone]);
     };
     await write(matroskaRawHeader(RAW_YUV_FORMATS[format.pixelFormat].fourcc, width, height, clock.frameDurationNs));
+    // A frame's buffer goes back to the pool once the pipe has taken its bytes.
     const writeFrame = async (k: number, data: Uint8Array) => {
       stdin.write(matroskaFrameHeader(clock.offsetNs(k), data.length));
-      await write(data);
+      pool.hold(data);
+      const sent = stdin.write(data, () => pool.release(data));
+      if (!sent) await Promise.race([once(stdin, 'drain'), encoderGone]);
       frames++;
     };
     let decodedFrames = 0;
@@ -551,6 +557,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
         await writeFrame(missing, previous ?? frame.data);
       }
       await writeFrame(k, frame.data);
+      if (previous) pool.release(previous);
       previous = frame.data;
     }
     stdin.end();
