@@ -18,11 +18,17 @@ const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const requireBrowser = process.env.BLURLINE_REQUIRE_BROWSER === '1';
 const SCREENSHOTS = path.join(REPO_ROOT, 'test-results/screenshots');
-const { width: W, height: H, frames: FRAMES } = FACE_CLIP;
+const { width: W, height: H } = FACE_CLIP;
+/**
+ * The face clip's first 48 frames: the export's leak check searches every frame of the master
+ * with the real face models (on all 75 frames that took most of this file's time).
+ */
+const FRAMES = 48;
 /** Detection runs on these frames only, to keep the suite short. */
-const RANGE = { first: 0, last: 29 };
-/** The manual track covers the face on these frames (outside the detected range). */
-const MANUAL = { first: 50, last: 60 };
+const RANGE = { first: 0, last: 19 };
+/** The manual track covers the face on these frames (outside the detected range); split at MIDDLE. */
+const MANUAL = { first: 30, last: 40 };
+const MIDDLE = 35;
 
 if (!haveChromium) {
   describe('editor in Chromium', () => {
@@ -64,16 +70,21 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
     await page.locator(`[data-testid=preview][data-frame="${frame}"]`).waitFor({ state: 'attached' });
   }
 
-  /** The preview canvas as grey levels (BT.601 luma, as ffmpeg's `gray`), full size. */
+  /**
+   * The preview canvas as grey levels (BT.601 luma, as ffmpeg's `gray`), full size. The levels
+   * (16–235) come back as the characters of one string: an array of a million numbers took seconds.
+   */
   async function previewGray(): Promise<Uint8Array> {
-    const values = await page.evaluate<number[]>(`(() => {
+    const levels = await page.evaluate<string>(`(() => {
       const canvas = document.querySelector('[data-testid=preview]');
       const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-      const gray = new Array(canvas.width * canvas.height);
+      const gray = new Uint8Array(canvas.width * canvas.height);
       for (let i = 0; i < gray.length; i++) gray[i] = Math.round(16 + (65.481 * data[4 * i] + 128.553 * data[4 * i + 1] + 24.966 * data[4 * i + 2]) / 255);
-      return gray;
+      let text = '';
+      for (let i = 0; i < gray.length; i += 8192) text += String.fromCharCode(...gray.subarray(i, i + 8192));
+      return text;
     })()`);
-    return Uint8Array.from(values);
+    return new Uint8Array(Buffer.from(levels, 'latin1'));
   }
 
   /** Screen position of a source pixel on the picture. */
@@ -102,7 +113,7 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     clip = path.join(dir, 'dashcam.mp4');
     output = path.join(dir, 'dashcam.blurred.mp4');
-    const [built, source] = await Promise.all([buildRenderer(path.join(dir, 'renderer')), faceClip()]);
+    const [built, source] = await Promise.all([buildRenderer(path.join(dir, 'renderer')), faceClip(FRAMES)]);
     copyFileSync(source, clip);
     host = await createTestHost({
       userDataDir: path.join(dir, 'user-data'),
@@ -262,9 +273,9 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
     // Outside its span the selected track shows its last box dashed; dragging it extends the track.
     await drag(await toScreen(start.x + start.width / 2, start.y + start.height / 2), await toScreen(end.x + end.width / 2, end.y + end.height / 2));
     await expect.poll(() => page.locator('[data-testid=lane][data-track="manual-2"] .kf').count()).toBe(2);
-    await goToFrame(55);
+    await goToFrame(MIDDLE);
     const centre = await regionCentre('manual-2');
-    const face = FACE_CLIP.faceBoxAt(55);
+    const face = FACE_CLIP.faceBoxAt(MIDDLE);
     expect(Math.abs(centre.x - (face.x + face.width / 2))).toBeLessThan(8);
     await shot('05-manual-track');
     // Zoomed in, the picture scrolls to the face (the box stays on it).
@@ -287,25 +298,25 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
   it('splits, merges and extends a track by dragging its end; each is one undo step', async () => {
     const lane = (id: string) => page.locator(`[data-testid=lane][data-track="${id}"]`);
     const spanOf = async (id: string) => (await page.locator(`[data-testid=track-list] li[data-track="${id}"] .small`).textContent())?.split(' ')[0];
-    await goToFrame(55);
+    await goToFrame(MIDDLE);
     await page.keyboard.press('s');
     await expect.poll(() => lane('manual-3').count()).toBe(1);
-    expect([await spanOf('manual-2'), await spanOf('manual-3')]).toEqual(['50–54', '55–60']);
+    expect([await spanOf('manual-2'), await spanOf('manual-3')]).toEqual(['30–34', '35–40']);
     await lane('manual-2').locator('.lane-label').click();
     await lane('manual-3').locator('.lane-label').click({ modifiers: ['Shift'] });
     await page.keyboard.press('m');
     await expect.poll(() => lane('manual-3').count()).toBe(0);
-    expect(await spanOf('manual-2')).toBe('50–60');
+    expect(await spanOf('manual-2')).toBe('30–40');
 
     // Drag the end of the span two frames later.
     const span = (await lane('manual-2').locator('.span').boundingBox())!;
     const px = span.width / 11;
     const end = (await lane('manual-2').locator('.trim-last').boundingBox())!;
     await drag({ x: end.x + end.width / 2, y: end.y + end.height / 2 }, { x: end.x + end.width / 2 + 2 * px, y: end.y + end.height / 2 });
-    await expect.poll(() => spanOf('manual-2')).toBe('50–62');
+    await expect.poll(() => spanOf('manual-2')).toBe('30–42');
     await shot('05c-extended');
     for (let i = 0; i < 3; i++) await page.keyboard.press('Control+z');
-    await expect.poll(() => spanOf('manual-2')).toBe('50–60');
+    await expect.poll(() => spanOf('manual-2')).toBe('30–40');
     expect(await lane('manual-2').locator('.kf').count()).toBe(2);
   });
 
@@ -323,8 +334,8 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
     expect(master).toHaveLength(FRAMES);
     const detail = (frames: Uint8Array[], n: number) => highFrequencyEnergy(frames[n], W, ellipseRect(FACE_CLIP.faceBoxAt(n)), 'ellipse', 3);
     // Blurred under the detected track and under the manual one; the face is untouched elsewhere.
-    for (const n of [5, 20, MANUAL.first, 55, MANUAL.last]) expect(detail(master, n), `frame ${n}`).toBeLessThan(detail(source, n) * 0.2);
-    for (const n of [42, 70]) expect(detail(master, n), `frame ${n}`).toBeGreaterThan(detail(source, n) * 0.6);
+    for (const n of [5, 15, MANUAL.first, MIDDLE, MANUAL.last]) expect(detail(master, n), `frame ${n}`).toBeLessThan(detail(source, n) * 0.2);
+    for (const n of [25, 46]) expect(detail(master, n), `frame ${n}`).toBeGreaterThan(detail(source, n) * 0.6);
 
     await page.getByRole('button', { name: 'Close' }).click();
     await page.evaluate("window.dispatchEvent(new Event('blur'))");
@@ -360,7 +371,7 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
   it('plays a source Chromium cannot decode through a proxy made by the host', async () => {
     nextVideo = await generatedClip('unplayable-mpeg4', ['-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=2', '-c:v', 'mpeg4', '-q:v', '5'], 'avi');
     await page.getByTestId('open-video').click();
-    await expect.poll(() => page.getByTestId('frame-readout').textContent()).toContain('/ 49');
+    await expect.poll(() => page.getByTestId('frame-readout').textContent(), { timeout: 10_000 }).toContain('/ 49');
     await waitForPicture(0);
     await page.keyboard.press('ArrowRight');
     await waitForPicture(1);
@@ -375,7 +386,7 @@ describe.runIf(haveChromium)('editor in Chromium', () => {
       'ts',
     );
     await page.getByTestId('open-video').click();
-    await expect.poll(() => page.getByTestId('frame-readout').textContent()).toContain('/ 49');
+    await expect.poll(() => page.getByTestId('frame-readout').textContent(), { timeout: 10_000 }).toContain('/ 49');
     await waitForPicture(0);
     await goToFrame(48);
     await shot('07b-dashcam-ts');

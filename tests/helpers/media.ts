@@ -162,14 +162,19 @@ export const FACE_CLIP = {
   },
 };
 
-export function faceClip(): Promise<string> {
-  return generatedClip('face-moving', [
-    '-f', 'lavfi', '-i', `testsrc2=s=${FACE_CLIP.width}x${FACE_CLIP.height}:r=${FACE_CLIP.fps}:d=3`,
+/**
+ * The face clip, or its first `frames` frames made the same way (the same picture, sound and tags,
+ * only shorter: FACE_CLIP's boxes hold on every frame), for tests that need fewer frames.
+ */
+export function faceClip(frames: number = FACE_CLIP.frames): Promise<string> {
+  const seconds = String(frames / FACE_CLIP.fps);
+  return generatedClip(frames === FACE_CLIP.frames ? 'face-moving' : `face-moving-${frames}f`, [
+    '-f', 'lavfi', '-i', `testsrc2=s=${FACE_CLIP.width}x${FACE_CLIP.height}:r=${FACE_CLIP.fps}:d=${seconds}`,
     '-loop', '1', '-framerate', String(FACE_CLIP.fps), '-i', samplePath(1),
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=3',
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
     '-filter_complex', "[1:v]crop=265:330:370:310,scale=212:264[face];[0:v][face]overlay=x='80+6*n':y=180:eval=frame:shortest=1,format=yuv420p[v]",
     '-map', '[v]', '-map', '2:a',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-c:a', 'aac', '-b:a', '128k', '-t', '3',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-c:a', 'aac', '-b:a', '128k', '-t', seconds,
     '-metadata', 'title=Ambulance cam 3', '-metadata', 'location=+48.8584+002.2945/', '-metadata', 'comment=device SN 12345',
     '-metadata', 'creation_time=2024-01-01T10:00:00Z', '-metadata:s:v:0', 'handler_name=GoPro AVC', '-metadata:s:a:0', 'language=eng',
   ]);
@@ -282,7 +287,8 @@ export const BACK_OF_HEAD_CLIP = {
   width: 1280,
   height: 720,
   fps: 25,
-  frames: 50,
+  /** One second: the thorough preset searches for persons every 10 frames, so three times (a possible face needs two sightings). */
+  frames: 25,
   /** The head's box in the clip (the photo's annotated head box, scaled and moved). */
   head: { x: 400 + Math.round(87 * 1.44), y: Math.round(31 * 1.44), width: Math.round(53 * 1.44), height: Math.round(73 * 1.44) },
 };

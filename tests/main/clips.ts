@@ -2,11 +2,14 @@ import { generatedClip } from '../helpers/media';
 
 /** Clips for the main-process tests: the containers and timestamp patterns seeks get wrong. */
 
-/** H.264 with B-frames and short GOPs in MP4 (an edit list shifts its timestamps), with AAC audio. */
-export const bframesClip = () =>
-  generatedClip('main-bframes', [
-    '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=25:d=4',
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4',
+/**
+ * H.264 with B-frames and short GOPs in MP4 (an edit list shifts its timestamps), with AAC audio:
+ * four seconds, or as many as asked (a render job's leak check searches every frame of its master).
+ */
+export const bframesClip = (seconds = 4) =>
+  generatedClip(seconds === 4 ? 'main-bframes' : `main-bframes-${seconds}s`, [
+    '-f', 'lavfi', '-i', `testsrc2=s=320x240:r=25:d=${seconds}`,
+    '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=48000:duration=${seconds}`,
     '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '3', '-g', '12', '-pix_fmt', 'yuv420p',
     '-c:a', 'aac', '-shortest',
   ]);
