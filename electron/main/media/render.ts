@@ -527,16 +527,15 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
       throw new BlurlineError('FFMPEG_FAILED', 'the encoder stopped before all frames were written');
     });
     encoderGone.catch(() => {});
-    const write = async (chunk: Uint8Array) => {
-      if (!stdin.write(chunk)) await Promise.race([once(stdin, 'drain'), encoderGone]);
+    const write = async (chunk: Uint8Array, written?: () => void) => {
+      if (!stdin.write(chunk, written)) await Promise.race([once(stdin, 'drain'), encoderGone]);
     };
     await write(matroskaRawHeader(RAW_YUV_FORMATS[format.pixelFormat].fourcc, width, height, clock.frameDurationNs));
     // A frame's buffer goes back to the pool once the pipe has taken its bytes.
     const writeFrame = async (k: number, data: Uint8Array) => {
       stdin.write(matroskaFrameHeader(clock.offsetNs(k), data.length));
       pool.hold(data);
-      const sent = stdin.write(data, () => pool.release(data));
-      if (!sent) await Promise.race([once(stdin, 'drain'), encoderGone]);
+      await write(data, () => pool.release(data));
       frames++;
     };
     let decodedFrames = 0;
