@@ -26,6 +26,13 @@ export interface RgbFrame {
   height: number;
 }
 
+/** One frame's luma plane (rows of `width` bytes): where brightness is all that is read. */
+export interface LumaFrame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
 /**
  * What every host (Node CLI, renderer worker) provides: faces on one frame, boxes in the
  * frame's own pixels. Hosts differ only in how they load the model and which backend runs it.

@@ -1,8 +1,8 @@
 import { iou, padBox, scaleBox, type Box } from './geometry';
-import { detectorName, type DetectorOptions, type FaceDetection, type FaceDetector, type RgbFrame } from './detection';
+import { detectorName, type DetectorOptions, type FaceDetection, type FaceDetector, type LumaFrame, type RgbFrame } from './detection';
 import type { SearchUrgency } from './detectionDispatch';
 import { faceTemplate, followFace, type FaceTemplate } from './follow';
-import { cropResizeRgb, downscaleRgb, normaliseContrast, subsampleRgb, turnRgb, unturnBox, type QuarterTurn } from './image';
+import { cropResizeRgb, downscaleRgb, greyRgb, normaliseContrast, packYuv420, subsampleLuma, turnRgb, unpackYuv420, unturnBox, type QuarterTurn, type Yuv420Frame } from './image';
 import { possibleFaceTracks, type FrameHeads, type PersonHeadOptions } from './personHeads';
 import { headsOfPersons, type PersonDetectorOptions } from './personDetector';
 import type { Track } from './project';
@@ -317,9 +317,10 @@ export async function confirmByLook(
  */
 export class FaceAnalysis {
   private readonly tracker: FaceTracker;
-  private readonly recent: { index: number; frame: RgbFrame }[] = [];
-  /** Half-size copies of the `followBackFrames` frames before `recent`. */
-  private readonly older: { index: number; frame: RgbFrame }[] = [];
+  /** The last `backtrackFrames` frames, as YUV 4:2:0 (half the memory of RGB). */
+  private readonly recent: { index: number; frame: Yuv420Frame }[] = [];
+  /** Half-size luma of the `followBackFrames` frames before `recent`: following reads only brightness. */
+  private readonly older: { index: number; frame: LumaFrame }[] = [];
   private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]>; heads: Promise<FaceDetection[]> | null }[] = [];
   /** Heads of the persons found so far, for the possible-face tracks made at the end. */
   private readonly personHeads: FrameHeads[] = [];
@@ -422,11 +423,11 @@ export class FaceAnalysis {
     for (const key of started) {
       if (await this.confirmed(key, index, frame)) await this.backtrack(key, frame);
     }
-    this.recent.push({ index, frame });
+    this.recent.push({ index, frame: packYuv420(frame) });
     if (this.recent.length > this.schedule.backtrackFrames) {
       const left = this.recent.shift()!;
       if (this.schedule.followBackFrames > 0) {
-        this.older.push({ index: left.index, frame: subsampleRgb(left.frame, 2) });
+        this.older.push({ index: left.index, frame: subsampleLuma(left.frame, 2) });
         if (this.older.length > this.schedule.followBackFrames) this.older.shift();
       }
     }
@@ -557,7 +558,8 @@ export class FaceAnalysis {
     let earliest = found;
     let misses = 0;
     for (let i = this.recent.length - 1; i >= 0 && misses < 2; i--) {
-      const { index, frame } = this.recent[i];
+      const index = this.recent[i].index;
+      const frame = unpackYuv420(this.recent[i].frame);
       const expected = this.tracker.predictBefore(key, index);
       if (!expected) return;
       const crop = this.zoomOn(frame, expected, key);
@@ -593,7 +595,7 @@ export class FaceAnalysis {
     for (let i = this.older.length - 1; i >= 0; i--) {
       const { index, frame } = this.older[i];
       if (index >= firstKept) continue;
-      const followed = followBack(frame, halfLook, scaleBox(earliest, 0.5));
+      const followed = followBack(greyRgb(frame), halfLook, scaleBox(earliest, 0.5));
       if (!followed) return;
       const box = scaleBox(followed.box, 2);
       this.stats.followed++;

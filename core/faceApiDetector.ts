@@ -1,6 +1,7 @@
 import type * as FaceApi from '@vladmandic/face-api';
 import type { FaceDetection, FaceDetector, RgbFrame } from './detection';
 import { toSsdShape, type BoxShape } from './geometry';
+import { consume, runSsdNetwork, runTinyNetwork, type SsdParams, type TinyParams } from './faceApiNetworks';
 import { nonMaxSuppression } from './tiling';
 
 /** Face models that ship inside @vladmandic/face-api. */
@@ -25,8 +26,11 @@ export function tinyBoxToSsd(box: FaceDetection['box']): FaceDetection['box'] {
 }
 
 /** The face-api API this detector uses; both the Node (wasm) and browser builds provide it. */
-export type FaceApiModule = Pick<typeof FaceApi, 'tf' | 'detectAllFaces' | 'SsdMobilenetv1Options'> & {
-  nets: { tinyFaceDetector: Pick<FaceApi.TinyFaceDetector, 'params' | 'anchors'> };
+export type FaceApiModule = Pick<typeof FaceApi, 'tf' | 'SsdMobilenetv1Options'> & {
+  nets: {
+    tinyFaceDetector: Pick<FaceApi.TinyFaceDetector, 'params' | 'anchors'>;
+    ssdMobilenetv1: Pick<FaceApi.SsdMobilenetv1, 'params' | 'forwardInput' | 'locateFaces'>;
+  };
 };
 
 /** The Tiny Face Detector's output grid: one cell per 32 input pixels, each with 5 anchor boxes of (x, y, w, h, score). */
@@ -37,53 +41,6 @@ const TINY_MEAN_RGB = [117.001, 114.697, 97.404];
 const TINY_IOU_THRESHOLD = 0.4;
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
-
-type Tensor = FaceApi.tf.Tensor;
-type Tensor4D = FaceApi.tf.Tensor4D;
-
-/** `op` applied to `x`, and `x` freed. */
-function consume<T extends Tensor, U extends Tensor>(x: T, op: (x: T) => U): U {
-  const out = op(x);
-  x.dispose();
-  return out;
-}
-type TinyParams = Parameters<FaceApi.TinyFaceDetector['runMobilenet']>[1];
-type ConvParams = { filters: Tensor4D; bias: FaceApi.tf.Tensor1D };
-type SeparableParams = { depthwise_filter: Tensor4D; pointwise_filter: Tensor4D; bias: FaceApi.tf.Tensor1D };
-
-/**
- * face-api's `runMobilenet` for the Tiny Face Detector, op for op (the same output to the bit),
- * but each tensor is freed as soon as the next op has read it. face-api keeps every layer's
- * output (and the input's copies) until the whole network has run, and the WebAssembly heap
- * grows to that peak and never shrinks: 303 MB after a 960×540 frame, in every detection worker.
- * Consumes `input`.
- */
-export function runTinyNetwork(tf: FaceApiModule['tf'], input: Tensor4D, params: TinyParams): Tensor4D {
-  // face-api's leaky, relu(x − 0.1x) + 0.1x in its order: not bit-equal to tf.leakyRelu.
-  const leaky = (x: Tensor4D): Tensor4D => {
-    const alpha = tf.scalar(0.10000000149011612);
-    const min: Tensor4D = tf.mul(x, alpha);
-    alpha.dispose();
-    const relu = consume(consume(x, (v): Tensor4D => tf.sub(v, min)), (d) => tf.relu(d));
-    const out = consume(relu, (r): Tensor4D => tf.add(r, min));
-    min.dispose();
-    return out;
-  };
-  const conv = (x: Tensor4D, p: ConvParams) => consume(consume(x, (v) => tf.conv2d(v, p.filters, [1, 1], 'valid')), (c): Tensor4D => tf.add(c, p.bias));
-  const separable = (x: Tensor4D, p: SeparableParams) => {
-    const padded = consume(x, (v) => tf.pad(v, [[0, 0], [1, 1], [1, 1], [0, 0]]));
-    const convolved = consume(padded, (v) => tf.separableConv2d(v, p.depthwise_filter, p.pointwise_filter, [1, 1], 'valid'));
-    return leaky(consume(convolved, (c): Tensor4D => tf.add(c, p.bias)));
-  };
-  const pool = (x: Tensor4D, stride: 1 | 2) => consume(x, (v) => tf.maxPool(v, [2, 2], [stride, stride], 'same'));
-  // The Tiny Face Detector's first layer is a plain convolution (face-api's isFirstLayerConv2d).
-  let out = pool(leaky(conv(input, params.conv0 as ConvParams)), 2);
-  for (const layer of [params.conv1, params.conv2, params.conv3, params.conv4]) out = pool(separable(out, layer), 2);
-  out = pool(separable(out, params.conv5), 1);
-  if (params.conv6) out = separable(out, params.conv6);
-  if (params.conv7) out = separable(out, params.conv7);
-  return conv(out, params.conv8);
-}
 
 /**
  * Runs the Tiny Face Detector on the image at its own scale. face-api pads every input to a
@@ -112,7 +69,7 @@ async function detectTinyAtOwnScale(faceapi: FaceApiModule, frame: RgbFrame, min
     const mean = tf.tensor1d(TINY_MEAN_RGB);
     const centred = consume(padded, (v) => tf.sub(v, mean));
     mean.dispose();
-    const input = consume(consume(centred, (v) => tf.div(v, 255)), (v) => tf.expandDims<Tensor4D>(v, 0));
+    const input = consume(consume(centred, (v) => tf.div(v, 255)), (v) => tf.expandDims<FaceApi.tf.Tensor4D>(v, 0));
     return runTinyNetwork(tf, input, net.params as TinyParams);
   });
   let values: Float32Array;
@@ -146,6 +103,10 @@ async function detectTinyAtOwnScale(faceapi: FaceApiModule, frame: RgbFrame, min
  * by the host). Shared by every host so the CLI and the app detect identically.
  */
 export function createFaceApiDetector(faceapi: FaceApiModule, options: FaceApiDetectorOptions): FaceDetector {
+  const ssd = faceapi.nets.ssdMobilenetv1;
+  // face-api's locateFaces runs the network through the instance's forwardInput: the lean one
+  // gives the same output to the bit in less memory.
+  ssd.forwardInput = (input) => runSsdNetwork(faceapi.tf, input, ssd.params as SsdParams);
   const ssdOptions = new faceapi.SsdMobilenetv1Options({ minConfidence: options.minConfidence, maxResults: 100 });
   return {
     description: `${options.model}@${options.minConfidence}`,
@@ -156,7 +117,7 @@ export function createFaceApiDetector(faceapi: FaceApiModule, options: FaceApiDe
       }
       const tensor = faceapi.tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
       try {
-        const found = await faceapi.detectAllFaces(tensor as unknown as FaceApi.TNetInput, ssdOptions);
+        const found = await ssd.locateFaces(tensor as unknown as FaceApi.TNetInput, ssdOptions);
         return found.map((d) => ({ box: { x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height }, score: d.score }));
       } finally {
         tensor.dispose();

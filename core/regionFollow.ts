@@ -1,3 +1,4 @@
+import type { LumaFrame } from './detection';
 import type { Box } from './geometry';
 import type { TrackKeyframe } from './project';
 import { thinKeyframes } from './tracks';
@@ -11,13 +12,6 @@ import { thinKeyframes } from './tracks';
  * size, searched around the motion model's prediction. Cell means (not point samples) keep fine
  * texture from aliasing when a large region is read at a coarse step.
  */
-
-/** One frame's luma plane (rows of `width` bytes): brightness is all the matching reads. */
-export interface LumaFrame {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
 
 /** A look: cell means on a `cols`×`rows` grid, zero mean, unit length. */
 interface Look {

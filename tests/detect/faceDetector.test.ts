@@ -7,10 +7,22 @@ import sampleFaces from '../fixtures/sample-faces.json';
 import { createRequire } from 'node:module';
 import type * as FaceApi from '@vladmandic/face-api';
 import type * as Tf from '@tensorflow/tfjs';
-import { runTinyNetwork, tinyBoxToSsd } from '../../core/faceApiDetector';
+import { tinyBoxToSsd } from '../../core/faceApiDetector';
+import { runSsdNetwork, runTinyNetwork } from '../../core/faceApiNetworks';
 import { cropResizeRgb } from '../../core/image';
 
 const require = createRequire(import.meta.url);
+const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
+// face-api's types leave out tfjs's memory and profiling calls.
+const engine = faceapi.tf as unknown as Pick<typeof Tf, 'memory' | 'dispose'> & { profile(run: () => unknown): Promise<{ peakBytes: number; result: unknown }> };
+
+/** Bytes of tensors a run holds at its peak, beyond what was held before (its input included). */
+async function peakBytes(input: FaceApi.tf.Tensor, run: (input: FaceApi.tf.Tensor) => unknown): Promise<number> {
+  const held = engine.memory().numBytes;
+  const profile = await engine.profile(() => run(input));
+  engine.dispose(profile.result as Tf.Tensor);
+  return profile.peakBytes - held;
+}
 
 /** Faces in the face-api demo photos, checked by eye on the photos (x, y, width, height at full size). */
 const EXPECTED: Record<number, Box[]> = sampleFaces;
@@ -58,6 +70,34 @@ describe('face detection with the real model (SSD MobileNet v1, wasm)', () => {
     expect(await ssd.detect(blank)).toEqual([]);
   });
 
+  it('runs face-api’s network to the bit while holding a fraction of its memory', async () => {
+    const { tf } = faceapi;
+    const net = faceapi.nets.ssdMobilenetv1;
+    const faceApis = Object.getPrototypeOf(net).forwardInput as typeof net.forwardInput;
+    const params = net.params!;
+    for (const [n, width] of [
+      [1, 640],
+      [5, 300],
+    ]) {
+      const photo = await loadSample(n, width);
+      const input = await faceapi.toNetInput(tf.tensor3d(photo.data, [photo.height, photo.width, 3], 'int32') as unknown as FaceApi.TNetInput);
+      const tensors = engine.memory().numTensors;
+      const ours = runSsdNetwork(tf, input, params);
+      expect(engine.memory().numTensors).toBe(tensors + 2);
+      const reference = faceApis.call(net, input);
+      expect(Array.from(await ours.boxes[0].data())).toEqual(Array.from(await reference.boxes[0].data()));
+      expect(Array.from(await ours.scores[0].data())).toEqual(Array.from(await reference.scores[0].data()));
+      engine.dispose([...ours.boxes, ...ours.scores, ...reference.boxes, ...reference.scores] as unknown as Tf.Tensor[]);
+      if (n === 1) {
+        // 114 MB against 32 MB on a 640×427 photo.
+        const image = input.getInput(0) as FaceApi.tf.Tensor;
+        const theirs = await peakBytes(image, () => faceApis.call(net, input));
+        expect(await peakBytes(image, () => runSsdNetwork(tf, input, params))).toBeLessThan(0.4 * theirs);
+      }
+      (input.getInput(0) as FaceApi.tf.Tensor).dispose();
+    }
+  });
+
   it('records the model and threshold it ran with', () => {
     expect(ssd.description).toBe('ssd-mobilenet-v1@0.5');
   });
@@ -100,10 +140,7 @@ describe('face detection with the Tiny Face Detector', () => {
   });
 
   it('runs face-api’s network to the bit while holding a fraction of its memory', async () => {
-    const faceapi = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as typeof FaceApi;
     const { tf } = faceapi;
-    // face-api's types leave out tfjs's memory and profiling calls.
-    const engine = tf as unknown as Pick<typeof Tf, 'memory' | 'dispose'> & { profile(run: () => unknown): Promise<{ peakBytes: number; result: unknown }> };
     const net = faceapi.nets.tinyFaceDetector;
     const params = net.params as Parameters<typeof net.runMobilenet>[1];
     const noise = (width: number, height: number) =>
@@ -122,16 +159,11 @@ describe('face detection with the Tiny Face Detector', () => {
       expect(Array.from(await ours.data())).toEqual(Array.from(await reference.data()));
       engine.dispose([input, ours, reference] as unknown as Tf.Tensor[]);
     }
-    // The WebAssembly heap grows to a run's peak: on a 960×544 input (a half-size 1080p frame).
-    const peak = async (run: (input: FaceApi.tf.Tensor4D) => FaceApi.tf.Tensor) => {
-      const input = noise(960, 544);
-      const held = engine.memory().numBytes;
-      const profile = await engine.profile(() => run(input));
-      engine.dispose([input, profile.result] as Tf.Tensor[]);
-      return profile.peakBytes - held;
-    };
-    const faceApis = await peak((input) => tf.tidy(() => net.runMobilenet(input, params)));
-    // 181 MB against 102 MB: three of the first layer's 33 MB outputs at once instead of every layer's.
-    expect(await peak((input) => runTinyNetwork(faceapi.tf, input.clone(), params))).toBeLessThan(0.6 * faceApis);
+    // The WebAssembly heap grows to a run's peak: on a 960×544 input (a half-size 1080p frame),
+    // 181 MB against 102 MB (three of the first layer's 33 MB outputs at once instead of every layer's).
+    const input = noise(960, 544);
+    const faceApis = await peakBytes(input, (x) => tf.tidy(() => net.runMobilenet(x as FaceApi.tf.Tensor4D, params)));
+    expect(await peakBytes(input, (x) => runTinyNetwork(tf, x.clone() as FaceApi.tf.Tensor4D, params))).toBeLessThan(0.6 * faceApis);
+    input.dispose();
   });
 });

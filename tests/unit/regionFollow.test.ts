@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { followedKeyframes, followStep, startFollow, type FollowResult, type LumaFrame } from '../../core/regionFollow';
+import type { LumaFrame } from '../../core/detection';
+import { followedKeyframes, followStep, startFollow, type FollowResult } from '../../core/regionFollow';
 
 /** A 240×120 frame of smooth stripes with a checkered 40×20 patch whose left edge is at `x`. */
 function frameWithPatch(x: number): LumaFrame {

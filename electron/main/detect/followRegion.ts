@@ -9,8 +9,8 @@ import {
   type FollowResult,
   type FollowSide,
   type FollowState,
-  type LumaFrame,
 } from '../../../core/regionFollow';
+import type { LumaFrame } from '../../../core/detection';
 import type { FrameTimeline } from '../../../core/masterFormat';
 import { frameRange, frameTimeline } from '../ipc/frameRange';
 
