@@ -2,7 +2,7 @@ import { iou, padBox, scaleBox, type Box } from './geometry';
 import { detectorName, type DetectorOptions, type FaceDetection, type FaceDetector, type LumaFrame, type RgbFrame } from './detection';
 import type { SearchUrgency } from './detectionDispatch';
 import { faceTemplate, followFace, type FaceTemplate } from './follow';
-import { cropResizeRgb, downscaleRgb, greyRgb, normaliseContrast, packYuv420, subsampleLuma, turnRgb, unpackYuv420, unturnBox, type QuarterTurn, type Yuv420Frame } from './image';
+import { cropResizeRgb, downscaleRgb, greyRgb, normaliseContrast, subsampleLuma, turnRgb, unturnBox, type QuarterTurn } from './image';
 import { possibleFaceTracks, type FrameHeads, type PersonHeadOptions } from './personHeads';
 import { headsOfPersons, type PersonDetectorOptions } from './personDetector';
 import type { Track } from './project';
@@ -317,8 +317,7 @@ export async function confirmByLook(
  */
 export class FaceAnalysis {
   private readonly tracker: FaceTracker;
-  /** The last `backtrackFrames` frames, as YUV 4:2:0 (half the memory of RGB). */
-  private readonly recent: { index: number; frame: Yuv420Frame }[] = [];
+  private readonly recent: { index: number; frame: RgbFrame }[] = [];
   /** Half-size luma of the `followBackFrames` frames before `recent`: following reads only brightness. */
   private readonly older: { index: number; frame: LumaFrame }[] = [];
   private readonly waiting: { index: number; frame: RgbFrame; discovered: Promise<FaceDetection[]>; heads: Promise<FaceDetection[]> | null }[] = [];
@@ -423,7 +422,7 @@ export class FaceAnalysis {
     for (const key of started) {
       if (await this.confirmed(key, index, frame)) await this.backtrack(key, frame);
     }
-    this.recent.push({ index, frame: packYuv420(frame) });
+    this.recent.push({ index, frame });
     if (this.recent.length > this.schedule.backtrackFrames) {
       const left = this.recent.shift()!;
       if (this.schedule.followBackFrames > 0) {
@@ -558,8 +557,7 @@ export class FaceAnalysis {
     let earliest = found;
     let misses = 0;
     for (let i = this.recent.length - 1; i >= 0 && misses < 2; i--) {
-      const index = this.recent[i].index;
-      const frame = unpackYuv420(this.recent[i].frame);
+      const { index, frame } = this.recent[i];
       const expected = this.tracker.predictBefore(key, index);
       if (!expected) return;
       const crop = this.zoomOn(frame, expected, key);

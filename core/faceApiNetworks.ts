@@ -4,8 +4,7 @@ import type * as FaceApi from '@vladmandic/face-api';
  * face-api's two face networks, op for op (the same output to the bit), but each tensor freed as
  * soon as the next op has read it. face-api keeps every layer's output until the whole network
  * has run, and the WebAssembly heap grows to that peak and never shrinks: in every detection
- * worker, 303 MB after the Tiny Face Detector saw a 960×540 frame (97 MB here) and 207 MB after
- * one SSD run.
+ * worker, 303 MB after the Tiny Face Detector saw a 960×540 frame and 207 MB after one SSD run.
  */
 
 type Tf = typeof FaceApi.tf;
@@ -23,9 +22,6 @@ export function consume<T extends Tensor, U extends Tensor>(x: T, op: (x: T) => 
 export type TinyParams = Parameters<FaceApi.TinyFaceDetector['runMobilenet']>[1];
 type ConvParams = { filters: Tensor4D; bias: Tensor1D };
 type SeparableParams = { depthwise_filter: Tensor4D; pointwise_filter: Tensor4D; bias: Tensor1D };
-
-/** Rows of the Tiny Face Detector's first layer made at once (an even number: see runTinyNetwork). */
-const TINY_FIRST_LAYER_STRIP = 128;
 
 /** face-api's `runMobilenet` for the Tiny Face Detector (its first layer a plain convolution). Consumes `input`. */
 export function runTinyNetwork(tf: Tf, input: Tensor4D, params: TinyParams): Tensor4D {
@@ -46,20 +42,7 @@ export function runTinyNetwork(tf: Tf, input: Tensor4D, params: TinyParams): Ten
     return leaky(consume(convolved, (c): Tensor4D => tf.add(c, p.bias)));
   };
   const pool = (x: Tensor4D, stride: 1 | 2) => consume(x, (v) => tf.maxPool(v, [2, 2], [stride, stride], 'same'));
-  // The first layer's 16-channel output at full size is the network's largest tensor (33 MB at
-  // 960×544), so it is made and pooled a strip of rows at a time: each output row of a 3×3 'valid'
-  // convolution reads three input rows, and 2×2 pooling pairs rows from the top, so strips of an
-  // even number of rows pool to exactly the rows of the whole.
-  const convRows = input.shape[1] - 2;
-  const strips: Tensor4D[] = [];
-  for (let top = 0; top < convRows; top += TINY_FIRST_LAYER_STRIP) {
-    const rows = Math.min(TINY_FIRST_LAYER_STRIP, convRows - top);
-    const strip = tf.slice(input, [0, top, 0, 0], [-1, rows + 2, -1, -1]);
-    strips.push(pool(leaky(conv(strip, params.conv0 as ConvParams)), 2));
-  }
-  input.dispose();
-  let out = strips.length === 1 ? strips[0] : tf.concat(strips, 1);
-  if (strips.length > 1) for (const strip of strips) strip.dispose();
+  let out = pool(leaky(conv(input, params.conv0 as ConvParams)), 2);
   for (const layer of [params.conv1, params.conv2, params.conv3, params.conv4]) out = pool(separable(out, layer), 2);
   out = pool(separable(out, params.conv5), 1);
   if (params.conv6) out = separable(out, params.conv6);

@@ -93,95 +93,20 @@ export function downscaleRgb(frame: RgbFrame, factor: number, region?: Box): Rgb
 }
 
 /**
- * A frame kept for looking back at: 8-bit YCbCr 4:2:0 (BT.601, full range), half the bytes of
- * RGB. The video was 4:2:0 before it was decoded to RGB, so little is lost: luma is rounded once
- * and chroma averaged over 2×2 blocks again.
+ * The luma (BT.601, rounded) of every `step`-th pixel of every `step`-th row: a small grey copy
+ * of a frame for remembering many frames where only their rough look matters.
  */
-export interface Yuv420Frame {
-  width: number;
-  height: number;
-  luma: Uint8Array;
-  /** Cb then Cr, each ⌈width/2⌉×⌈height/2⌉. */
-  chroma: Uint8Array;
-}
-
-const clampByte = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
-
-/** BT.601 luma in 16-bit fixed point, rounded: 0.299 R + 0.587 G + 0.114 B. */
-const lumaOf = (r: number, g: number, b: number) => (19595 * r + 38470 * g + 7471 * b + 32768) >> 16;
-
-export function packYuv420(frame: RgbFrame): Yuv420Frame {
-  const { data, width, height } = frame;
-  const cw = (width + 1) >> 1;
-  const ch = (height + 1) >> 1;
-  const luma = new Uint8Array(width * height);
-  const chroma = new Uint8Array(2 * cw * ch);
-  const crAt = cw * ch;
-  // One pass over each 2×2 block: its four lumas and its colour sums. At an odd edge the block
-  // is the pixels there are, the last row or column counted twice.
-  for (let cy = 0; cy < ch; cy++) {
-    const top = 2 * cy * width;
-    const bottom = 2 * cy + 1 < height ? top + width : top;
-    for (let cx = 0; cx < cw; cx++) {
-      const left = 2 * cx;
-      const right = left + 1 < width ? left + 1 : left;
-      const a = (top + left) * 3;
-      const b = (top + right) * 3;
-      const c = (bottom + left) * 3;
-      const d = (bottom + right) * 3;
-      luma[top + left] = lumaOf(data[a], data[a + 1], data[a + 2]);
-      luma[top + right] = lumaOf(data[b], data[b + 1], data[b + 2]);
-      luma[bottom + left] = lumaOf(data[c], data[c + 1], data[c + 2]);
-      luma[bottom + right] = lumaOf(data[d], data[d + 1], data[d + 2]);
-      const r = data[a] + data[b] + data[c] + data[d];
-      const g = data[a + 1] + data[b + 1] + data[c + 1] + data[d + 1];
-      const bl = data[a + 2] + data[b + 2] + data[c + 2] + data[d + 2];
-      // Cb and Cr of the block's mean: fixed point on the sums of four, shifted two bits further.
-      chroma[cy * cw + cx] = clampByte(((-11059 * r - 21709 * g + 32768 * bl + (1 << 17)) >> 18) + 128);
-      chroma[crAt + cy * cw + cx] = clampByte(((32768 * r - 27439 * g - 5329 * bl + (1 << 17)) >> 18) + 128);
-    }
-  }
-  return { width, height, luma, chroma };
-}
-
-/** Back to RGB, each chroma sample over its 2×2 block. */
-export function unpackYuv420(frame: Yuv420Frame): RgbFrame {
-  const { width, height, luma, chroma } = frame;
-  const cw = (width + 1) >> 1;
-  const crAt = cw * ((height + 1) >> 1);
-  // Each chroma sample's offsets to R, G and B, rounded once (luma is whole, so this is the same as rounding each sum).
-  const offsets = new Int16Array(3 * crAt);
-  for (let i = 0; i < crAt; i++) {
-    const cb = chroma[i] - 128;
-    const cr = chroma[crAt + i] - 128;
-    offsets[3 * i] = Math.round(1.402 * cr);
-    offsets[3 * i + 1] = Math.round(-0.344136 * cb - 0.714136 * cr);
-    offsets[3 * i + 2] = Math.round(1.772 * cb);
-  }
-  const data = new Uint8ClampedArray(width * height * 3);
-  for (let y = 0, p = 0, l = 0; y < height; y++) {
-    const row = (y >> 1) * cw;
-    for (let x = 0; x < width; x++, p += 3, l++) {
-      const o = 3 * (row + (x >> 1));
-      const v = luma[l];
-      data[p] = v + offsets[o];
-      data[p + 1] = v + offsets[o + 1];
-      data[p + 2] = v + offsets[o + 2];
-    }
-  }
-  return { data: new Uint8Array(data.buffer), width, height };
-}
-
-/** Every `step`-th luma sample of every `step`-th row: a small grey copy where only a rough look matters. */
-export function subsampleLuma(frame: Yuv420Frame, step: number): LumaFrame {
+export function subsampleLuma(frame: RgbFrame, step: number): LumaFrame {
   const width = Math.floor(frame.width / step);
   const height = Math.floor(frame.height / step);
-  const data = new Uint8Array(width * height);
+  const out = new Uint8Array(width * height);
+  const { data } = frame;
   for (let y = 0, o = 0; y < height; y++) {
-    const row = y * step * frame.width;
-    for (let x = 0; x < width; x++) data[o++] = frame.luma[row + x * step];
+    for (let x = 0, p = y * step * frame.width * 3; x < width; x++, p += 3 * step) {
+      out[o++] = (19595 * data[p] + 38470 * data[p + 1] + 7471 * data[p + 2] + 32768) >> 16;
+    }
   }
-  return { data, width, height };
+  return { data: out, width, height };
 }
 
 /** A grey frame as RGB (R = G = B = luma). */

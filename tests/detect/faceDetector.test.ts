@@ -160,11 +160,11 @@ describe('face detection with the Tiny Face Detector', () => {
       engine.dispose([input, ours, reference] as unknown as Tf.Tensor[]);
     }
     // The WebAssembly heap grows to a run's peak: on a 960×544 input (a half-size 1080p frame),
-    // 174 MB against 48 MB (the first layer made in strips, then one layer's tensors at a time).
+    // 181 MB against 102 MB (three of the first layer's 33 MB outputs at once instead of every layer's).
     const input = noise(960, 544);
     const faceApis = await peakBytes(input, (x) => tf.tidy(() => net.runMobilenet(x as FaceApi.tf.Tensor4D, params)));
     const ours = await peakBytes(input, (x) => runTinyNetwork(tf, x.clone() as FaceApi.tf.Tensor4D, params));
-    expect(ours).toBeLessThan(0.35 * faceApis);
+    expect(ours).toBeLessThan(0.6 * faceApis);
     input.dispose();
   });
 });
