@@ -4,7 +4,7 @@
  * tree (Node, its detector workers, every ffmpeg it starts), with each stage's frame rate.
  *
  *   --long-minutes N   1080p30 clip length (default 10)
- *   --uhd-minutes N    2160p30 clip length (default 2)
+ *   --uhd-minutes N    2160p30 clip length (default 2; 0 skips the clip, as for --long-minutes)
  *   --preset NAME      detection preset (default fast)
  *
  * Growth with length is each stage's peak over the second half of its frames against its peak
@@ -154,6 +154,7 @@ for (const [label, width, height, minutes] of [
   ['2160p30', 3840, 2160, uhdMinutes],
   ['1080p30', 1920, 1080, longMinutes],
 ] as const) {
+  if (minutes <= 0) continue;
   const seconds = Math.round(minutes * 60);
   const source = await clip(width, height, seconds);
   const frames = seconds * FPS;
