@@ -71,7 +71,7 @@ export interface AnalysisSchedule {
   /** When a face is first found, search up to this many earlier frames for it (they are kept in memory). */
   backtrackFrames: number;
   /**
-   * Frames before those, kept at half size (an eighth of the memory), over which a newly found
+   * Frames before those, kept as half-size luma (a twelfth of the memory), over which a newly found
    * face is followed further back by its look alone: a dark face may be found only seconds
    * after it came into view.
    */
