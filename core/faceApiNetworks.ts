@@ -91,14 +91,13 @@ export function runSsdNetwork(tf: Tf, input: FaceApi.NetInput, params: SsdParams
       if (i + 1 === 11) conv11 = out;
     });
 
-    // face-api's prediction and output layers, on 32×32 and smaller maps.
+    // face-api's prediction and output layers, on 32×32 and smaller maps. A map that also feeds a
+    // box predictor goes on as a clone (its data shared), so consuming it keeps the map.
     const prediction = params.prediction_layer;
-    const keep = (x: Tensor4D, p: PointwiseParams, strides: 1 | 2): Tensor4D => tf.clipByValue(tf.add<Tensor4D>(tf.conv2d(x, p.filters, strides, 'same'), p.batch_norm_offset), 0, 6);
-    const conv0 = keep(out, prediction.conv_0, 1);
-    const conv1 = keep(conv0, prediction.conv_1, 2);
-    const conv3 = keep(keep(conv1, prediction.conv_2, 1), prediction.conv_3, 2);
-    const conv5 = keep(keep(conv3, prediction.conv_4, 1), prediction.conv_5, 2);
-    const conv7 = keep(keep(conv5, prediction.conv_6, 1), prediction.conv_7, 2);
+    const conv1 = pointwise(pointwise(out.clone(), prediction.conv_0, 1), prediction.conv_1, 2);
+    const conv3 = pointwise(pointwise(conv1.clone(), prediction.conv_2, 1), prediction.conv_3, 2);
+    const conv5 = pointwise(pointwise(conv3.clone(), prediction.conv_4, 1), prediction.conv_5, 2);
+    const conv7 = pointwise(pointwise(conv5.clone(), prediction.conv_6, 1), prediction.conv_7, 2);
     const predict = (x: Tensor4D, p: BoxPredictorParams) => {
       const convLayer = (c: ConvParams) => tf.add(tf.conv2d(x, c.filters, 1, 'same'), c.bias);
       return { box: tf.reshape(convLayer(p.box_encoding_predictor), [x.shape[0], -1, 1, 4]), cls: tf.reshape(convLayer(p.class_predictor), [x.shape[0], -1, 3]) };
