@@ -16,18 +16,36 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { isPresetName } from '../core/presets';
 import { REPO_ROOT } from '../electron/main/media/binaries';
 import { generatedClip, samplePath } from '../tests/helpers/media';
 
-const { values } = parseArgs({
-  options: {
-    'long-minutes': { type: 'string', default: '10' },
-    'uhd-minutes': { type: 'string', default: '2' },
-    preset: { type: 'string', default: 'fast' },
-  },
-});
+const USAGE = 'usage: npm run bench:memory -- [--uhd-minutes N] [--long-minutes N] [--preset thorough|fast]  (N ≥ 0; 0 skips that clip)';
+
+function usageError(why: string): never {
+  console.error(`${why}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        'long-minutes': { type: 'string', default: '10' },
+        'uhd-minutes': { type: 'string', default: '2' },
+        preset: { type: 'string', default: 'fast' },
+      },
+    }).values;
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+}
+
+const values = parseOptions();
 const longMinutes = Number(values['long-minutes']);
 const uhdMinutes = Number(values['uhd-minutes']);
+if (!(longMinutes >= 0 && uhdMinutes >= 0)) usageError(`clip lengths must be minutes, 0 or more: got ${values['long-minutes']} and ${values['uhd-minutes']}`);
+if (!isPresetName(values.preset)) usageError(`unknown preset "${values.preset}"`);
 const FPS = 30;
 
 /** A real face drifting over moving noise, with sound: something to find and blur on every frame. */
