@@ -106,7 +106,7 @@ interface StagePeak {
 
 const EMPTY_PEAK: StagePeak = { treeMb: 0, nodeMb: 0, firstHalfMb: 0, secondHalfMb: 0, seconds: 0, fps: null };
 
-async function measure(source: string): Promise<Record<string, StagePeak>> {
+async function measure(clip: string, source: string): Promise<Record<string, StagePeak>> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'blurline-memory-'));
   const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/blurline.js'), 'auto', source, '-o', path.join(work, 'master.mp4'), '--preset', values.preset!], {
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -118,6 +118,8 @@ async function measure(source: string): Promise<Record<string, StagePeak>> {
   const enter = (next: string) => {
     if (next === stage) return;
     stages[stage] = { ...(stages[stage] ?? EMPTY_PEAK), seconds: (performance.now() - stageStarted) / 1000 };
+    // Each stage's figures as it ends: a long run stopped early still says what it measured.
+    if ((STAGES as readonly string[]).includes(stage)) process.stderr.write(`${JSON.stringify(stageRow(clip, stage, stages[stage]))}\n`);
     stage = next;
     stageStarted = performance.now();
     percent = 0;
@@ -148,26 +150,20 @@ async function measure(source: string): Promise<Record<string, StagePeak>> {
   return stages;
 }
 
-type Run = { clip: string; frames: number; stages: Record<string, StagePeak> };
+const STAGES = ['analyse', 'render', 'leak-check'] as const;
 
-function rowsOf(list: Run[]) {
-  return list.flatMap((r) =>
-    ['analyse', 'render', 'leak-check'].map((stage) => {
-      const p = r.stages[stage];
-      return {
-        clip: r.clip,
-        stage,
-        'peak MB (tree)': p ? Math.round(p.treeMb) : '—',
-        'peak MB (node)': p ? Math.round(p.nodeMb) : '—',
-        'growth (2nd half / 1st)': p?.firstHalfMb ? (p.secondHalfMb / p.firstHalfMb).toFixed(2) : '—',
-        seconds: p ? Math.round(p.seconds) : '—',
-        fps: p?.fps ?? '—',
-      };
-    }),
-  );
+function stageRow(clip: string, stage: string, p: StagePeak | undefined) {
+  return {
+    clip,
+    stage,
+    'peak MB (tree)': p ? Math.round(p.treeMb) : '—',
+    'peak MB (node)': p ? Math.round(p.nodeMb) : '—',
+    'growth (2nd half / 1st)': p?.firstHalfMb ? (p.secondHalfMb / p.firstHalfMb).toFixed(2) : '—',
+    seconds: p ? Math.round(p.seconds) : '—',
+    fps: p?.fps ?? '—',
+  };
 }
 
-const runs: Run[] = [];
 for (const [label, width, height, minutes] of [
   ['2160p30', 3840, 2160, uhdMinutes],
   ['1080p30', 1920, 1080, longMinutes],
@@ -177,7 +173,8 @@ for (const [label, width, height, minutes] of [
   const source = await clip(width, height, seconds);
   const frames = seconds * FPS;
   process.stderr.write(`${label}: ${frames} frames…\n`);
-  runs.push({ clip: `${label} (${seconds} s)`, frames, stages: await measure(source) });
-  console.table(rowsOf(runs.slice(-1)));
+  const name = `${label} (${seconds} s)`;
+  const stages = await measure(name, source);
+  console.table(STAGES.map((stage) => stageRow(name, stage, stages[stage])));
 }
 

@@ -171,14 +171,17 @@ describe.runIf(haveChromium)('the protective view in Chromium', () => {
     await page().keyboard.press('i');
     await session.goToFrame(3);
     await page().keyboard.press('o');
+    let exports = 0;
     const exportOnce = async () => {
+      const output = `export-${++exports}.mp4`;
       await page().getByTestId('open-export').click();
       await page().getByTestId('choose-export-path').click();
       // The range is an export setting (part of the project, not of the view): set once, kept.
       await page().getByTestId('range-io').check();
       await expect.poll(() => page().getByTestId('export-range').getAttribute('data-range')).toBe('0-3');
       await page().getByTestId('start-export').click();
-      await page().locator('[data-testid=render-status][data-status=done]').waitFor({ timeout: 120_000 });
+      // The dialog still shows the last export's outcome until this one starts: wait for this file's.
+      await page().locator(`[data-testid=render-status][data-status=done][data-output$="${output}"]`).waitFor({ timeout: 120_000 });
       await page().getByRole('button', { name: 'Close' }).click();
     };
     await page().keyboard.press('Shift+G');

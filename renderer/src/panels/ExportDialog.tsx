@@ -86,7 +86,7 @@ export function ExportDialog() {
           {rendered} track{rendered === 1 ? '' : 's'} will be blurred{pending > 0 && <> ({pending} not yet reviewed: they are blurred too)</>}. Rejected tracks are not blurred.
         </p>
         {job && (
-          <div className="job" data-testid="render-status" data-status={job.status} ref={outcomeRef}>
+          <div className="job" data-testid="render-status" data-status={job.status} data-output={job.outputPath ?? undefined} ref={outcomeRef}>
             {running && <progress max={1} value={job.progress?.ratio ?? 0} />}
             {job.status === 'running' && (
               <div className="small">
