@@ -253,6 +253,8 @@ export interface FrameTimeline {
   pts: number[];
   /** Seconds: the file's start (ffmpeg measures -ss and input offsets from it). */
   fileStartSeconds: number;
+  /** Indices of the frames whose packets are keyframes (decoding can start there), ascending. */
+  keyframes: number[];
 }
 
 /**
@@ -278,6 +280,31 @@ export function timelineIndexOf(timeline: FrameTimeline, pts: number): number | 
 /** Seconds from the file's start of frame `i` of a timeline (ffmpeg measures -ss from there). */
 export function frameSeconds(timeline: FrameTimeline, i: number): number {
   return (timeline.pts[i] * timeline.timeBase.num) / timeline.timeBase.den - timeline.fileStartSeconds;
+}
+
+/** Where a decode of frames from `start` on seeks to (`seconds`, for ffmpeg's -ss) and the frame it lands on. */
+export interface RangeSeek {
+  seconds: number;
+  frame: number;
+}
+
+/**
+ * How a decode reaches frame `start` without decoding every frame before it. A container with a
+ * seek index (`exact`) lands on `start` itself. Others (MPEG-TS and -PS) seek by timestamp to the
+ * nearest packet, which need not be a keyframe: the seek goes to the keyframe at or before
+ * `start`, and the frames from there to `start` are decoded and dropped by their timestamps.
+ * The time is halfway between the frame and the one before it, so rounding cannot decide which
+ * side a frame falls on. Null: decode from the first frame.
+ */
+export function rangeSeek(timeline: FrameTimeline, start: number, exact: boolean): RangeSeek | null {
+  if (start <= 0 || start >= timeline.pts.length) return null;
+  let frame = start;
+  if (!exact) {
+    const before = timeline.keyframes.filter((k) => k <= start);
+    frame = before.length ? before[before.length - 1] : 0;
+    if (frame === 0) return null;
+  }
+  return { frame, seconds: (frameSeconds(timeline, frame - 1) + frameSeconds(timeline, frame)) / 2 };
 }
 
 export interface MasterClock {

@@ -35,3 +35,12 @@ export const longClip = () =>
 
 export const audioOnlyClip = () =>
   generatedClip('main-audio-only', ['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'aac'], 'm4a');
+
+/** What dashcams record: H.264 with B-frames in MPEG-TS, with AAC; its clock starts anywhere (here at 600 s). */
+export const transportStreamClip = () =>
+  generatedClip('main-ts', [
+    '-f', 'lavfi', '-i', 'testsrc2=s=320x240:r=30:d=4',
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=4',
+    '-c:v', 'libx264', '-preset', 'veryfast', '-bf', '2', '-g', '18', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest',
+    '-output_ts_offset', '600',
+  ], 'ts');

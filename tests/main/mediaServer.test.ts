@@ -5,11 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeFrames } from '../../electron/main/media/decode';
 import { probeVideo } from '../../electron/main/media/probe';
 import { frameTimeline } from '../../electron/main/ipc/frameRange';
+import { rangeSeek } from '../../core/masterFormat';
+import { seeksExactly } from '../../electron/main/media/probe';
 import { createMediaServer, packageAssetDirs, parseRange, type MediaServer } from '../../electron/main/ipc/mediaServer';
 import type { SourceInfo } from '../../core/project';
 import { PERSON_MODEL_FILES } from '../../core/personDetector';
 import { BLAZE_FACE_MODEL_FILES } from '../../core/blazeFace';
-import { bframesClip, mkvClip, mpegPsClip, vfrClip } from './clips';
+import { bframesClip, mkvClip, mpegPsClip, transportStreamClip, vfrClip } from './clips';
 
 const BASE = 'blurline-media://media';
 
@@ -95,7 +97,8 @@ describe('media server: exact-index frames', () => {
     ['MP4 with B-frames', bframesClip],
     ['variable frame rate MP4', vfrClip],
     ['Matroska', mkvClip],
-    ['MPEG-2 program stream (no index: decode and skip)', mpegPsClip],
+    ['MPEG-2 program stream (no index: seeks to the keyframe before)', mpegPsClip],
+    ['MPEG-TS from a dashcam (no index: seeks to the keyframe before)', transportStreamClip],
   ];
   for (const [name, clip] of clips) {
     it(`gives the same bytes as decodeFrames from frame 0 and from frames inside GOPs (${name})`, async () => {
@@ -116,6 +119,16 @@ describe('media server: exact-index frames', () => {
       }
     });
   }
+
+  it('reaches a frame in a transport or program stream from the keyframe before it, not from the first frame', async () => {
+    for (const [clip, gop] of [[transportStreamClip, 18], [mpegPsClip, 15]] as const) {
+      const source = await probeVideo(await clip());
+      const timeline = (await frameTimeline(source))!;
+      expect(timeline.keyframes.slice(0, 3), source.path).toEqual([0, gop, 2 * gop]);
+      expect(rangeSeek(timeline, 2 * gop + 5, seeksExactly(source.container))).toMatchObject({ frame: 2 * gop });
+      expect(rangeSeek(timeline, gop - 1, seeksExactly(source.container))).toBeNull();
+    }
+  });
 
   it('knows the time of every decoded frame, in indexed containers and in the program stream', async () => {
     for (const clip of [vfrClip, mpegPsClip]) {

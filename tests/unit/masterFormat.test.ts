@@ -118,7 +118,7 @@ describe('colour, rotation and timecode', () => {
 
 describe('masterClock', () => {
   const source = { frameRate: { num: 25, den: 1 }, frameCount: 6, videoStartSeconds: 0 };
-  const timeline = (pts: number[], den = 12800, start = 0): FrameTimeline => ({ timeBase: { num: 1, den }, pts, fileStartSeconds: start });
+  const timeline = (pts: number[], den = 12800, start = 0): FrameTimeline => ({ timeBase: { num: 1, den }, pts, fileStartSeconds: start, keyframes: [0] });
 
   it('puts a constant-rate source on its exact frame grid', () => {
     const clock = masterClock(source, timeline([0, 512, 1024, 1536, 2048, 2560]), null);

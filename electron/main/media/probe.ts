@@ -252,14 +252,17 @@ export async function readFrameTimeline(file: string, stream: string, signal?: A
   const timeBase = parseRational(probe.streams?.[0]?.time_base);
   if (!timeBase) return null;
   const pts: number[] = [];
+  const keyPts = new Set<number>();
   for (const packet of probe.packets ?? []) {
     if (packet.flags?.includes('D')) continue;
     if (typeof packet.pts !== 'number') return null;
     pts.push(packet.pts);
+    if (packet.flags?.includes('K')) keyPts.add(packet.pts);
   }
   pts.sort((a, b) => a - b);
   for (let i = 1; i < pts.length; i++) if (pts[i] === pts[i - 1]) return null;
-  return pts.length ? { timeBase, pts, fileStartSeconds: Number(probe.format?.start_time ?? 0) || 0 } : null;
+  const keyframes = pts.flatMap((t, i) => (keyPts.has(t) ? [i] : []));
+  return pts.length ? { timeBase, pts, fileStartSeconds: Number(probe.format?.start_time ?? 0) || 0, keyframes } : null;
 }
 
 /**
