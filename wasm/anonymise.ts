@@ -111,6 +111,8 @@ let gW: i32 = 0;
 let gColA: usize = 0;
 let gColB: usize = 0;
 let gColT: usize = 0;
+/** Per column: the end (exclusive) of its run of columns between the same two cells. */
+let gColRunEnd: usize = 0;
 let gRowA: usize = 0;
 let gRowB: usize = 0;
 let gRowT: usize = 0;
@@ -179,6 +181,11 @@ function gaussianWindow<T>(data: usize, width: i32, height: i32, stride: i32, x0
   gColA = alloc(<usize>ew << 2); gColB = alloc(<usize>ew << 2); gColT = alloc(<usize>ew << 3);
   gRowA = alloc(<usize>eh << 2); gRowB = alloc(<usize>eh << 2); gRowT = alloc(<usize>eh << 3);
   bilinearAxis(ew, x0 - wx0, kx, w, gColA, gColB, gColT);
+  gColRunEnd = alloc(<usize>ew << 2);
+  for (let i = ew - 1, end = ew; i >= 0; i--) {
+    if (i + 1 < ew && load<i32>(gColA + (<usize>(i + 1) << 2)) != load<i32>(gColA + (<usize>i << 2))) end = i + 1;
+    store<i32>(gColRunEnd + (<usize>i << 2), end);
+  }
   bilinearAxis(eh, y0 - wy0, ky, h, gRowA, gRowB, gRowT);
 }
 
@@ -253,10 +260,12 @@ function anonymise<T>(
   const cellRow = alloc(<usize>(gauss ? gW : 0) << 3);
   const colOut = alloc(<usize>ew << 3);
   const colDx = alloc(<usize>ew << 3);
+  const colQ = alloc(<usize>ew << 3);
   for (let i = 0; i < ew; i++) {
     const px = <f64>(x0 + i) + 0.5;
     store<f64>(colOut + (<usize>i << 3), Math.max(Math.max(bx - px, 0), px - bx1));
     store<f64>(colDx + (<usize>i << 3), px - cx);
+    store<f64>(colQ + (<usize>i << 3), (px - cx) / a);
   }
   if (!gauss && !pixelate) for (let i = 0; i < ew; i++) store<f32>(target + (<usize>i << 2), fill);
   for (let j = 0; j < eh; j++) {
@@ -303,16 +312,16 @@ function anonymise<T>(
       const rowTerm = ellipse ? (dy / b) * (dy / b) : 0;
       const rowSquare = ellipse ? dy * dy : oy * oy;
       const columns = ellipse ? colDx : colOut;
-      coverageSpan(cov, columns, shape, a, rowTerm, rowSquare, feather, first, inStart);
+      coverageSpan(cov, columns, colQ, shape, rowTerm, rowSquare, feather, first, inStart);
       // The right edge mirrors the left where its mirror image lies there.
       const lo = mirrorColumns ? max(inEnd, mirrorColumnBase - inStart + 1) : end;
       const hi = mirrorColumns ? min(end, mirrorColumnBase - first + 1) : end;
       if (lo < hi) {
-        coverageSpan(cov, columns, shape, a, rowTerm, rowSquare, feather, inEnd, lo);
+        coverageSpan(cov, columns, colQ, shape, rowTerm, rowSquare, feather, inEnd, lo);
         for (let i = lo; i < hi; i++) store<f32>(cov + (<usize>i << 2), load<f32>(cov + (<usize>(mirrorColumnBase - i) << 2)));
-        coverageSpan(cov, columns, shape, a, rowTerm, rowSquare, feather, hi, end);
+        coverageSpan(cov, columns, colQ, shape, rowTerm, rowSquare, feather, hi, end);
       } else {
-        coverageSpan(cov, columns, shape, a, rowTerm, rowSquare, feather, inEnd, end);
+        coverageSpan(cov, columns, colQ, shape, rowTerm, rowSquare, feather, inEnd, end);
       }
     }
     const last = end - 1;
@@ -352,17 +361,15 @@ function anonymise<T>(
  * `target` (f32) where it is blended next, or (toPixels) rounded straight into the picture.
  */
 function interpolate<T>(cellRow: usize, out: usize, toPixels: i32, from: i32, to: i32): void {
+  const half = f64x2.splat(0.5);
   for (let i = from; i < to; ) {
-    const c0 = load<i32>(gColA + (<usize>i << 2));
-    const left = load<f64>(cellRow + (<usize>c0 << 3));
+    const left = load<f64>(cellRow + (<usize>load<i32>(gColA + (<usize>i << 2)) << 3));
     const rise = load<f64>(cellRow + (<usize>load<i32>(gColB + (<usize>i << 2)) << 3)) - left;
+    // The run of columns between the same two cells, two at a time.
+    const runEnd = min(to, load<i32>(gColRunEnd + (<usize>i << 2)));
+    const l = f64x2.splat(left);
+    const rs = f64x2.splat(rise);
     if (toPixels) {
-      // The run of columns between the same two cells, two at a time.
-      let runEnd = i;
-      while (runEnd < to && load<i32>(gColA + (<usize>runEnd << 2)) == c0) runEnd++;
-      const l = f64x2.splat(left);
-      const rs = f64x2.splat(rise);
-      const half = f64x2.splat(0.5);
       for (; i + 1 < runEnd; i += 2) {
         const t = f32x4.demote_f64x2_zero(f64x2.add(l, f64x2.mul(rs, v128.load(gColT + (<usize>i << 3)))));
         const rounded = i32x4.trunc_sat_f64x2_s_zero(f64x2.add(f64x2.promote_low_f32x4(t), half));
@@ -377,8 +384,12 @@ function interpolate<T>(cellRow: usize, out: usize, toPixels: i32, from: i32, to
         i++;
       }
     } else {
-      for (; i < to && load<i32>(gColA + (<usize>i << 2)) == c0; i++) {
+      for (; i + 1 < runEnd; i += 2) {
+        v128.store64_lane(out + (<usize>i << 2), f32x4.demote_f64x2_zero(f64x2.add(l, f64x2.mul(rs, v128.load(gColT + (<usize>i << 3))))), 0);
+      }
+      if (i < runEnd) {
         store<f32>(out + (<usize>i << 2), <f32>(left + rise * load<f64>(gColT + (<usize>i << 3))));
+        i++;
       }
     }
   }
@@ -386,13 +397,12 @@ function interpolate<T>(cellRow: usize, out: usize, toPixels: i32, from: i32, to
 
 /**
  * Coverage at columns [from, to) of one row, two at a time: per column the x offset from an
- * ellipse's centre (or distance outside a rect), per row the y terms. Where the JavaScript
+ * ellipse's centre (or distance outside a rect) and that offset over the half-width, per row the y terms. Where the JavaScript
  * branches, both sides are computed and one is selected: each lane's operations are the scalar's.
  */
-function coverageSpan(cov: usize, columns: usize, ellipse: i32, a: f64, rowTerm: f64, rowSquare: f64, feather: f64, from: i32, to: i32): void {
+function coverageSpan(cov: usize, columns: usize, quotients: usize, ellipse: i32, rowTerm: f64, rowSquare: f64, feather: f64, from: i32, to: i32): void {
   const zero = f64x2.splat(0);
   const one = f64x2.splat(1);
-  const aa = f64x2.splat(a);
   const term = f64x2.splat(rowTerm);
   const square = f64x2.splat(rowSquare);
   const f = f64x2.splat(feather);
@@ -403,7 +413,7 @@ function coverageSpan(cov: usize, columns: usize, ellipse: i32, a: f64, rowTerm:
     const distance = f64x2.sqrt(f64x2.add(f64x2.mul(d, d), square));
     let outside = distance;
     if (ellipse) {
-      const q = f64x2.div(d, aa);
+      const q = v128.load(quotients + (<usize>i << 3));
       const rho2 = f64x2.add(f64x2.mul(q, q), term);
       const past = f64x2.mul(distance, f64x2.sub(one, f64x2.div(one, f64x2.sqrt(rho2))));
       outside = v128.bitselect(past, zero, f64x2.gt(rho2, one));
@@ -416,7 +426,8 @@ function coverageSpan(cov: usize, columns: usize, ellipse: i32, a: f64, rowTerm:
     const d = load<f64>(columns + (<usize>i << 3));
     let outside: f64 = 0;
     if (ellipse) {
-      const rho2 = (d / a) * (d / a) + rowTerm;
+      const q = load<f64>(quotients + (<usize>i << 3));
+      const rho2 = q * q + rowTerm;
       if (rho2 > 1) outside = Math.sqrt(d * d + rowSquare) * (1 - 1 / Math.sqrt(rho2));
     } else {
       outside = Math.sqrt(d * d + rowSquare);
