@@ -1,8 +1,8 @@
 import { iou, padBox, scaleBox, type Box } from './geometry';
 import { detectorName, type DetectorOptions, type FaceDetection, type FaceDetector, type LumaFrame, type RgbFrame } from './detection';
 import type { SearchUrgency } from './detectionDispatch';
-import { faceTemplate, followFace, type FaceTemplate } from './follow';
-import { cropResizeRgb, downscaleRgb, greyRgb, normaliseContrast, subsampleLuma, turnRgb, unturnBox, type QuarterTurn } from './image';
+import { faceTemplate, followFace, type FaceTemplate, type FollowFrame } from './follow';
+import { cropResizeRgb, downscaleRgb, normaliseContrast, subsampleLuma, turnRgb, unturnBox, type QuarterTurn } from './image';
 import { possibleFaceTracks, type FrameHeads, type PersonHeadOptions } from './personHeads';
 import { headsOfPersons, type PersonDetectorOptions } from './personDetector';
 import type { Track } from './project';
@@ -170,7 +170,7 @@ const lookCore = (box: Box): Box => padBox(box, (FOLLOW.core - 1) / 2);
 const fromCore = (core: Box): Box => padBox(core, (1 / FOLLOW.core - 1) / 2);
 
 /** Where the face of `look` is on this frame near the centre of `expected`, or null when its look is not there. */
-function followLook(frame: RgbFrame, look: FaceLook, expected: Box): { face: FaceDetection; latest: FaceTemplate; similarity: number } | null {
+function followLook(frame: FollowFrame, look: FaceLook, expected: Box): { face: FaceDetection; latest: FaceTemplate; similarity: number } | null {
   const box = { x: expected.x + (expected.width - look.width) / 2, y: expected.y + (expected.height - look.height) / 2, width: look.width, height: look.height };
   const core = lookCore(box);
   const latest = followFace(frame, look.latest, core);
@@ -188,7 +188,7 @@ function followLook(frame: RgbFrame, look: FaceLook, expected: Box): { face: Fac
  * approaching face shrinks: a box kept at the size it was found at slides off a face half as
  * large). Updates the look's size and latest template.
  */
-function followBack(frame: RgbFrame, look: FaceLook, later: Box): FaceDetection | null {
+function followBack(frame: FollowFrame, look: FaceLook, later: Box): FaceDetection | null {
   let best: { followed: NonNullable<ReturnType<typeof followLook>>; scale: number } | null = null;
   for (const scale of [1, 1 / 1.04, 1.04]) {
     const followed = followLook(frame, { ...look, width: look.width * scale, height: look.height * scale }, later);
@@ -593,7 +593,7 @@ export class FaceAnalysis {
     for (let i = this.older.length - 1; i >= 0; i--) {
       const { index, frame } = this.older[i];
       if (index >= firstKept) continue;
-      const followed = followBack(greyRgb(frame), halfLook, scaleBox(earliest, 0.5));
+      const followed = followBack(frame, halfLook, scaleBox(earliest, 0.5));
       if (!followed) return;
       const box = scaleBox(followed.box, 2);
       this.stats.followed++;

@@ -1,5 +1,5 @@
 import type { Box } from './geometry';
-import type { RgbFrame } from './detection';
+import type { LumaFrame, RgbFrame } from './detection';
 
 /**
  * Following a face by its look between detections. Both models lose faces for tens of frames
@@ -18,16 +18,23 @@ export const TEMPLATE_SIZE = 24;
 /** Grey levels below which a patch is flat (nothing to match on, any position would do). */
 const FLAT_DEVIATION = 1;
 
-function greyAt(data: Uint8Array, p: number): number {
-  return 0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2];
+/** A frame to follow a face on: RGB, or luma alone (the half-size frames kept for following further back). */
+export type FollowFrame = RgbFrame | LumaFrame;
+
+/** The grey level of pixel `i` (BT.601 luma of an RGB frame; a luma frame's own value). */
+function greyReader(frame: FollowFrame): (i: number) => number {
+  const { data } = frame;
+  if (data.length === frame.width * frame.height) return (i) => data[i];
+  return (i) => 0.299 * data[3 * i] + 0.587 * data[3 * i + 1] + 0.114 * data[3 * i + 2];
 }
 
 /**
  * Grey samples of `rect` on a `cols`×`rows` grid (bilinear, edges repeated). Samples sit at grid
  * cell centres, so a rect sampled at the same step as a template lines up with it.
  */
-function sampleGrey(frame: RgbFrame, rect: Box, cols: number, rows: number): Float32Array {
-  const { data, width, height } = frame;
+function sampleGrey(frame: FollowFrame, rect: Box, cols: number, rows: number): Float32Array {
+  const { width, height } = frame;
+  const greyAt = greyReader(frame);
   const out = new Float32Array(cols * rows);
   const sx = rect.width / cols;
   const sy = rect.height / rows;
@@ -41,8 +48,8 @@ function sampleGrey(frame: RgbFrame, rect: Box, cols: number, rows: number): Flo
       const x0 = Math.floor(fx);
       const x1 = Math.min(width - 1, x0 + 1);
       const tx = fx - x0;
-      const top = greyAt(data, (y0 * width + x0) * 3) * (1 - tx) + greyAt(data, (y0 * width + x1) * 3) * tx;
-      const bottom = greyAt(data, (y1 * width + x0) * 3) * (1 - tx) + greyAt(data, (y1 * width + x1) * 3) * tx;
+      const top = greyAt(y0 * width + x0) * (1 - tx) + greyAt(y0 * width + x1) * tx;
+      const bottom = greyAt(y1 * width + x0) * (1 - tx) + greyAt(y1 * width + x1) * tx;
       out[j * cols + i] = top * (1 - ty) + bottom * ty;
     }
   }
@@ -50,7 +57,7 @@ function sampleGrey(frame: RgbFrame, rect: Box, cols: number, rows: number): Flo
 }
 
 /** The look of the face in `box` on this frame; null where the box is flat (nothing to follow). */
-export function faceTemplate(frame: RgbFrame, box: Box, size = TEMPLATE_SIZE): FaceTemplate | null {
+export function faceTemplate(frame: FollowFrame, box: Box, size = TEMPLATE_SIZE): FaceTemplate | null {
   const pixels = sampleGrey(frame, box, size, size);
   const mean = pixels.reduce((a, b) => a + b, 0) / pixels.length;
   let squares = 0;
@@ -69,7 +76,7 @@ export function faceTemplate(frame: RgbFrame, box: Box, size = TEMPLATE_SIZE): F
  * whose size it keeps): the position within `reach` box sizes of it where the pixels correlate
  * best with the template (normalised cross-correlation, 1 = same look, 0 = unrelated).
  */
-export function followFace(frame: RgbFrame, template: FaceTemplate, expected: Box, reach = 0.5): { box: Box; similarity: number } {
+export function followFace(frame: FollowFrame, template: FaceTemplate, expected: Box, reach = 0.5): { box: Box; similarity: number } {
   const n = template.size;
   const r = Math.max(1, Math.round(reach * n));
   const side = n + 2 * r;

@@ -109,13 +109,6 @@ export function subsampleLuma(frame: RgbFrame, step: number): LumaFrame {
   return { data: out, width, height };
 }
 
-/** A grey frame as RGB (R = G = B = luma). */
-export function greyRgb(frame: LumaFrame): RgbFrame {
-  const data = new Uint8Array(frame.data.length * 3);
-  for (let i = 0, p = 0; i < frame.data.length; i++, p += 3) data[p] = data[p + 1] = data[p + 2] = frame.data[i];
-  return { data, width: frame.width, height: frame.height };
-}
-
 /**
  * Stretches a dark or flat picture's levels to the full range before detection: both face
  * models were trained on well-exposed photos and miss faces at night (gain 0.25) that they find

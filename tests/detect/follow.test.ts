@@ -3,6 +3,7 @@ import type { FaceDetection, FaceDetector, RgbFrame } from '../../core/detection
 import { FaceAnalysis, type AnalysisSchedule } from '../../core/faceAnalysis';
 import { faceTemplate, followFace } from '../../core/follow';
 import { iou, scaleBox, type Box } from '../../core/geometry';
+import { subsampleLuma } from '../../core/image';
 import { trackBoxAt } from '../../core/tracks';
 import { decodeFrames } from '../../electron/main/media/decode';
 import { ffprobeJson, samplePath } from '../helpers/media';
@@ -69,6 +70,15 @@ describe('followFace on a real photo', () => {
     }
     expect(box.x - face.x).toBeGreaterThan(6);
     expect(box.x - face.x).toBeLessThan(10);
+  });
+
+  it('follows on a luma frame as on its RGB frame (the half-size frames kept for following further back are luma)', () => {
+    const template = faceTemplate(photo, face)!;
+    const frame = shifted(photo, 9, -6);
+    const [onRgb, onLuma] = [frame, subsampleLuma(frame, 1)].map((f) => followFace(f, template, face));
+    expect(Math.abs(onLuma.box.x - onRgb.box.x)).toBeLessThan(0.05);
+    expect(Math.abs(onLuma.box.y - onRgb.box.y)).toBeLessThan(0.05);
+    expect(Math.abs(onLuma.similarity - onRgb.similarity)).toBeLessThan(0.002);
   });
 
   it('does not take what covers the face for the face', () => {
