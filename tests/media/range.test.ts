@@ -5,7 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProject, type Project } from '../../core/project';
+import { FramePool } from '../../core/rawFrames';
 import { findBinary } from '../../electron/main/media/binaries';
+import { decodeFrames } from '../../electron/main/media/decode';
 import { probeVideo } from '../../electron/main/media/probe';
 import { renderProject } from '../../electron/main/pipeline';
 import { ffprobeJson, generatedClip, highFrequencyEnergy, meanAbsDiff, readGrayFrames, readPcm, type Rect } from '../helpers/media';
@@ -91,14 +93,25 @@ describe('range export', () => {
 
   const inner = { x: box.x + 10, y: box.y + 10, width: box.width - 20, height: box.height - 20 };
 
-  for (const [name, copyTo] of [['mp4 (seeks)', null], ['AVI (no index to seek by, no timestamps: decodes from the start)', 'avi']] as const) {
+  const copies = {
+    mp4: null,
+    avi: ['-c', 'copy'],
+    // Keyframes every 5 frames: the range's first frame (12) is reached from frame 10.
+    ts: ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '12', '-g', '5', '-bf', '2', '-c:a', 'copy'],
+  };
+  for (const [name, copyTo] of [
+    ['mp4 (seeks)', 'mp4'],
+    ['AVI (no index to seek by, no timestamps: decodes from the start)', 'avi'],
+    ['MPEG-TS (no index: seeks to the keyframe before)', 'ts'],
+  ] as const) {
     it(`exports exactly frames 12..31 from ${name}, blurred on their own frames`, async () => {
       let input = project;
-      if (copyTo) {
-        const avi = await generatedClip('range-source-avi', ['-i', sourcePath, '-map', '0:v', '-map', '0:a', '-c', 'copy'], 'avi');
-        input = { ...project, source: await probeVideo(avi) };
+      const encode = copies[copyTo];
+      if (encode) {
+        const copy = await generatedClip(`range-source-${copyTo}`, ['-i', sourcePath, '-map', '0:v', '-map', '0:a', ...encode], copyTo);
+        input = { ...project, source: await probeVideo(copy) };
       }
-      const output = path.join(dir, `range-${copyTo ?? 'mp4'}.mp4`);
+      const output = path.join(dir, `range-${copyTo}.mp4`);
       const result = await renderProject(input, output);
       expect(result).toMatchObject({ frames: 20, range: { first: 12, last: 31 }, regionsApplied: 11 });
       const out = await readGrayFrames(output, W, H);
@@ -110,6 +123,26 @@ describe('range export', () => {
       }
     });
   }
+
+  it('gives the frames it skips to reach a range back to the frame pool (a range late in a long AVI held every frame before it)', async () => {
+    const avi = await generatedClip('range-source-avi', ['-i', sourcePath, '-map', '0:v', '-map', '0:a', ...copies.avi], 'avi');
+    const buffers = new Set<Uint8Array>();
+    const pool = new (class extends FramePool {
+      override take() {
+        const frame = super.take();
+        buffers.add(frame);
+        return frame;
+      }
+    })(W * H * 1.5);
+    const indices: number[] = [];
+    for await (const frame of decodeFrames(avi, { pixelFormat: 'yuv420p', sourceWidth: W, sourceHeight: H, startFrame: 40, maxFrames: 5, pool })) {
+      indices.push(frame.index);
+      pool.release(frame.data);
+    }
+    expect(indices).toEqual([40, 41, 42, 43, 44]);
+    // 45 frames decoded through a few buffers.
+    expect(buffers.size).toBeLessThanOrEqual(3);
+  });
 
   it('cuts the audio to the same span, starts the master at 0 and moves the timecode on', async () => {
     const output = path.join(dir, 'range-av.mp4');

@@ -1,6 +1,6 @@
 import type { SourceInfo } from '../../../core/project';
-import { decodeFrames, type DecodedFrame, type RawPixelFormat } from '../media/decode';
-import { rangeSeek, type FrameTimeline, type RangeSeek } from '../../../core/masterFormat';
+import { decodeFramesFrom, type RawPixelFormat } from '../media/decode';
+import { rangeSeek, type FrameTimeline } from '../../../core/masterFormat';
 import { readFrameTimeline, seeksExactly } from '../media/probe';
 
 /**
@@ -28,55 +28,28 @@ export interface FrameRangeRequest {
   pixelFormat?: RawPixelFormat;
 }
 
-/**
- * The range's frames in order, one buffer each. A seek that lands anywhere but on its frame (a
- * transport stream's timestamp search can land past it) is noticed by the first frame's index,
- * and the range is decoded again from the first frame.
- */
+/** The range's frames in order, one buffer each. */
 export async function* frameRange(source: SourceInfo, request: FrameRangeRequest, timeline: FrameTimeline | null, signal?: AbortSignal): AsyncGenerator<Uint8Array> {
-  const seek = timeline && rangeSeek(timeline, request.start, seeksExactly(source.container));
-  if (seek) {
-    const seeked = decodedRange(source, request, timeline, signal, seek);
-    const first = await seeked.next();
-    if (!first.done && first.value.index === seek.frame) {
-      yield* emitRange(request, (async function* () {
-        yield first.value;
-        yield* seeked;
-      })());
-      return;
-    }
-    await seeked.return(undefined);
-  }
-  yield* emitRange(request, decodedRange(source, request, timeline, signal, null));
-}
-
-function decodedRange(source: SourceInfo, request: FrameRangeRequest, timeline: FrameTimeline | null, signal: AbortSignal | undefined, seek: RangeSeek | null) {
-  return decodeFrames(source.path, {
-    pixelFormat: request.pixelFormat ?? 'rgb24',
-    sourceWidth: source.width,
-    sourceHeight: source.height,
-    width: request.width,
-    // From the frame the seek lands on: the first one's index says where it landed.
-    startFrame: seek?.frame ?? request.start,
-    seekSeconds: seek?.seconds,
-    maxFrames: request.count + request.start - (seek?.frame ?? request.start),
-    timeline,
-    signal,
-  });
-}
-
-/** Frames start .. start+count-1 from decoded frames in index order, a missing one held by the frame before it. */
-async function* emitRange({ start, count }: FrameRangeRequest, frames: AsyncIterable<DecodedFrame>): AsyncGenerator<Uint8Array> {
+  const { start, count } = request;
+  const frames = decodeFramesFrom(
+    source.path,
+    {
+      pixelFormat: request.pixelFormat ?? 'rgb24',
+      sourceWidth: source.width,
+      sourceHeight: source.height,
+      width: request.width,
+      startFrame: start,
+      maxFrames: count,
+      timeline,
+      signal,
+    },
+    timeline && rangeSeek(timeline, start, seeksExactly(source.container)),
+  );
   const end = start + count;
   let next = start;
   let previous: Uint8Array | null = null;
   for await (const frame of frames) {
-    // Frames before the range (decoded from the keyframe a seek landed on) only stand in for a missing first one.
-    if (frame.index < start) {
-      previous = frame.data;
-      continue;
-    }
-    // A range that begins on an undecodable frame and has no frame before it to repeat: the next one stands in.
+    // A range that begins on an undecodable frame has no frame before it to repeat: the next one stands in.
     for (; next < Math.min(frame.index, end); next++) yield previous ?? frame.data;
     if (frame.index >= end) break;
     yield frame.data;

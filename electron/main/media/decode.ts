@@ -1,7 +1,7 @@
 import { BlurlineError } from '../../../core/errors';
 import { splitFrames, type FramePool } from '../../../core/rawFrames';
 import { yuvFrameSize } from '../../../core/anonymise';
-import { RAW_YUV_FORMATS, timelineIndexOf, type FrameTimeline, type RawYuvFormat } from '../../../core/masterFormat';
+import { RAW_YUV_FORMATS, timelineIndexOf, type FrameTimeline, type RangeSeek, type RawYuvFormat } from '../../../core/masterFormat';
 import { spawnMedia } from './ffmpeg';
 
 /** rgb24 for the detectors, gray (luma only) for following a region, planar YUV for the render. */
@@ -146,6 +146,7 @@ export async function* decodeFrames(file: string, options: DecodeOptions): Async
         }
         index = frameIndex + 1;
         if (frameIndex >= startFrame) yield { index: frameIndex, width, height, data };
+        else options.pool?.release(data);
       }
     } catch (err) {
       // A stream cut inside a frame: ffmpeg's own failure (if it failed) says why, so it goes first.
@@ -157,4 +158,37 @@ export async function* decodeFrames(file: string, options: DecodeOptions): Async
     // The consumer stopped early (break, error or cancel): do not leave ffmpeg running.
     proc.stop();
   }
+}
+
+/**
+ * `decodeFrames` from `startFrame`, reached by `seek` (`rangeSeek`) where there is one: ffmpeg
+ * seeks, and the frames from the one it lands on to `startFrame` are decoded and dropped. A seek
+ * that lands anywhere but on its frame (a transport stream's timestamp search can land past it)
+ * shows in the first frame's index, and the decode starts again from the first frame.
+ */
+export async function* decodeFramesFrom(file: string, options: DecodeOptions, seek: RangeSeek | null): AsyncGenerator<DecodedFrame> {
+  const start = options.startFrame ?? 0;
+  if (seek && seek.frame <= start) {
+    const frames = decodeFrames(file, {
+      ...options,
+      startFrame: seek.frame,
+      seekSeconds: seek.seconds,
+      maxFrames: options.maxFrames === undefined ? undefined : options.maxFrames + start - seek.frame,
+    });
+    try {
+      const first = await frames.next();
+      if (!first.done && first.value.index === seek.frame) {
+        for (let next: IteratorResult<DecodedFrame> = first; !next.done; next = await frames.next()) {
+          if (next.value.index >= start) yield next.value;
+          else options.pool?.release(next.value.data);
+        }
+        return;
+      }
+      if (!first.done) options.pool?.release(first.value.data);
+    } finally {
+      // Stops ffmpeg when the seek missed, or the consumer stopped early.
+      await frames.return(undefined);
+    }
+  }
+  yield* decodeFrames(file, { ...options, seekSeconds: undefined });
 }

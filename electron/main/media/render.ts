@@ -15,6 +15,7 @@ import {
   offsetTimecode,
   planAudio,
   planSideStreams,
+  rangeSeek,
   RAW_YUV_FORMATS,
   regionsToCoded,
   rotateTagFor,
@@ -27,7 +28,7 @@ import {
 } from '../../../core/masterFormat';
 import type { AudioRedaction, ExportSettings, FrameRange, MasterCodec, SourceInfo } from '../../../core/project';
 import { planForRange, type RenderPlan } from '../../../core/renderPlan';
-import { decodeFrames, frameByteSize } from './decode';
+import { decodeFramesFrom, frameByteSize } from './decode';
 import { FramePool } from '../../../core/rawFrames';
 import { findBinary } from './binaries';
 import { formatCommandLine, runFfprobeJson, spawnMedia } from './ffmpeg';
@@ -510,18 +511,20 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
     const byFrame = new Map(
       framePlan.frames.map((f) => [f.frame, coded ? regionsToCoded(f.regions, source.rotation, source.width, source.height) : f.regions]),
     );
-    const decoded = decodeFrames(source.path, {
+    // A source that seeks exactly lands on the range's first frame; a transport or program stream on the keyframe before it.
+    const seek =
+      clock.seekSeconds === null ? null : inputs.seekable ? { frame: clock.first, seconds: clock.seekSeconds } : inputs.timeline && rangeSeek(inputs.timeline, clock.first, false);
+    const decoded = decodeFramesFrom(source.path, {
       pixelFormat: format.pixelFormat,
       sourceWidth: width,
       sourceHeight: height,
       autorotate: !coded,
       startFrame: clock.first,
-      seekSeconds: inputs.seekable && clock.seekSeconds !== null ? clock.seekSeconds : undefined,
       maxFrames: expectedFrames,
       timeline: inputs.timeline,
       pool,
       signal: options.signal,
-    });
+    }, seek);
     // Resolves never; rejects as soon as the encoder exits, so a write waiting for 'drain' cannot hang.
     const encoderGone = encoder.done.then(() => {
       throw new BlurlineError('FFMPEG_FAILED', 'the encoder stopped before all frames were written');
