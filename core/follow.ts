@@ -1,4 +1,5 @@
 import type { Box } from './geometry';
+import { correlate } from './correlation';
 import type { LumaFrame, RgbFrame } from './detection';
 
 /**
@@ -83,41 +84,9 @@ export function followFace(frame: FollowFrame, template: FaceTemplate, expected:
   const stepX = expected.width / n;
   const stepY = expected.height / n;
   const window = sampleGrey(frame, { x: expected.x - r * stepX, y: expected.y - r * stepY, width: side * stepX, height: side * stepY }, side, side);
-  // Sums of the window and of its squares over every n×n patch, from summed-area tables.
-  const stride = side + 1;
-  const sum = new Float64Array(stride * stride);
-  const sumSq = new Float64Array(stride * stride);
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const v = window[y * side + x];
-      const at = (y + 1) * stride + x + 1;
-      sum[at] = v + sum[at - 1] + sum[at - stride] - sum[at - stride - 1];
-      sumSq[at] = v * v + sumSq[at - 1] + sumSq[at - stride] - sumSq[at - stride - 1];
-    }
-  }
-  const area = (table: Float64Array, x: number, y: number) =>
-    table[(y + n) * stride + x + n] - table[y * stride + x + n] - table[(y + n) * stride + x] + table[y * stride + x];
-  const t = template.pixels;
-  const span = 2 * r + 1;
-  const scores = new Float32Array(span * span).fill(-1);
-  let best = { dx: r, dy: r, similarity: -1 };
-  for (let dy = 0; dy <= 2 * r; dy++) {
-    for (let dx = 0; dx <= 2 * r; dx++) {
-      const s = area(sum, dx, dy);
-      const variance = area(sumSq, dx, dy) - (s * s) / (n * n);
-      if (variance < FLAT_DEVIATION * FLAT_DEVIATION * n * n) continue;
-      // The template is zero-mean, so correlating with the raw patch equals correlating with the centred one.
-      let dot = 0;
-      for (let y = 0; y < n; y++) {
-        const row = (dy + y) * side + dx;
-        const trow = y * n;
-        for (let x = 0; x < n; x++) dot += t[trow + x] * window[row + x];
-      }
-      const similarity = dot / Math.sqrt(variance);
-      scores[dy * span + dx] = similarity;
-      if (similarity > best.similarity) best = { dx, dy, similarity };
-    }
-  }
+  const { scores, spanX: span, bestX, bestY, best: top } = correlate(window, side, side, template.pixels, n, n, FLAT_DEVIATION);
+  // Every patch flat: no match (−1), in place.
+  const best = { dx: bestX, dy: bestY, similarity: Math.max(-1, top) };
   // A face moves a fraction of a sample per frame: the peak is placed between samples (a parabola
   // through it and its neighbours), or a template renewed every frame would never move at all.
   const peakShift = (before: number, after: number) => {

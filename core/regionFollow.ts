@@ -2,6 +2,7 @@ import type { LumaFrame } from './detection';
 import type { Box } from './geometry';
 import type { TrackKeyframe } from './project';
 import { thinKeyframes } from './tracks';
+import { correlate } from './correlation';
 
 /**
  * Following any region the editor marks (a plate, a tattoo, a badge, a screen) by its look alone:
@@ -246,48 +247,7 @@ function matchAtScale(sums: AreaSums, look: Look, cx: number, cy: number, width:
   const left = cx - width / 2 - rx * stepX;
   const top = cy - height / 2 - ry * stepY;
   const window = sampleCells(sums, left, top, wc, wr, stepX, stepY);
-  // Sums of the window and its squares over every cols×rows patch, from summed-area tables.
-  const stride = wc + 1;
-  const sum = new Float64Array(stride * (wr + 1));
-  const sumSq = new Float64Array(stride * (wr + 1));
-  for (let y = 0; y < wr; y++) {
-    for (let x = 0; x < wc; x++) {
-      const v = window[y * wc + x];
-      const at = (y + 1) * stride + x + 1;
-      sum[at] = v + sum[at - 1] + sum[at - stride] - sum[at - stride - 1];
-      sumSq[at] = v * v + sumSq[at - 1] + sumSq[at - stride] - sumSq[at - stride - 1];
-    }
-  }
-  const area = (table: Float64Array, x: number, y: number) =>
-    table[(y + rows) * stride + x + cols] - table[y * stride + x + cols] - table[(y + rows) * stride + x] + table[y * stride + x];
-  const n = cols * rows;
-  const spanX = 2 * rx + 1;
-  const spanY = 2 * ry + 1;
-  const scores = new Float32Array(spanX * spanY).fill(-Infinity);
-  let bestX = rx;
-  let bestY = ry;
-  let best = -Infinity;
-  for (let dy = 0; dy < spanY; dy++) {
-    for (let dx = 0; dx < spanX; dx++) {
-      const s = area(sum, dx, dy);
-      const variance = area(sumSq, dx, dy) - (s * s) / n;
-      if (variance < FLAT_DEVIATION * FLAT_DEVIATION * n) continue;
-      // The look is zero-mean, so its dot product with the raw patch equals that with the centred one.
-      let dot = 0;
-      for (let y = 0; y < rows; y++) {
-        const w = (dy + y) * wc + dx;
-        const l = y * cols;
-        for (let x = 0; x < cols; x++) dot += t[l + x] * window[w + x];
-      }
-      const similarity = dot / Math.sqrt(variance);
-      scores[dy * spanX + dx] = similarity;
-      if (similarity > best) {
-        best = similarity;
-        bestX = dx;
-        bestY = dy;
-      }
-    }
-  }
+  const { scores, spanX, spanY, bestX, bestY, best } = correlate(window, wc, wr, t, cols, rows, FLAT_DEVIATION);
   const score = (x: number, y: number) => (x < 0 || y < 0 || x >= spanX || y >= spanY ? -Infinity : scores[y * spanX + x]);
   const shiftX = best > -Infinity ? peakOffset(score(bestX - 1, bestY), best, score(bestX + 1, bestY)) : 0;
   const shiftY = best > -Infinity ? peakOffset(score(bestX, bestY - 1), best, score(bestX, bestY + 1)) : 0;
