@@ -2,10 +2,10 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeFrames } from '../../electron/main/media/decode';
+import { decodeFrames, decodeFramesFrom } from '../../electron/main/media/decode';
 import { probeVideo } from '../../electron/main/media/probe';
 import { frameTimeline } from '../../electron/main/ipc/frameRange';
-import { rangeSeek } from '../../core/masterFormat';
+import { frameSeconds, rangeSeek } from '../../core/masterFormat';
 import { seeksExactly } from '../../electron/main/media/probe';
 import { createMediaServer, packageAssetDirs, parseRange, type MediaServer } from '../../electron/main/ipc/mediaServer';
 import type { SourceInfo } from '../../core/project';
@@ -128,6 +128,18 @@ describe('media server: exact-index frames', () => {
       expect(rangeSeek(timeline, 2 * gop + 5, seeksExactly(source.container))).toMatchObject({ frame: 2 * gop });
       expect(rangeSeek(timeline, gop - 1, seeksExactly(source.container))).toBeNull();
     }
+  });
+
+  it('decodes from the first frame again when a seek lands anywhere but on its frame', async () => {
+    const source = await probeVideo(await transportStreamClip());
+    const timeline = (await frameTimeline(source))!;
+    // A seek said to land on frame 20 whose time is frame 40's: the first frame shows it, so the frames come from frame 0.
+    const seek = { frame: 20, seconds: (frameSeconds(timeline, 39) + frameSeconds(timeline, 40)) / 2 };
+    const options = { pixelFormat: 'rgb24' as const, sourceWidth: source.width, sourceHeight: source.height, startFrame: 20, maxFrames: 3, timeline };
+    const frames = [];
+    for await (const frame of decodeFramesFrom(source.path, options, seek)) frames.push(frame);
+    expect(frames.map((f) => f.index)).toEqual([20, 21, 22]);
+    expect(Buffer.concat(frames.map((f) => f.data)).equals(await framesFromDecoder(source, 20, 3))).toBe(true);
   });
 
   it('knows the time of every decoded frame, in indexed containers and in the program stream', async () => {
