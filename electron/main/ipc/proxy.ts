@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceInfo } from '../../../core/project';
-import { runFfmpeg } from '../media/ffmpeg';
+import { runFfmpeg, SOURCE_PROBE_ARGS } from '../media/ffmpeg';
 import { progressFromFrames, type JobProgress } from '../../../core/progress';
 
 /**
@@ -56,6 +56,7 @@ export function proxyArgs(source: SourceInfo, output: string): string[] {
   return [
     '-hide_banner', '-nostdin', '-v', 'error',
     '-copyts',
+    ...SOURCE_PROBE_ARGS,
     '-i', source.path,
     '-map', '0:v:0', '-map', '0:a:0?',
     '-vsync', 'passthrough',

@@ -14,6 +14,15 @@ const KILL_GRACE_MS = 2000;
 
 const liveProcesses = new Set<ChildProcess>();
 
+/**
+ * Input options for a source whose audio is probed or copied. A transport stream's streams show
+ * their parameters only in their packets, and at a high bitrate the first audio packet can lie
+ * past ffmpeg's default 5 MB of probing (about 10 MB into a 143 Mbit/s dashcam file): the stream
+ * then has no sample rate, and nothing can copy it. Reading further costs nothing where the
+ * parameters come sooner, as ffmpeg stops once every stream has them.
+ */
+export const SOURCE_PROBE_ARGS = ['-probesize', '50M', '-analyzeduration', '10M'] as const;
+
 export interface SpawnMediaOptions {
   binary?: BinaryName;
   signal?: AbortSignal;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { BlurlineError, CancelledError } from '../../../core/errors';
 import type { ColourTags, FrameTimeline, SideStream } from '../../../core/masterFormat';
 import type { AudioStreamInfo, Rational, SourceInfo } from '../../../core/project';
-import { runFfprobeJson, spawnMedia } from './ffmpeg';
+import { runFfprobeJson, SOURCE_PROBE_ARGS, spawnMedia } from './ffmpeg';
 
 interface ProbeStream {
   index: number;
@@ -135,7 +135,7 @@ async function transportStreamOf(file: string): Promise<string | null> {
  */
 async function probeSource(file: string, args: readonly string[], task: string, signal?: AbortSignal): Promise<ProbeResult> {
   if (!(await transportStreamOf(file))) return (await runFfprobeJson([...args, file], task, signal)) as ProbeResult;
-  const copy = spawnMedia(['-hide_banner', '-v', 'error', '-i', file, '-map', '0', '-c', 'copy', '-copyts', '-f', 'nut', 'pipe:1'], { task, signal });
+  const copy = spawnMedia(['-hide_banner', '-v', 'error', ...SOURCE_PROBE_ARGS, '-i', file, '-map', '0', '-c', 'copy', '-copyts', '-f', 'nut', 'pipe:1'], { task, signal });
   return (await runFfprobeJson([...args, '-i', 'pipe:0'], task, signal, copy)) as ProbeResult;
 }
 

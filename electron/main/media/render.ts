@@ -31,7 +31,7 @@ import { planForRange, type RenderPlan } from '../../../core/renderPlan';
 import { decodeFramesFrom, frameByteSize } from './decode';
 import { FramePool } from '../../../core/rawFrames';
 import { findBinary } from './binaries';
-import { formatCommandLine, runFfprobeJson, spawnMedia } from './ffmpeg';
+import { formatCommandLine, runFfprobeJson, SOURCE_PROBE_ARGS, spawnMedia } from './ffmpeg';
 import { probeRenderInputs, sha256File, type RenderInputs } from './probe';
 import { progressFromFrames, type JobProgress } from '../../../core/progress';
 
@@ -265,6 +265,7 @@ export function encoderArgs(plan: EncodePlan, outputPath: string): string[] {
     '-f', 'matroska', '-i', 'pipe:0',
     ...(cutStart ? ['-ss', clock.startSeconds.toFixed(6)] : []),
     ...(clock.endSeconds !== null ? ['-t', (clock.endSeconds - (cutStart ? clock.startSeconds : 0)).toFixed(6)] : []),
+    ...SOURCE_PROBE_ARGS,
     '-i', source.path,
   ];
   const graphs = plan.audio
