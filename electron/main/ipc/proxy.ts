@@ -53,12 +53,14 @@ export function cachedProxy(proxiesDir: string, source: Pick<SourceInfo, 'sha256
  * sound moved by the same amount, cut or padded with silence to start there too.
  */
 export function proxyArgs(source: SourceInfo, output: string): string[] {
+  // The first stream with sound: a stream that carries none (a muted dashcam's) is not listed.
+  const sound = source.audioStreams[0];
   return [
     '-hide_banner', '-nostdin', '-v', 'error',
     '-copyts',
     ...SOURCE_PROBE_ARGS,
     '-i', source.path,
-    '-map', '0:v:0', '-map', '0:a:0?',
+    '-map', '0:v:0', ...(sound ? ['-map', `0:a:${sound.audioIndex}`] : []),
     '-vsync', 'passthrough',
     '-vf', `setpts=PTS-STARTPTS,scale=w='min(${PROXY_MAX_WIDTH},trunc(iw/2)*2)':h=-2`,
     '-af', `asetpts=PTS-${source.videoStartSeconds.toFixed(6)}/TB,aresample=async=1:first_pts=0`,

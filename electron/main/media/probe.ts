@@ -5,7 +5,7 @@ import path from 'node:path';
 import { BlurlineError, CancelledError } from '../../../core/errors';
 import type { ColourTags, FrameTimeline, SideStream } from '../../../core/masterFormat';
 import type { AudioStreamInfo, Rational, SourceInfo } from '../../../core/project';
-import { runFfprobeJson, SOURCE_PROBE_ARGS, spawnMedia } from './ffmpeg';
+import { runFfmpeg, runFfprobeJson, SOURCE_PROBE_ARGS, spawnMedia } from './ffmpeg';
 
 interface ProbeStream {
   index: number;
@@ -135,8 +135,44 @@ async function transportStreamOf(file: string): Promise<string | null> {
  */
 async function probeSource(file: string, args: readonly string[], task: string, signal?: AbortSignal): Promise<ProbeResult> {
   if (!(await transportStreamOf(file))) return (await runFfprobeJson([...args, file], task, signal)) as ProbeResult;
-  const copy = spawnMedia(['-hide_banner', '-v', 'error', ...SOURCE_PROBE_ARGS, '-i', file, '-map', '0', '-c', 'copy', '-copyts', '-f', 'nut', 'pipe:1'], { task, signal });
-  return (await runFfprobeJson([...args, '-i', 'pipe:0'], task, signal, copy)) as ProbeResult;
+  try {
+    return await probeThroughNut(file, args, [], task, signal);
+  } catch (err) {
+    if (!(err instanceof BlurlineError) || !/sample rate not set/.test(err.message)) throw err;
+    const silent = await silentAudioStreams(file, task, signal);
+    if (silent.length === 0) throw err;
+    return probeThroughNut(file, args, silent, task, signal);
+  }
+}
+
+/**
+ * The NUT copy without the `silent` streams (no muxer takes audio without a sample rate), their
+ * indices given back: stream numbers in `args` are the source's, and so are those in the result,
+ * where each silent stream is listed as audio with no parameters.
+ */
+async function probeThroughNut(file: string, args: readonly string[], silent: readonly number[], task: string, signal?: AbortSignal): Promise<ProbeResult> {
+  const toCopy = (index: number) => index - silent.filter((s) => s < index).length;
+  const fromCopy = (index: number) => silent.reduce((i, s) => (s <= i ? i + 1 : i), index);
+  const copyArgs = args.map((arg, i) => (args[i - 1] === '-select_streams' && /^\d+$/.test(arg) ? String(toCopy(Number(arg))) : arg));
+  const copy = spawnMedia(
+    ['-hide_banner', '-v', 'error', ...SOURCE_PROBE_ARGS, '-i', file, '-map', '0', ...silent.flatMap((s) => ['-map', `-0:${s}`]), '-c', 'copy', '-copyts', '-f', 'nut', 'pipe:1'],
+    { task, signal },
+  );
+  const probe = (await runFfprobeJson([...copyArgs, '-i', 'pipe:0'], task, signal, copy)) as ProbeResult;
+  if (silent.length === 0 || !probe.streams) return probe;
+  const selected = copyArgs.includes('-select_streams');
+  const streams = [...probe.streams.map((stream) => ({ ...stream, index: fromCopy(stream.index) })), ...(selected ? [] : silent.map((index) => ({ index, codec_type: 'audio' })))];
+  return { ...probe, streams: streams.sort((a, b) => a.index - b.index) };
+}
+
+/**
+ * Audio streams a transport stream declares whose parameters never show, read from ffmpeg's
+ * listing of its input: a dashcam whose microphone is off may still list its audio stream and
+ * send no packets on it.
+ */
+async function silentAudioStreams(file: string, task: string, signal?: AbortSignal): Promise<number[]> {
+  const listing = await runFfmpeg(['-hide_banner', ...SOURCE_PROBE_ARGS, '-i', file, '-map', '0:v:0?', '-t', '0', '-f', 'null', '-'], { task, signal });
+  return [...listing.matchAll(/^\s*Stream #0:(\d+)\S*: Audio: (.*)$/gm)].filter((m) => !/\d+ Hz/.test(m[2])).map((m) => Number(m[1]));
 }
 
 /** The largest picture side Blurline opens: twice 8K, beyond any camera's. */
@@ -201,7 +237,9 @@ export async function probeVideo(file: string, options: { signal?: AbortSignal }
       sampleRate: Number(s.sample_rate ?? 0) || 0,
       durationSeconds: positiveNumber(s.duration),
       language: s.tags?.language && s.tags.language !== 'und' ? s.tags.language : null,
-    }));
+    }))
+    // A stream declared with no sound in it (a muted dashcam's) has nothing to keep or redact.
+    .filter((a) => a.sampleRate > 0 && a.channels > 0);
 
   return {
     path: absolute,

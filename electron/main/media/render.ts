@@ -291,7 +291,7 @@ export function encoderArgs(plan: EncodePlan, outputPath: string): string[] {
   }
   // Language tags are not identifying and editors need them to tell audio tracks apart.
   plan.audio.forEach((a, k) => {
-    const language = source.audioStreams[a.audioIndex]?.language;
+    const language = source.audioStreams.find((s) => s.audioIndex === a.audioIndex)?.language;
     if (language) args.push(`-metadata:s:a:${k}`, `language=${language}`);
   });
   // The rotation and timecode are written explicitly, never from copied tags.
