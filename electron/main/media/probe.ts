@@ -138,8 +138,9 @@ async function probeSource(file: string, args: readonly string[], task: string, 
   try {
     return await probeThroughNut(file, args, [], task, signal);
   } catch (err) {
-    if (!(err instanceof BlurlineError) || !/sample rate not set/.test(err.message)) throw err;
-    const silent = await silentAudioStreams(file, task, signal);
+    // Which of the copy and ffprobe reports first is a race, so the listing decides, not the message.
+    if (!(err instanceof BlurlineError) || err instanceof CancelledError) throw err;
+    const silent = await silentAudioStreams(file, task, signal).catch(() => []);
     if (silent.length === 0) throw err;
     return probeThroughNut(file, args, silent, task, signal);
   }
