@@ -135,6 +135,9 @@ async function transportStreamOf(file: string): Promise<string | null> {
  */
 async function probeSource(file: string, args: readonly string[], task: string, signal?: AbortSignal): Promise<ProbeResult> {
   if (!(await transportStreamOf(file))) return (await runFfprobeJson([...args, file], task, signal)) as ProbeResult;
+  const version = await fileVersion(file);
+  const known = silentStreamsSeen.get(version);
+  if (known) return probeThroughNut(file, args, known, task, signal);
   try {
     return await probeThroughNut(file, args, [], task, signal);
   } catch (err) {
@@ -142,8 +145,29 @@ async function probeSource(file: string, args: readonly string[], task: string, 
     if (!(err instanceof BlurlineError) || err instanceof CancelledError) throw err;
     const silent = await silentAudioStreams(file, task, signal).catch(() => []);
     if (silent.length === 0) throw err;
+    rememberSilentStreams(version, silent);
     return probeThroughNut(file, args, silent, task, signal);
   }
+}
+
+/**
+ * Silent audio streams found per file version (path, size, modification time): a source is
+ * probed several times (its streams, its packets, its timeline, its render inputs), and finding
+ * them costs a failed copy and a listing, each reading up to 50 MB. A changed file is a new key.
+ */
+const silentStreamsSeen = new Map<string, readonly number[]>();
+const SILENT_STREAMS_KEPT = 32;
+
+async function fileVersion(file: string): Promise<string> {
+  const { size, mtimeMs } = await stat(file);
+  return `${file}\0${size}\0${mtimeMs}`;
+}
+
+function rememberSilentStreams(version: string, silent: readonly number[]): void {
+  silentStreamsSeen.delete(version);
+  silentStreamsSeen.set(version, silent);
+  // Maps keep insertion order: the first key is the one seen longest ago.
+  if (silentStreamsSeen.size > SILENT_STREAMS_KEPT) silentStreamsSeen.delete(silentStreamsSeen.keys().next().value!);
 }
 
 /**
