@@ -313,8 +313,8 @@ export interface MasterClock {
   last: number;
   /** Seconds from the file's start to the first exported frame. */
   startSeconds: number;
-  /** A time between frame first−1 and frame first, where a seek lands on frame first; null from frame 0 or without real timestamps. */
-  seekSeconds: number | null;
+  /** The decode reaches frame first by a seek (`rangeSeek` on the timeline); false from frame 0 or without real timestamps. */
+  seeks: boolean;
   /** Seconds from the file's start to the end of the last exported frame; null when the export runs to the source's end. */
   endSeconds: number | null;
   /** True when the source's frames are not evenly spaced and the master keeps their own timestamps. */
@@ -381,7 +381,7 @@ export function masterClock(
     first,
     last,
     startSeconds,
-    seekSeconds: first > 0 && usable ? (timeOf(first - 1) + startSeconds) / 2 : null,
+    seeks: first > 0 && usable !== null,
     endSeconds: last === frameCount - 1 ? null : timeOf(last + 1),
     variable,
     timescale: variable && usable ? usable.timeBase.den : timescaleForRate(frameRate),

@@ -9,6 +9,7 @@ import {
   offsetTimecode,
   planAudio,
   planSideStreams,
+  rangeSeek,
   redactionExpression,
   regionsToCoded,
   rotateTagFor,
@@ -122,7 +123,7 @@ describe('masterClock', () => {
 
   it('puts a constant-rate source on its exact frame grid', () => {
     const clock = masterClock(source, timeline([0, 512, 1024, 1536, 2048, 2560]), null);
-    expect(clock).toMatchObject({ first: 0, last: 5, startSeconds: 0, endSeconds: null, seekSeconds: null, variable: false, timescale: 12800 });
+    expect(clock).toMatchObject({ first: 0, last: 5, startSeconds: 0, endSeconds: null, seeks: false, variable: false, timescale: 12800 });
     expect([0, 1, 5].map(clock.offsetNs)).toEqual([0, 40e6, 200e6]);
     // 29.97 fps in Matroska's milliseconds is still constant rate: exact 1001/30000 steps.
     const ntsc = masterClock({ ...source, frameRate: { num: 30000, den: 1001 } }, timeline([0, 33, 67, 100, 133, 167], 1000), null);
@@ -139,17 +140,19 @@ describe('masterClock', () => {
   });
 
   it('cuts a range: start, end and seek point from the frame times, offsets from its first frame', () => {
-    const clock = masterClock(source, timeline([512, 1024, 1536, 2048, 2560, 3072], 12800, 0.04), { first: 2, last: 3 });
+    const times = timeline([512, 1024, 1536, 2048, 2560, 3072], 12800, 0.04);
+    const clock = masterClock(source, times, { first: 2, last: 3 });
     expect(clock.startSeconds).toBeCloseTo(0.08, 9);
     expect(clock.endSeconds).toBeCloseTo(0.16, 9);
-    expect(clock.seekSeconds).toBeCloseTo(0.06, 9);
+    expect(clock.seeks).toBe(true);
+    expect(rangeSeek(times, 2, true)?.seconds).toBeCloseTo(0.06, 9);
     expect(clock.offsetNs(1)).toBe(40e6);
     expect(() => masterClock(source, null, { first: 4, last: 6 })).toThrow(expect.objectContaining({ code: 'PROJECT_INVALID' }));
   });
 
   it('without trustworthy timestamps, runs the grid from the video start and never seeks', () => {
     const clock = masterClock({ ...source, videoStartSeconds: 0.5 }, null, { first: 1, last: 5 });
-    expect(clock).toMatchObject({ startSeconds: 0.54, seekSeconds: null, endSeconds: null, variable: false });
+    expect(clock).toMatchObject({ startSeconds: 0.54, seeks: false, endSeconds: null, variable: false });
   });
 });
 

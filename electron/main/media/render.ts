@@ -513,8 +513,7 @@ export async function renderVideo(request: RenderRequest, options: RenderOptions
       framePlan.frames.map((f) => [f.frame, coded ? regionsToCoded(f.regions, source.rotation, source.width, source.height) : f.regions]),
     );
     // A source that seeks exactly lands on the range's first frame; a transport or program stream on the keyframe before it.
-    const seek =
-      clock.seekSeconds === null ? null : inputs.seekable ? { frame: clock.first, seconds: clock.seekSeconds } : inputs.timeline && rangeSeek(inputs.timeline, clock.first, false);
+    const seek = clock.seeks && inputs.timeline ? rangeSeek(inputs.timeline, clock.first, inputs.seekable) : null;
     const decoded = decodeFramesFrom(source.path, {
       pixelFormat: format.pixelFormat,
       sourceWidth: width,
