@@ -164,7 +164,6 @@ async function fileVersion(file: string): Promise<string> {
 }
 
 function rememberSilentStreams(version: string, silent: readonly number[]): void {
-  silentStreamsSeen.delete(version);
   silentStreamsSeen.set(version, silent);
   // Maps keep insertion order: the first key is the one seen longest ago.
   if (silentStreamsSeen.size > SILENT_STREAMS_KEPT) silentStreamsSeen.delete(silentStreamsSeen.keys().next().value!);
